@@ -94,11 +94,26 @@ export const ALTERNATIVE_CODES = [
 ] as const;
 export type AlternativeCode = (typeof ALTERNATIVE_CODES)[number];
 
+/** Facts worth telling even when a message may go. */
+export const NOTE_CODES = [
+  'tag_dropped_inside_window',
+  'ctm_window_applied',
+  'window_closed_by_graph',
+  'uncertain_rule',
+  'opted_out_non_promotional',
+] as const;
+export type NoteCode = (typeof NOTE_CODES)[number];
+
 /** Values interpolated into reason and alternative messages. */
 export type MessageParams = Readonly<Record<string, string | number>>;
 
 export interface Reason {
   readonly code: ReasonCode;
+  readonly params?: MessageParams;
+}
+
+export interface Note {
+  readonly code: NoteCode;
   readonly params?: MessageParams;
 }
 
@@ -191,21 +206,22 @@ export interface PromotionalSummary {
   readonly signals: readonly Signal[];
 }
 
+/** The engine's answer. Moments are epoch milliseconds; `decisionDocument` renders the public JSON (ISO 8601). */
 export interface Decision {
   readonly allowed: boolean;
   readonly route: Route | null;
   readonly send: SendFields;
   /** Id of the rule set used, e.g. "messenger-2026-04-27". */
   readonly rules: string;
-  readonly now: string;
+  readonly now: number;
   /** When the standard window closes (or closed); null when the person never wrote. */
-  readonly windowClosesAt: string | null;
+  readonly windowClosesAt: number | null;
   readonly windowOpen: boolean;
   /** Last moment a human agent may still answer with HUMAN_AGENT, when that is relevant. */
-  readonly humanAgentUntil: string | null;
+  readonly humanAgentUntil: number | null;
   readonly promotional: PromotionalSummary;
   readonly reasons: readonly Reason[];
   readonly alternatives: readonly Alternative[];
   /** Facts worth knowing even when the message is allowed (e.g. "an explicit tag was dropped"). */
-  readonly notes: readonly Reason[];
+  readonly notes: readonly Note[];
 }

@@ -1,0 +1,43 @@
+/**
+ * The `ventana` command line. This is a composition root: it alone reads the environment for the
+ * language default and hands explicit values to everything below.
+ */
+import { Command, CommanderError } from 'commander';
+import type { Lang } from '../policy/index.ts';
+import { registerPolicyCommands, type CliIo } from './policy.ts';
+
+/** Spanish when the environment asks for it (VENTANA_LANG, then LANG), English otherwise. */
+export function defaultLang(env: NodeJS.ProcessEnv): Lang {
+  const value = (env.VENTANA_LANG ?? env.LC_ALL ?? env.LANG ?? '').toLowerCase();
+  return value.startsWith('es') ? 'es' : 'en';
+}
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('ventana')
+    .description('Ventana: Messenger marketing that obeys Meta’s rules / marketing en Messenger que cumple las reglas de Meta')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
+  registerPolicyCommands(program, io);
+  return program;
+}
+
+/** Runs the CLI and resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const io: CliIo = {
+    stdin: process.stdin,
+    out: (s) => process.stdout.write(`${s}\n`),
+    err: (s) => process.stderr.write(`${s}\n`),
+    defaultLang: defaultLang(process.env),
+    setExitCode: (code) => {
+      exitCode = code;
+    },
+  };
+  try {
+    await buildProgram(io).parseAsync([...argv]);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    throw e;
+  }
+  return exitCode;
+}
