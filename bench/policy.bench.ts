@@ -2,8 +2,9 @@
  * npm run bench:policy — policy decisions per second (content already classified) and classified
  * messages per second, on one core. Prints figures; asserts nothing.
  */
-import { classifyContent, decide, parseFacts, ruleSetAt } from '../src/policy/index.ts';
+
 import type { Facts } from '../src/policy/index.ts';
+import { classifyContent, decide, parseFacts, ruleSetAt } from '../src/policy/index.ts';
 
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 const H = 3_600_000;
@@ -27,9 +28,13 @@ function makeFacts(n: number): Facts[] {
         lastInboundAt: NOW - ((i * 7919) % (10 * 24)) * H,
         lastInboundKind: i % 11 === 0 ? 'ad_message' : 'message',
         country: ['ES', 'US', 'MX', 'IT', 'BR'][i % 5],
-        marketingSubscription: i % 4 === 0 ? { status: 'active', lastSentAt: NOW - ((i % 30) * H) } : null,
+        marketingSubscription: i % 4 === 0 ? { status: 'active', lastSentAt: NOW - (i % 30) * H } : null,
       },
-      message: { sender: i % 5 === 0 ? 'human' : 'bot', text: texts[i % texts.length], tag: i % 13 === 0 ? 'POST_PURCHASE_UPDATE' : null },
+      message: {
+        sender: i % 5 === 0 ? 'human' : 'bot',
+        text: texts[i % texts.length],
+        tag: i % 13 === 0 ? 'POST_PURCHASE_UPDATE' : null,
+      },
     };
     const parsed = parseFacts(doc);
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
@@ -61,7 +66,10 @@ for (let round = 1; round <= 3; round++) {
     return facts.length;
   });
 }
-const contents = texts.map((text, i) => ({ text, buttons: i % 2 ? [{ type: 'web_url', title: 'Ver', url: 'https://shop.example.com/sale' }] : [] }));
+const contents = texts.map((text, i) => ({
+  text,
+  buttons: i % 2 ? [{ type: 'web_url', title: 'Ver', url: 'https://shop.example.com/sale' }] : [],
+}));
 for (let round = 1; round <= 3; round++) {
   measure(`round ${round}: classified messages`, 2, () => {
     for (const c of contents) if (classifyContent(c).value) sink++;

@@ -1,6 +1,6 @@
 /**
- * Fails when src/ has an import cycle. Reads relative `.ts` imports (type-only imports included: a type
- * cycle is still a design smell) and runs a depth-first search.
+ * Fails when src/ has a runtime import cycle. Reads relative `.ts` imports and re-exports, leaving out
+ * `import type` / `export type` (erased at run time), and runs a depth-first search.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -18,7 +18,9 @@ function files(dir: string): string[] {
 const graph = new Map<string, string[]>();
 for (const file of files(root)) {
   const text = readFileSync(file, 'utf8');
-  const deps = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+\.ts)'/g)].map((m) => resolve(dirname(file), m[1]!));
+  const deps = [
+    ...text.matchAll(/^(import|export)(?!\s+type\b)[^;]*?(?:from\s*)?'(\.{1,2}\/[^']+\.ts)'/gms),
+  ].map((m) => resolve(dirname(file), m[2]!));
   graph.set(file, deps);
 }
 

@@ -11,7 +11,9 @@ try {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
-const brokenFiles = report.testResults.filter((f) => f.status === 'failed' && f.assertionResults.length === 0).length;
+const brokenFiles = report.testResults.filter(
+  (f) => f.status === 'failed' && f.assertionResults.length === 0,
+).length;
 const passed = report.numPassedTests;
 const failed = report.numFailedTests + brokenFiles;
 const skipped = report.numPendingTests + report.numTodoTests;

@@ -4,7 +4,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import type { Lang } from '../policy/index.ts';
-import { registerPolicyCommands, type CliIo } from './policy.ts';
+import { type CliIo, registerPolicyCommands } from './policy.ts';
+import { registerServerCommands, type ServerCommandEnv } from './server-commands.ts';
 
 /** Spanish when the environment asks for it (VENTANA_LANG, then LANG), English otherwise. */
 export function defaultLang(env: NodeJS.ProcessEnv): Lang {
@@ -12,12 +13,15 @@ export function defaultLang(env: NodeJS.ProcessEnv): Lang {
   return value.startsWith('es') ? 'es' : 'en';
 }
 
-export function buildProgram(io: CliIo): Command {
+export function buildProgram(io: CliIo, host: ServerCommandEnv): Command {
   const program = new Command('ventana')
-    .description('Ventana: Messenger marketing that obeys Meta’s rules / marketing en Messenger que cumple las reglas de Meta')
+    .description(
+      'Ventana: Messenger marketing that obeys Meta’s rules / marketing en Messenger que cumple las reglas de Meta',
+    )
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   registerPolicyCommands(program, io);
+  registerServerCommands(program, io, host);
   return program;
 }
 
@@ -34,7 +38,15 @@ export async function main(argv: readonly string[]): Promise<number> {
     },
   };
   try {
-    await buildProgram(io).parseAsync([...argv]);
+    const host: ServerCommandEnv = {
+      env: process.env,
+      untilStopped: () =>
+        new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        }),
+    };
+    await buildProgram(io, host).parseAsync([...argv]);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     throw e;

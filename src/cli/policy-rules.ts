@@ -20,14 +20,21 @@ export interface PrintRulesOptions {
 function recordLines(r: RuleRecord, lang: Lang): string[] {
   const w = catalogFor(lang).words;
   const span = r.until ? `${r.from} → ${r.until}` : `${r.from} →`;
-  const lines = [`  • ${r.title[lang]}  [${r.id}]  ${span}${r.uncertain ? `  (${w.uncertain})` : ''}`, `      ${r.summary[lang]}`];
+  const lines = [
+    `  • ${r.title[lang]}  [${r.id}]  ${span}${r.uncertain ? `  (${w.uncertain})` : ''}`,
+    `      ${r.summary[lang]}`,
+  ];
   if (r.uncertain) lines.push(`      ⚠ ${r.uncertain[lang]}`);
   for (const s of r.sources) lines.push(`      ${w.source}: ${SOURCES[s]}`);
   return lines;
 }
 
 /** Prints the timeline (or one rule set) and returns the exit code. */
-export function printRules(options: PrintRulesOptions, out: (s: string) => void, err: (s: string) => void): number {
+export function printRules(
+  options: PrintRulesOptions,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): number {
   const c = catalogFor(options.lang);
   if (options.at !== undefined) {
     const resolved = resolveRulesOverride(options.at);
@@ -40,7 +47,19 @@ export function printRules(options: PrintRulesOptions, out: (s: string) => void,
       err(`--at: ${c.facts.before_horizon.replace('{day}', set.detail)}`);
       return 2;
     }
-    if (options.json) out(JSON.stringify({ id: set.ruleSet.id, since: set.ruleSet.since, records: set.ruleSet.records, params: set.ruleSet.params }, null, 2));
+    if (options.json)
+      out(
+        JSON.stringify(
+          {
+            id: set.ruleSet.id,
+            since: set.ruleSet.since,
+            records: set.ruleSet.records,
+            params: set.ruleSet.params,
+          },
+          null,
+          2,
+        ),
+      );
     else {
       out(`${c.words.rules}: ${set.ruleSet.id}`);
       for (const r of set.ruleSet.records) out(recordLines(r, options.lang).join('\n'));
@@ -49,7 +68,20 @@ export function printRules(options: PrintRulesOptions, out: (s: string) => void,
   }
   const timeline = ruleTimeline();
   if (options.json) {
-    out(JSON.stringify({ records: RULE_RECORDS, timeline: timeline.map((t) => ({ day: t.day, starts: t.starts.map((r) => r.id), ends: t.ends.map((r) => r.id) })) }, null, 2));
+    out(
+      JSON.stringify(
+        {
+          records: RULE_RECORDS,
+          timeline: timeline.map((t) => ({
+            day: t.day,
+            starts: t.starts.map((r) => r.id),
+            ends: t.ends.map((r) => r.id),
+          })),
+        },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   out(c.words.timelineTitle);

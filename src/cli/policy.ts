@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { isLang, type Lang } from '../policy/index.ts';
-import { type PolicyRunOptions, preparePolicyRun } from './policy-run.ts';
+import { type PolicyRunOptions, preparePolicyRun } from '../services/policy-check.ts';
 import { printRules } from './policy-rules.ts';
 
 interface CheckFlags {
@@ -31,7 +31,8 @@ function langOf(flag: string | undefined, io: CliIo): Lang | null {
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  for await (const chunk of stream)
+    chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -44,7 +45,12 @@ async function runCheck(flags: CheckFlags, io: CliIo, mode: 'json' | 'text'): Pr
   const options: PolicyRunOptions = {
     lang,
     rules: flags.rules,
-    disable: flags.disable ? flags.disable.split(',').map((s) => s.trim()).filter(Boolean) : [],
+    disable: flags.disable
+      ? flags.disable
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : [],
     timeZone: flags.tz,
   };
   if (flags.tz !== undefined) {
@@ -93,7 +99,9 @@ function fileStream(path: string, io: CliIo): NodeJS.ReadableStream | null {
 }
 
 export function registerPolicyCommands(program: Command, io: CliIo): void {
-  const policy = program.command('policy').description('Messenger policy engine / motor de políticas de Messenger');
+  const policy = program
+    .command('policy')
+    .description('Messenger policy engine / motor de políticas de Messenger');
   const withInputOptions = (cmd: Command) =>
     cmd
       .option('--file <path>', 'read facts from a file instead of stdin')
@@ -102,11 +110,11 @@ export function registerPolicyCommands(program: Command, io: CliIo): void {
       .option('--jsonl', 'one facts document per line in, one decision per line out')
       .option('--disable <ids>', 'switch off uncertain rules, comma-separated (see `policy rules`)')
       .option('--tz <zone>', 'time zone for moments in messages, e.g. Europe/Madrid (default UTC)');
-  withInputOptions(policy.command('check').description('decide: facts JSON in, decision JSON out')).action((flags: CheckFlags) =>
-    runCheck(flags, io, 'json'),
+  withInputOptions(policy.command('check').description('decide: facts JSON in, decision JSON out')).action(
+    (flags: CheckFlags) => runCheck(flags, io, 'json'),
   );
-  withInputOptions(policy.command('explain').description('decide and explain in words')).action((flags: CheckFlags) =>
-    runCheck(flags, io, 'text'),
+  withInputOptions(policy.command('explain').description('decide and explain in words')).action(
+    (flags: CheckFlags) => runCheck(flags, io, 'text'),
   );
   policy
     .command('rules')

@@ -9,7 +9,9 @@ export interface Config {
   readonly databaseUrl: string;
   readonly dataDir: string;
   /** Which queue engine runs jobs: the embedded SQL-table queue or BullMQ (Redis or PostgreSQL backend). */
-  readonly queue: { readonly engine: 'embedded' } | { readonly engine: 'bullmq'; readonly redisUrl: string | null; readonly postgresUrl: string | null };
+  readonly queue:
+    | { readonly engine: 'embedded' }
+    | { readonly engine: 'bullmq'; readonly redisUrl: string | null; readonly postgresUrl: string | null };
   readonly graphUrl: string;
   readonly graphVersion: string;
   /** null in demo mode until generated. */
@@ -70,16 +72,23 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   const dataDir = get('VENTANA_DATA_DIR') ?? './data';
   const databaseUrl = get('VENTANA_DATABASE_URL') ?? `sqlite:${dataDir}/ventana.db`;
   if (/^[a-z]+:\/\//i.test(databaseUrl) && !isUrl(databaseUrl, ['postgres:', 'postgresql:'])) {
-    problems.push({ variable: 'VENTANA_DATABASE_URL', code: 'not_a_url', value: databaseUrl.replace(/\/\/[^@]*@/, '//***@') });
+    problems.push({
+      variable: 'VENTANA_DATABASE_URL',
+      code: 'not_a_url',
+      value: databaseUrl.replace(/\/\/[^@]*@/, '//***@'),
+    });
   }
 
   const port = Number(get('PORT') ?? '3000');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push({ variable: 'PORT', code: 'not_a_port', value: get('PORT') });
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    problems.push({ variable: 'PORT', code: 'not_a_port', value: get('PORT') });
 
   const graphUrl = (get('VENTANA_GRAPH_URL') ?? 'https://graph.facebook.com').replace(/\/+$/, '');
-  if (!isUrl(graphUrl, ['http:', 'https:'])) problems.push({ variable: 'VENTANA_GRAPH_URL', code: 'not_a_url', value: graphUrl });
+  if (!isUrl(graphUrl, ['http:', 'https:']))
+    problems.push({ variable: 'VENTANA_GRAPH_URL', code: 'not_a_url', value: graphUrl });
   const graphVersion = get('VENTANA_GRAPH_VERSION') ?? 'v26.0';
-  if (!/^v\d{1,2}\.\d$/.test(graphVersion)) problems.push({ variable: 'VENTANA_GRAPH_VERSION', code: 'not_a_graph_version', value: graphVersion });
+  if (!/^v\d{1,2}\.\d$/.test(graphVersion))
+    problems.push({ variable: 'VENTANA_GRAPH_VERSION', code: 'not_a_graph_version', value: graphVersion });
 
   let secretKey: Buffer | null = null;
   const rawKey = get('VENTANA_SECRET_KEY');
@@ -89,30 +98,41 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     else problems.push({ variable: 'VENTANA_SECRET_KEY', code: 'bad_secret_key' });
   }
   const appSecret = get('VENTANA_APP_SECRET') ?? null;
-  if (appSecret !== null && appSecret.length < 8) problems.push({ variable: 'VENTANA_APP_SECRET', code: 'too_short' });
+  if (appSecret !== null && appSecret.length < 8)
+    problems.push({ variable: 'VENTANA_APP_SECRET', code: 'too_short' });
   const verifyToken = get('VENTANA_VERIFY_TOKEN') ?? null;
 
   const pageId = get('VENTANA_PAGE_ID');
   const pageToken = get('VENTANA_PAGE_ACCESS_TOKEN');
   if ((pageId === undefined) !== (pageToken === undefined)) {
-    problems.push({ variable: pageId === undefined ? 'VENTANA_PAGE_ID' : 'VENTANA_PAGE_ACCESS_TOKEN', code: 'page_incomplete' });
+    problems.push({
+      variable: pageId === undefined ? 'VENTANA_PAGE_ID' : 'VENTANA_PAGE_ACCESS_TOKEN',
+      code: 'page_incomplete',
+    });
   }
-  const page = pageId !== undefined && pageToken !== undefined ? { id: pageId, accessToken: pageToken, name: get('VENTANA_PAGE_NAME') ?? null } : null;
+  const page =
+    pageId !== undefined && pageToken !== undefined
+      ? { id: pageId, accessToken: pageToken, name: get('VENTANA_PAGE_NAME') ?? null }
+      : null;
 
   const limitText = get('VENTANA_WEBHOOK_BODY_LIMIT') ?? '1048576';
   const webhookBodyLimit = Number(limitText);
-  if (!Number.isInteger(webhookBodyLimit) || webhookBodyLimit < 1024) problems.push({ variable: 'VENTANA_WEBHOOK_BODY_LIMIT', code: 'not_a_size', value: limitText });
+  if (!Number.isInteger(webhookBodyLimit) || webhookBodyLimit < 1024)
+    problems.push({ variable: 'VENTANA_WEBHOOK_BODY_LIMIT', code: 'not_a_size', value: limitText });
 
   const logLevel = (get('VENTANA_LOG_LEVEL') ?? 'info') as Config['logLevel'];
-  if (!LOG_LEVELS.includes(logLevel)) problems.push({ variable: 'VENTANA_LOG_LEVEL', code: 'not_a_log_level', value: logLevel });
+  if (!LOG_LEVELS.includes(logLevel))
+    problems.push({ variable: 'VENTANA_LOG_LEVEL', code: 'not_a_log_level', value: logLevel });
 
   const engine = get('VENTANA_QUEUE') ?? (get('VENTANA_REDIS_URL') ? 'bullmq' : 'embedded');
   let queue: Config['queue'] = { engine: 'embedded' };
   if (engine === 'bullmq') {
     const redisUrl = get('VENTANA_REDIS_URL') ?? null;
     const postgresUrl = get('VENTANA_QUEUE_POSTGRES_URL') ?? null;
-    if (redisUrl !== null && !isUrl(redisUrl, ['redis:', 'rediss:'])) problems.push({ variable: 'VENTANA_REDIS_URL', code: 'not_a_url', value: redisUrl });
-    if (redisUrl === null && postgresUrl === null) problems.push({ variable: 'VENTANA_QUEUE', code: 'queue_needs_backend' });
+    if (redisUrl !== null && !isUrl(redisUrl, ['redis:', 'rediss:']))
+      problems.push({ variable: 'VENTANA_REDIS_URL', code: 'not_a_url', value: redisUrl });
+    if (redisUrl === null && postgresUrl === null)
+      problems.push({ variable: 'VENTANA_QUEUE', code: 'queue_needs_backend' });
     queue = { engine: 'bullmq', redisUrl, postgresUrl };
   } else if (engine !== 'embedded') {
     problems.push({ variable: 'VENTANA_QUEUE', code: 'not_a_queue_engine', value: engine });
@@ -146,7 +166,8 @@ const MESSAGES: Record<'es' | 'en', Record<ConfigProblemCode, string>> = {
     not_a_port: 'must be a port number from 0 to 65535',
     not_a_url: 'is not a valid URL for this setting',
     not_a_graph_version: 'must look like v26.0',
-    bad_secret_key: 'must be 32 bytes given as 64 hexadecimal characters or base64 (generate one with `openssl rand -hex 32`)',
+    bad_secret_key:
+      'must be 32 bytes given as 64 hexadecimal characters or base64 (generate one with `openssl rand -hex 32`)',
     page_incomplete: 'is missing: VENTANA_PAGE_ID and VENTANA_PAGE_ACCESS_TOKEN go together',
     not_a_size: 'must be a number of bytes, at least 1024',
     not_a_log_level: `must be one of ${LOG_LEVELS.join(', ')}`,
@@ -158,7 +179,8 @@ const MESSAGES: Record<'es' | 'en', Record<ConfigProblemCode, string>> = {
     not_a_port: 'debe ser un número de puerto entre 0 y 65535',
     not_a_url: 'no es una URL válida para este ajuste',
     not_a_graph_version: 'debe tener la forma v26.0',
-    bad_secret_key: 'debe tener 32 bytes en 64 caracteres hexadecimales o base64 (genera una con `openssl rand -hex 32`)',
+    bad_secret_key:
+      'debe tener 32 bytes en 64 caracteres hexadecimales o base64 (genera una con `openssl rand -hex 32`)',
     page_incomplete: 'falta: VENTANA_PAGE_ID y VENTANA_PAGE_ACCESS_TOKEN van juntas',
     not_a_size: 'debe ser un número de bytes, al menos 1024',
     not_a_log_level: `debe ser uno de ${LOG_LEVELS.join(', ')}`,
@@ -170,6 +192,11 @@ const MESSAGES: Record<'es' | 'en', Record<ConfigProblemCode, string>> = {
 
 /** "PORT must be a port number from 0 to 65535 (got "abc")", in the reader's language. */
 export function configProblemText(problem: ConfigProblem, lang: 'es' | 'en'): string {
-  const got = problem.value !== undefined ? (lang === 'es' ? ` (valor: "${problem.value}")` : ` (got "${problem.value}")`) : '';
+  const got =
+    problem.value !== undefined
+      ? lang === 'es'
+        ? ` (valor: "${problem.value}")`
+        : ` (got "${problem.value}")`
+      : '';
   return `${problem.variable} ${MESSAGES[lang][problem.code]}${got}`;
 }

@@ -11,10 +11,30 @@ import type { RuleSet } from './rules/ruleset.ts';
 import { DAY_MS, HOUR_MS } from './time.ts';
 import type { Alternative, Decision, Facts, Note, Reason, Route, SendFields } from './types.ts';
 
-const NO_SEND: SendFields = Object.freeze({ messaging_type: null, tag: null, recipient: null, endpoint: null });
-const SEND_RESPONSE: SendFields = Object.freeze({ messaging_type: 'RESPONSE', tag: null, recipient: 'id', endpoint: 'page_messages' });
-const SEND_UPDATE: SendFields = Object.freeze({ messaging_type: 'UPDATE', tag: null, recipient: 'id', endpoint: 'page_messages' });
-const SEND_UTILITY: SendFields = Object.freeze({ messaging_type: 'UTILITY', tag: null, recipient: 'id', endpoint: 'page_messages' });
+const NO_SEND: SendFields = Object.freeze({
+  messaging_type: null,
+  tag: null,
+  recipient: null,
+  endpoint: null,
+});
+const SEND_RESPONSE: SendFields = Object.freeze({
+  messaging_type: 'RESPONSE',
+  tag: null,
+  recipient: 'id',
+  endpoint: 'page_messages',
+});
+const SEND_UPDATE: SendFields = Object.freeze({
+  messaging_type: 'UPDATE',
+  tag: null,
+  recipient: 'id',
+  endpoint: 'page_messages',
+});
+const SEND_UTILITY: SendFields = Object.freeze({
+  messaging_type: 'UTILITY',
+  tag: null,
+  recipient: 'id',
+  endpoint: 'page_messages',
+});
 const SEND_MARKETING: SendFields = Object.freeze({
   messaging_type: null,
   tag: null,
@@ -27,7 +47,12 @@ const SEND_LEGACY: SendFields = Object.freeze({
   recipient: 'notification_messages_token',
   endpoint: 'page_messages',
 });
-const SEND_OTN: SendFields = Object.freeze({ messaging_type: null, tag: null, recipient: 'one_time_notif_token', endpoint: 'page_messages' });
+const SEND_OTN: SendFields = Object.freeze({
+  messaging_type: null,
+  tag: null,
+  recipient: 'one_time_notif_token',
+  endpoint: 'page_messages',
+});
 
 function tagged(tag: string): SendFields {
   return { messaging_type: 'MESSAGE_TAG', tag, recipient: 'id', endpoint: 'page_messages' };
@@ -62,7 +87,8 @@ function windowState(facts: Facts, params: PolicyParams, now: number): WindowSta
   }
   // A 10/2018278 answer after the last inbound closes the window whatever the clock says.
   const graphClosed = c.windowClosedByGraphAt;
-  const closedByGraph = graphClosed !== null && (openedAt === null || graphClosed >= openedAt) && graphClosed <= now;
+  const closedByGraph =
+    graphClosed !== null && (openedAt === null || graphClosed >= openedAt) && graphClosed <= now;
   if (closedByGraph && closesAt !== null && graphClosed < closesAt) closesAt = graphClosed;
   const open = closesAt !== null && now < closesAt && !closedByGraph;
   return { openedAt, closesAt, open, ctmApplied: ctmApplied && open, closedByGraph };
@@ -101,9 +127,11 @@ export function decide(facts: Facts, rules: RuleSet, now: number = facts.now): D
   const w = windowState(facts, params, now);
   const d: Draft = { route: null, send: NO_SEND, reasons: [], alternatives: [], notes: [] };
   if (w.ctmApplied) d.notes.push({ code: 'ctm_window_applied', params: { until: w.closesAt! } });
-  if (w.closedByGraph) d.notes.push({ code: 'window_closed_by_graph', params: { at: facts.contact.windowClosedByGraphAt! } });
+  if (w.closedByGraph)
+    d.notes.push({ code: 'window_closed_by_graph', params: { at: facts.contact.windowClosedByGraphAt! } });
 
-  const humanAgentUntil = params.humanAgent !== null && w.openedAt !== null ? w.openedAt + params.humanAgent.days * DAY_MS : null;
+  const humanAgentUntil =
+    params.humanAgent !== null && w.openedAt !== null ? w.openedAt + params.humanAgent.days * DAY_MS : null;
 
   if (facts.page.restricted) d.reasons.push({ code: 'page_restricted' });
   if (facts.contact.blocked) d.reasons.push({ code: 'contact_blocked' });
@@ -139,7 +167,10 @@ function allow(d: Draft, route: Route, send: SendFields): void {
 
 /** People who opted out of marketing still get answers, never promotions. */
 function optedOutGate(promotional: boolean, d: Draft): void {
-  const marketingRoute = d.route === 'marketing_message' || d.route === 'legacy_notification' || d.route === 'one_time_notification';
+  const marketingRoute =
+    d.route === 'marketing_message' ||
+    d.route === 'legacy_notification' ||
+    d.route === 'one_time_notification';
   if (promotional || marketingRoute) {
     d.route = null;
     d.reasons.push({ code: 'contact_opted_out' });
@@ -155,7 +186,10 @@ function privateReplyRoute(facts: Facts, params: PolicyParams, now: number, d: D
   const rule = params.privateReply;
   if (p.alreadyReplied) d.reasons.push({ code: 'private_reply_used' });
   if (now >= p.createdAt + rule.days * DAY_MS) {
-    d.reasons.push({ code: 'private_reply_expired', params: { days: rule.days, at: p.createdAt + rule.days * DAY_MS } });
+    d.reasons.push({
+      code: 'private_reply_expired',
+      params: { days: rule.days, at: p.createdAt + rule.days * DAY_MS },
+    });
   }
   if (d.reasons.length === 0) {
     allow(d, 'private_reply', {
@@ -169,12 +203,21 @@ function privateReplyRoute(facts: Facts, params: PolicyParams, now: number, d: D
   }
 }
 
-function utilityRoute(facts: Facts, params: PolicyParams, promotional: boolean, w: WindowState, now: number, d: Draft): void {
+function utilityRoute(
+  facts: Facts,
+  params: PolicyParams,
+  promotional: boolean,
+  w: WindowState,
+  now: number,
+  d: Draft,
+): void {
   const t = facts.message.template!;
   if (params.utility === null) d.reasons.push({ code: 'utility_not_available' });
   else {
-    if (!params.utility.categories.includes(t.category)) d.reasons.push({ code: 'utility_requires_template', params: { category: t.category } });
-    if (!facts.page.utilityMessaging) d.reasons.push({ code: 'utility_not_enabled', params: { permission: params.utility.permission } });
+    if (!params.utility.categories.includes(t.category))
+      d.reasons.push({ code: 'utility_requires_template', params: { category: t.category } });
+    if (!facts.page.utilityMessaging)
+      d.reasons.push({ code: 'utility_not_enabled', params: { permission: params.utility.permission } });
     if (promotional) d.reasons.push({ code: 'promotional_content', params: { route: 'utility' } });
   }
   if (d.reasons.length === 0) {
@@ -182,7 +225,12 @@ function utilityRoute(facts: Facts, params: PolicyParams, promotional: boolean, 
     return;
   }
   if (promotional) d.alternatives.push({ code: 'remove_promotional_content' });
-  if (w.open) d.alternatives.push({ code: 'send_before_window_closes', route: 'standard', params: { at: w.closesAt! } });
+  if (w.open)
+    d.alternatives.push({
+      code: 'send_before_window_closes',
+      route: 'standard',
+      params: { at: w.closesAt! },
+    });
   else alternativesOutside(facts, params, promotional, w, now, d);
 }
 
@@ -212,20 +260,29 @@ function taggedRoute(
     d.notes.push({ code: 'tag_dropped_inside_window', params: { tag } });
     return;
   } else {
-    checkTaggedRoute(facts, params, promotional, w, now, humanAgentUntil, tag, rule.route, rule.windowDays, d);
+    checkTaggedRoute(facts, promotional, w, now, humanAgentUntil, tag, rule.route, rule.windowDays, d);
     if (d.reasons.length === 0) {
       allow(d, rule.route, tagged(tag));
       return;
     }
   }
-  if (!w.open) d.reasons.unshift(w.openedAt === null ? { code: 'no_inbound_yet' } : { code: 'outside_window', params: { at: w.closesAt! } });
-  else d.alternatives.push({ code: 'send_before_window_closes', route: 'standard', params: { at: w.closesAt! } });
+  if (!w.open)
+    d.reasons.unshift(
+      w.openedAt === null
+        ? { code: 'no_inbound_yet' }
+        : { code: 'outside_window', params: { at: w.closesAt! } },
+    );
+  else
+    d.alternatives.push({
+      code: 'send_before_window_closes',
+      route: 'standard',
+      params: { at: w.closesAt! },
+    });
   if (!w.open) alternativesOutside(facts, params, promotional, w, now, d);
 }
 
 function checkTaggedRoute(
   facts: Facts,
-  params: PolicyParams,
   promotional: boolean,
   w: WindowState,
   now: number,
@@ -244,7 +301,8 @@ function checkTaggedRoute(
     case 'human_agent':
       if (facts.message.sender !== 'human') d.reasons.push({ code: 'human_agent_requires_human' });
       if (!facts.page.humanAgent) d.reasons.push({ code: 'human_agent_not_approved' });
-      if (!withinDays) d.reasons.push({ code: 'human_agent_window_expired', params: { at: humanAgentUntil ?? now } });
+      if (!withinDays)
+        d.reasons.push({ code: 'human_agent_window_expired', params: { at: humanAgentUntil ?? now } });
       if (promotional) d.reasons.push({ code: 'tag_requires_non_promotional', params: { tag } });
       break;
     case 'news_subscription':
@@ -252,8 +310,10 @@ function checkTaggedRoute(
       if (promotional) d.reasons.push({ code: 'news_requires_non_promotional' });
       break;
     case 'customer_feedback':
-      if (facts.message.template?.category !== 'CUSTOMER_FEEDBACK') d.reasons.push({ code: 'customer_feedback_requires_template' });
-      if (!withinDays) d.reasons.push({ code: 'customer_feedback_window_expired', params: { days: windowDays ?? 0 } });
+      if (facts.message.template?.category !== 'CUSTOMER_FEEDBACK')
+        d.reasons.push({ code: 'customer_feedback_requires_template' });
+      if (!withinDays)
+        d.reasons.push({ code: 'customer_feedback_window_expired', params: { days: windowDays ?? 0 } });
       break;
     case 'message_tag':
       if (promotional) d.reasons.push({ code: 'tag_requires_non_promotional', params: { tag } });
@@ -288,29 +348,43 @@ function automaticRoute(
   if (facts.message.sender === 'human' && params.humanAgent !== null && w.openedAt !== null) {
     const before = failed.length;
     if (!facts.page.humanAgent) failed.push({ code: 'human_agent_not_approved' });
-    if (now >= humanAgentUntil!) failed.push({ code: 'human_agent_window_expired', params: { at: humanAgentUntil! } });
+    if (now >= humanAgentUntil!)
+      failed.push({ code: 'human_agent_window_expired', params: { at: humanAgentUntil! } });
     if (promotional) failed.push({ code: 'tag_requires_non_promotional', params: { tag: 'HUMAN_AGENT' } });
-    if (failed.length === before) return allow(d, 'human_agent', tagged('HUMAN_AGENT'));
+    if (failed.length === before) {
+      allow(d, 'human_agent', tagged('HUMAN_AGENT'));
+      return;
+    }
   }
 
-  const hasAnyToken = c.marketingSubscription !== null || c.legacyNotificationToken !== null || c.oneTimeToken !== null;
+  const hasAnyToken =
+    c.marketingSubscription !== null || c.legacyNotificationToken !== null || c.oneTimeToken !== null;
   const marketing = params.marketingMessages;
   if (marketing !== null && c.marketingSubscription !== null) {
     const s = c.marketingSubscription;
     const before = failed.length;
-    if (s.status !== 'active') failed.push({ code: 'marketing_not_subscribed', params: { status: s.status } });
-    else if (s.expiresAt !== null && now >= s.expiresAt) failed.push({ code: 'marketing_token_expired', params: { at: s.expiresAt } });
+    if (s.status !== 'active')
+      failed.push({ code: 'marketing_not_subscribed', params: { status: s.status } });
+    else if (s.expiresAt !== null && now >= s.expiresAt)
+      failed.push({ code: 'marketing_token_expired', params: { at: s.expiresAt } });
     if (!facts.page.marketingMessages) failed.push({ code: 'marketing_not_enabled' });
     if (c.country === null) failed.push({ code: 'marketing_region_ineligible', params: { country: '?' } });
-    else if (inRegions(c.country, marketing.excludedRecipientRegions)) failed.push({ code: 'marketing_region_ineligible', params: { country: c.country } });
+    else if (inRegions(c.country, marketing.excludedRecipientRegions))
+      failed.push({ code: 'marketing_region_ineligible', params: { country: c.country } });
     const business = facts.page.businessCountry;
     if (business !== null && !marketing.businessRegions.includes(business)) {
       failed.push({ code: 'marketing_region_ineligible', params: { country: business } });
     }
     if (s.lastSentAt !== null && now < s.lastSentAt + marketing.cooldownHours * HOUR_MS) {
-      failed.push({ code: 'marketing_cooldown', params: { hours: marketing.cooldownHours, at: s.lastSentAt + marketing.cooldownHours * HOUR_MS } });
+      failed.push({
+        code: 'marketing_cooldown',
+        params: { hours: marketing.cooldownHours, at: s.lastSentAt + marketing.cooldownHours * HOUR_MS },
+      });
     }
-    if (failed.length === before) return allow(d, 'marketing_message', SEND_MARKETING);
+    if (failed.length === before) {
+      allow(d, 'marketing_message', SEND_MARKETING);
+      return;
+    }
   }
 
   const legacy = params.legacyNotifications;
@@ -318,21 +392,32 @@ function automaticRoute(
     const t = c.legacyNotificationToken;
     const before = failed.length;
     if (t.status !== 'active') failed.push({ code: 'legacy_token_missing', params: { status: t.status } });
-    else if (t.expiresAt !== null && now >= t.expiresAt) failed.push({ code: 'legacy_token_expired', params: { at: t.expiresAt } });
-    if (legacy.onlyRecipientRegions !== null && (c.country === null || !inRegions(c.country, legacy.onlyRecipientRegions))) {
+    else if (t.expiresAt !== null && now >= t.expiresAt)
+      failed.push({ code: 'legacy_token_expired', params: { at: t.expiresAt } });
+    if (
+      legacy.onlyRecipientRegions !== null &&
+      (c.country === null || !inRegions(c.country, legacy.onlyRecipientRegions))
+    ) {
       failed.push({ code: 'legacy_region_ineligible', params: { country: c.country ?? '?' } });
     }
     if (t.lastSentAt !== null && now < t.lastSentAt + legacy.cooldownHours * HOUR_MS) {
-      failed.push({ code: 'legacy_cooldown', params: { hours: legacy.cooldownHours, at: t.lastSentAt + legacy.cooldownHours * HOUR_MS } });
+      failed.push({
+        code: 'legacy_cooldown',
+        params: { hours: legacy.cooldownHours, at: t.lastSentAt + legacy.cooldownHours * HOUR_MS },
+      });
     }
-    if (failed.length === before) return allow(d, 'legacy_notification', SEND_LEGACY);
+    if (failed.length === before) {
+      allow(d, 'legacy_notification', SEND_LEGACY);
+      return;
+    }
   }
 
   const otn = params.oneTimeNotification;
   if (otn !== null && c.oneTimeToken !== null) {
     const t = c.oneTimeToken;
     if (t.usedAt !== null) failed.push({ code: 'one_time_token_used', params: { at: t.usedAt } });
-    else if (now >= t.createdAt + otn.tokenValidityDays * DAY_MS) failed.push({ code: 'one_time_token_expired' });
+    else if (now >= t.createdAt + otn.tokenValidityDays * DAY_MS)
+      failed.push({ code: 'one_time_token_expired' });
     else {
       allow(d, 'one_time_notification', SEND_OTN);
       d.notes.push({ code: 'uncertain_rule', params: { rule: 'one-time-notification' } });
@@ -341,9 +426,14 @@ function automaticRoute(
   }
 
   // Nothing lawful: say why, most important first, and what can be done instead.
-  d.reasons.push(w.openedAt === null ? { code: 'no_inbound_yet' } : { code: 'outside_window', params: { at: w.closesAt! } });
+  d.reasons.push(
+    w.openedAt === null
+      ? { code: 'no_inbound_yet' }
+      : { code: 'outside_window', params: { at: w.closesAt! } },
+  );
   if (promotional) d.reasons.push({ code: 'promotional_content' });
-  if (!hasAnyToken && (marketing !== null || legacy !== null)) d.reasons.push({ code: 'marketing_not_subscribed' });
+  if (!hasAnyToken && (marketing !== null || legacy !== null))
+    d.reasons.push({ code: 'marketing_not_subscribed' });
   d.reasons.push(...failed);
   alternativesOutside(facts, params, promotional, w, now, d);
 }
@@ -362,24 +452,38 @@ function liveMessageTags(params: PolicyParams): readonly string[] {
 }
 
 /** What a marketer can do when the window is closed. */
-function alternativesOutside(facts: Facts, params: PolicyParams, promotional: boolean, w: WindowState, now: number, d: Draft): void {
+function alternativesOutside(
+  facts: Facts,
+  params: PolicyParams,
+  promotional: boolean,
+  w: WindowState,
+  now: number,
+  d: Draft,
+): void {
   const c = facts.contact;
   const alts = d.alternatives;
   if (!promotional) {
     if (params.humanAgent !== null && facts.message.sender === 'bot' && w.openedAt !== null) {
       const until = w.openedAt + params.humanAgent.days * DAY_MS;
-      if (now < until && facts.page.humanAgent) alts.push({ code: 'human_agent_reply', route: 'human_agent', params: { at: until } });
+      if (now < until && facts.page.humanAgent)
+        alts.push({ code: 'human_agent_reply', route: 'human_agent', params: { at: until } });
     }
-    if (params.utility !== null && facts.message.template === null) alts.push({ code: 'use_utility_template', route: 'utility' });
+    if (params.utility !== null && facts.message.template === null)
+      alts.push({ code: 'use_utility_template', route: 'utility' });
     const liveTags = liveMessageTags(params);
     const requested = facts.message.tag;
-    if (liveTags.length > 0 && (requested === null || !liveTags.includes(requested))) alts.push({ code: 'use_message_tag', route: 'message_tag', params: { tags: liveTags.join(', ') } });
+    if (liveTags.length > 0 && (requested === null || !liveTags.includes(requested)))
+      alts.push({ code: 'use_message_tag', route: 'message_tag', params: { tags: liveTags.join(', ') } });
   } else if (params.utility !== null || params.humanAgent !== null) {
     alts.push({ code: 'remove_promotional_content' });
   }
-  const subscribed = c.marketingSubscription?.status === 'active' || c.legacyNotificationToken?.status === 'active';
+  const subscribed =
+    c.marketingSubscription?.status === 'active' || c.legacyNotificationToken?.status === 'active';
   if (!subscribed && (params.marketingMessages !== null || params.legacyNotifications !== null)) {
-    alts.push({ code: 'ask_marketing_optin', route: params.marketingMessages !== null ? 'marketing_message' : 'legacy_notification' });
+    alts.push({
+      code: 'ask_marketing_optin',
+      route: params.marketingMessages !== null ? 'marketing_message' : 'legacy_notification',
+    });
   }
   const cooldown = d.reasons.find((r) => r.code === 'marketing_cooldown' || r.code === 'legacy_cooldown');
   if (cooldown?.params) {
@@ -390,5 +494,6 @@ function alternativesOutside(facts: Facts, params: PolicyParams, promotional: bo
     });
   }
   alts.push({ code: 'wait_for_inbound' });
-  if (promotional) alts.push({ code: 'paid_reach', params: { sponsored: params.sponsoredMessages.available ? 1 : 0 } });
+  if (promotional)
+    alts.push({ code: 'paid_reach', params: { sponsored: params.sponsoredMessages.available ? 1 : 0 } });
 }

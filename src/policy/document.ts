@@ -2,9 +2,15 @@
 import { iso } from './time.ts';
 import type { Alternative, Decision, MessageParams, Note, Reason } from './types.ts';
 
-type WithIsoParams<T extends { params?: MessageParams }> = Omit<T, 'params'> & { readonly params?: MessageParams };
+type WithIsoParams<T extends { params?: MessageParams }> = Omit<T, 'params'> & {
+  readonly params?: MessageParams;
+};
 
-export interface DecisionDocument extends Omit<Decision, 'now' | 'windowClosesAt' | 'humanAgentUntil' | 'reasons' | 'alternatives' | 'notes'> {
+export interface DecisionDocument
+  extends Omit<
+    Decision,
+    'now' | 'windowClosesAt' | 'humanAgentUntil' | 'reasons' | 'alternatives' | 'notes'
+  > {
   readonly now: string;
   readonly windowClosesAt: string | null;
   readonly humanAgentUntil: string | null;

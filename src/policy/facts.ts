@@ -3,7 +3,7 @@
  * or a list of problems each naming the field. Never throws on input.
  */
 import { z } from 'zod';
-import { INBOUND_KINDS, type Facts } from './types.ts';
+import { type Facts, INBOUND_KINDS } from './types.ts';
 
 /** An instant given as ISO 8601 text or epoch milliseconds. */
 const instant = z.union([z.number().int().nonnegative(), z.string()]).transform((value, ctx) => {
@@ -96,7 +96,9 @@ const factsSchema = z.object({
     purpose: z.enum(['response', 'update']).default('update'),
     text: z.string().nullable().default(null),
     buttons: z.array(button).default([]),
-    quickReplies: z.array(z.object({ title: z.string().optional(), payload: z.string().optional() })).default([]),
+    quickReplies: z
+      .array(z.object({ title: z.string().optional(), payload: z.string().optional() }))
+      .default([]),
     tag: z
       .string()
       .regex(/^[A-Z_]{2,64}$/, { message: 'expected_tag' })
@@ -104,7 +106,10 @@ const factsSchema = z.object({
       .default(null),
     template: z
       .object({
-        category: z.string().min(1).transform((c) => c.toUpperCase()),
+        category: z
+          .string()
+          .min(1)
+          .transform((c) => c.toUpperCase()),
         name: z.string().min(1),
         parameters: z.array(z.string()).default([]),
       })
@@ -142,7 +147,8 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 
 function problemOf(issue: z.core.$ZodIssue, input: unknown): FactsProblem {
   const field = issue.path.map(String).join('.') || '(document)';
-  if (issue.path.length > 0 && valueAt(input, issue.path) === undefined) return { field, problem: 'required' };
+  if (issue.path.length > 0 && valueAt(input, issue.path) === undefined)
+    return { field, problem: 'required' };
   switch (issue.code) {
     case 'invalid_type':
       return { field, problem: `expected_${issue.expected}` };

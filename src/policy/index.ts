@@ -9,6 +9,7 @@ export type { PolicyParams } from './rules/params.ts';
 export { RULE_RECORDS, RULES_HORIZON, type RuleRecord } from './rules/records.ts';
 export {
   createRuleBook,
+  type RuleBook,
   type RuleSet,
   type RuleSetResult,
   resolveRulesOverride,

@@ -128,7 +128,15 @@ export interface SendFields {
   readonly messaging_type: 'RESPONSE' | 'UPDATE' | 'MESSAGE_TAG' | 'UTILITY' | null;
   readonly tag: string | null;
   /** Which recipient key the Send API call uses. */
-  readonly recipient: 'id' | 'comment_id' | 'post_id' | 'notification_messages_token' | 'one_time_notif_token' | 'subscription_token' | 'user_ref' | null;
+  readonly recipient:
+    | 'id'
+    | 'comment_id'
+    | 'post_id'
+    | 'notification_messages_token'
+    | 'one_time_notif_token'
+    | 'subscription_token'
+    | 'user_ref'
+    | null;
   /** Which Graph endpoint: the Page's Send API or the Marketing Message API (act_<id>/messages). */
   readonly endpoint: 'page_messages' | 'ad_account_messages' | null;
 }
@@ -185,10 +193,19 @@ export interface Facts {
     /** RESPONSE (a reply to something the person sent) or UPDATE (proactive); both need the window. */
     readonly purpose: 'response' | 'update';
     readonly text: string | null;
-    readonly buttons: readonly { readonly type: string; readonly title?: string; readonly url?: string; readonly payload?: string }[];
+    readonly buttons: readonly {
+      readonly type: string;
+      readonly title?: string;
+      readonly url?: string;
+      readonly payload?: string;
+    }[];
     readonly quickReplies: readonly { readonly title?: string; readonly payload?: string }[];
     readonly tag: string | null;
-    readonly template: { readonly category: string; readonly name: string; readonly parameters: readonly string[] } | null;
+    readonly template: {
+      readonly category: string;
+      readonly name: string;
+      readonly parameters: readonly string[];
+    } | null;
     readonly privateReply: {
       readonly commentId: string | null;
       readonly postId: string | null;

@@ -8,7 +8,11 @@ const BIN = new URL('../../bin/ventana.js', import.meta.url).pathname;
 
 /** Runs `ventana …` as a process, the way a user or a script does. */
 function ventana(args: string[], input = '', env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], { input, encoding: 'utf8', env: { ...process.env, LANG: 'C', ...env } });
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    input,
+    encoding: 'utf8',
+    env: { ...process.env, LANG: 'C', ...env },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -25,8 +29,16 @@ describe('ventana policy check', () => {
     const r = ventana(['policy', 'check'], facts());
     expect(r.code).toBe(0);
     const d = JSON.parse(r.out);
-    expect(d).toMatchObject({ allowed: false, route: null, rules: 'messenger-2026-09-11', windowClosesAt: '2026-11-25T10:00:00.000Z' });
-    expect(d.reasons[0]).toMatchObject({ code: 'outside_window', message: expect.stringContaining('24-hour window closed') });
+    expect(d).toMatchObject({
+      allowed: false,
+      route: null,
+      rules: 'messenger-2026-09-11',
+      windowClosesAt: '2026-11-25T10:00:00.000Z',
+    });
+    expect(d.reasons[0]).toMatchObject({
+      code: 'outside_window',
+      message: expect.stringContaining('24-hour window closed'),
+    });
     expect(d.promotional.value).toBe(true);
   });
 
@@ -47,7 +59,12 @@ describe('ventana policy check', () => {
       }),
     );
     const old = JSON.parse(ventana(['policy', 'check', '--file', path, '--rules', '2021-01-01']).out);
-    expect(old).toMatchObject({ allowed: true, route: 'message_tag', rules: 'messenger-2020-03-04', send: { messaging_type: 'MESSAGE_TAG', tag: 'POST_PURCHASE_UPDATE' } });
+    expect(old).toMatchObject({
+      allowed: true,
+      route: 'message_tag',
+      rules: 'messenger-2020-03-04',
+      send: { messaging_type: 'MESSAGE_TAG', tag: 'POST_PURCHASE_UPDATE' },
+    });
     const today = JSON.parse(ventana(['policy', 'check', '--file', path]).out);
     expect(today.reasons.map((r: { code: string }) => r.code)).toContain('tag_deprecated');
   });
@@ -56,7 +73,10 @@ describe('ventana policy check', () => {
     const r = ventana(['policy', 'check'], facts({ contact: { lastInboundAt: 'yesterday' } }));
     expect(r.code).toBe(2);
     expect(r.err).toContain('contact.lastInboundAt: expected an ISO 8601 instant');
-    expect(JSON.parse(r.out).error).toMatchObject({ code: 'invalid_facts', problems: [{ field: 'contact.lastInboundAt' }] });
+    expect(JSON.parse(r.out).error).toMatchObject({
+      code: 'invalid_facts',
+      problems: [{ field: 'contact.lastInboundAt' }],
+    });
   });
 
   it('exits 2 when now is missing and when the JSON is broken', () => {
@@ -74,10 +94,17 @@ describe('ventana policy check', () => {
   });
 
   it('with --jsonl answers one line per line, in order, and a bad line does not stop the others', () => {
-    const input = [facts(), '{"now": "not a date", "message": {}}', facts({ now: '2026-11-24T12:00:00Z' })].join('\n');
+    const input = [
+      facts(),
+      '{"now": "not a date", "message": {}}',
+      facts({ now: '2026-11-24T12:00:00Z' }),
+    ].join('\n');
     const r = ventana(['policy', 'check', '--jsonl'], input);
     expect(r.code).toBe(0);
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
     expect(lines[0].allowed).toBe(false);
     expect(lines[1].error).toMatchObject({ code: 'invalid_facts', problems: [{ field: 'now' }] });
@@ -95,7 +122,9 @@ describe('ventana policy explain and rules', () => {
   });
 
   it('picks Spanish from the environment when no --lang is given', () => {
-    expect(ventana(['policy', 'explain'], facts(), { LANG: 'es_ES.UTF-8' }).out).toContain('No se puede enviar');
+    expect(ventana(['policy', 'explain'], facts(), { LANG: 'es_ES.UTF-8' }).out).toContain(
+      'No se puede enviar',
+    );
   });
 
   it('prints the timeline of rules with their sources', () => {
@@ -103,7 +132,9 @@ describe('ventana policy explain and rules', () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain('2026-04-27  (messenger-2026-04-27)');
     expect(r.out).toContain('Three message tags retired');
-    expect(r.out).toContain('source: https://developers.facebook.com/documentation/business-messaging/messenger-platform');
+    expect(r.out).toContain(
+      'source: https://developers.facebook.com/documentation/business-messaging/messenger-platform',
+    );
     const es = ventana(['policy', 'rules', '--lang', 'es', '--at', '2020-03-04']);
     expect(es.out).toContain('Reglas: messenger-2020-03-04');
     expect(es.out).toContain('Etiquetas de mensaje de la reforma de 2020');

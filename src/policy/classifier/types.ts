@@ -32,6 +32,8 @@ export interface Signal {
   readonly where: 'text' | 'button' | 'quick_reply' | 'template';
   /** Language of the lexicon entry that matched, when the signal came from words. */
   readonly lang?: 'es' | 'en' | 'pt' | 'it' | 'any';
+  /** What this signal adds to the score (only the strongest signal of each kind counts). */
+  readonly weight?: number;
 }
 
 export interface CounterSignal {
@@ -42,7 +44,9 @@ export interface CounterSignal {
 /** Everything a person will see in one outbound message. Button URLs and quick replies are content too. */
 export interface ClassifiableContent {
   readonly text?: string | undefined;
-  readonly buttons?: readonly { readonly type?: string; readonly title?: string; readonly url?: string }[] | undefined;
+  readonly buttons?:
+    | readonly { readonly type?: string; readonly title?: string; readonly url?: string }[]
+    | undefined;
   readonly quickReplies?: readonly { readonly title?: string; readonly payload?: string }[] | undefined;
   /** Utility-template parameter values and any other visible strings. */
   readonly extraTexts?: readonly string[] | undefined;

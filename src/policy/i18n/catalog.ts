@@ -8,16 +8,49 @@ export const LANGS = ['en', 'es'] as const;
 export type Lang = (typeof LANGS)[number];
 
 export const WORD_KEYS = [
-  'allowed', 'refused', 'via', 'why', 'instead', 'notes', 'window', 'windowOpenUntil', 'windowClosed', 'windowNever',
-  'promotional', 'yes', 'no', 'signals', 'rules', 'today', 'tomorrow', 'yesterday', 'on', 'since', 'until', 'uncertain',
-  'source', 'timelineTitle',
+  'allowed',
+  'refused',
+  'via',
+  'why',
+  'instead',
+  'notes',
+  'window',
+  'windowOpenUntil',
+  'windowClosed',
+  'windowNever',
+  'promotional',
+  'yes',
+  'no',
+  'signals',
+  'rules',
+  'today',
+  'tomorrow',
+  'yesterday',
+  'on',
+  'since',
+  'until',
+  'uncertain',
+  'source',
+  'timelineTitle',
 ] as const;
 export type WordKey = (typeof WORD_KEYS)[number];
 
 export const FACT_PROBLEM_KEYS = [
-  'required', 'expected_instant', 'expected_country', 'expected_tag', 'expected_comment_or_post', 'expected_boolean',
-  'expected_string', 'expected_object', 'expected_array', 'expected_number', 'expected_one_of', 'invalid_json',
-  'before_horizon', 'unknown_rule', 'invalid_rules',
+  'required',
+  'expected_instant',
+  'expected_country',
+  'expected_tag',
+  'expected_comment_or_post',
+  'expected_boolean',
+  'expected_string',
+  'expected_object',
+  'expected_array',
+  'expected_number',
+  'expected_one_of',
+  'invalid_json',
+  'before_horizon',
+  'unknown_rule',
+  'invalid_rules',
 ] as const;
 export type FactProblemKey = (typeof FACT_PROBLEM_KEYS)[number];
 
@@ -62,7 +95,9 @@ function formatter(lang: Lang, timeZone: string, kind: 'day' | 'date' | 'time'):
 
 /** Fills `{name}` placeholders. */
 export function interpolate(template: string, params: MessageParams = {}): string {
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
 }
 
 /** "today at 18:40 UTC", "mañana a las 09:00 CET", "on 3 May 2026 at 10:00 UTC". */
@@ -80,9 +115,15 @@ export function formatMoment(at: string | number, catalog: Catalog, ctx: RenderC
 }
 
 /** Renders a message template whose `{at}` parameter is a moment. */
-export function renderTemplate(template: string, params: MessageParams | undefined, catalog: Catalog, ctx: RenderContext): string {
+export function renderTemplate(
+  template: string,
+  params: MessageParams | undefined,
+  catalog: Catalog,
+  ctx: RenderContext,
+): string {
   if (!params) return template;
   const shown: Record<string, string | number> = { ...params };
-  if (typeof params.at === 'string' || typeof params.at === 'number') shown.at = formatMoment(params.at, catalog, ctx);
+  if (typeof params.at === 'string' || typeof params.at === 'number')
+    shown.at = formatMoment(params.at, catalog, ctx);
   return interpolate(template, shown);
 }

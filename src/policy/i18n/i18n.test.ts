@@ -19,7 +19,8 @@ describe('every code has words in every language', () => {
       it(`${group} in ${lang}`, () => {
         const table = CATALOGS[lang][group] as Record<string, string>;
         expect(Object.keys(table).sort()).toEqual([...keys].sort());
-        for (const key of keys) expect(table[key]?.trim().length, `${lang}.${group}.${key}`).toBeGreaterThan(0);
+        for (const key of keys)
+          expect(table[key]?.trim().length, `${lang}.${group}.${key}`).toBeGreaterThan(0);
       });
     }
     it(`${group} use the same placeholders in Spanish and English`, () => {
@@ -37,27 +38,49 @@ describe('rendering', () => {
 
   it('says "today at 18:40" for a moment later the same day', () => {
     expect(formatMoment('2026-11-25T18:40:00Z', CATALOGS.en, { lang: 'en', now })).toBe('today at 18:40 UTC');
-    expect(formatMoment('2026-11-25T18:40:00Z', CATALOGS.es, { lang: 'es', now })).toBe('hoy a las 18:40 UTC');
+    expect(formatMoment('2026-11-25T18:40:00Z', CATALOGS.es, { lang: 'es', now })).toBe(
+      'hoy a las 18:40 UTC',
+    );
   });
 
   it('shows moments in the reader’s time zone', () => {
-    const text = formatMoment('2026-11-25T23:30:00Z', CATALOGS.es, { lang: 'es', now, timeZone: 'Europe/Madrid' });
+    const text = formatMoment('2026-11-25T23:30:00Z', CATALOGS.es, {
+      lang: 'es',
+      now,
+      timeZone: 'Europe/Madrid',
+    });
     expect(text).toMatch(/^mañana a las 00:30/);
   });
 
   it('fills the parameters of a reason', () => {
-    const text = reasonText({ code: 'marketing_cooldown', params: { hours: 12, at: '2026-11-26T08:00:00Z' } }, { lang: 'es', now });
-    expect(text).toBe('Solo un mensaje de marketing cada 12 horas por persona; el siguiente puede salir mañana a las 08:00 UTC.');
+    const text = reasonText(
+      { code: 'marketing_cooldown', params: { hours: 12, at: '2026-11-26T08:00:00Z' } },
+      { lang: 'es', now },
+    );
+    expect(text).toBe(
+      'Solo un mensaje de marketing cada 12 horas por persona; el siguiente puede salir mañana a las 08:00 UTC.',
+    );
   });
 
   it('explains a refusal with its reasons and alternatives', () => {
     const text = explainDecision(
       {
-        allowed: false, route: null, send: { messaging_type: null, tag: null, recipient: null, endpoint: null },
-        rules: 'messenger-2026-09-11', now, windowClosesAt: Date.parse('2026-11-24T10:00:00.000Z'),
-        windowOpen: false, humanAgentUntil: null, promotional: { value: true, score: 3, signals: [{ kind: 'coupon', text: 'FRIDAY30', where: 'text' }] },
+        allowed: false,
+        route: null,
+        send: { messaging_type: null, tag: null, recipient: null, endpoint: null },
+        rules: 'messenger-2026-09-11',
+        now,
+        windowClosesAt: Date.parse('2026-11-24T10:00:00.000Z'),
+        windowOpen: false,
+        humanAgentUntil: null,
+        promotional: {
+          value: true,
+          score: 3,
+          signals: [{ kind: 'coupon', text: 'FRIDAY30', where: 'text' }],
+        },
         reasons: [{ code: 'outside_window', params: { at: Date.parse('2026-11-24T10:00:00.000Z') } }],
-        alternatives: [{ code: 'wait_for_inbound' }], notes: [],
+        alternatives: [{ code: 'wait_for_inbound' }],
+        notes: [],
       },
       { lang: 'en', now },
     );

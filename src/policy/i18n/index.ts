@@ -2,11 +2,18 @@
 import { decisionDocument } from '../document.ts';
 import type { FactsProblem } from '../facts.ts';
 import type { Alternative, Decision, Note, Reason } from '../types.ts';
-import { type Catalog, type FactProblemKey, type Lang, type RenderContext, interpolate, renderTemplate } from './catalog.ts';
+import {
+  type Catalog,
+  type FactProblemKey,
+  interpolate,
+  type Lang,
+  type RenderContext,
+  renderTemplate,
+} from './catalog.ts';
 import { en } from './en.ts';
 import { es } from './es.ts';
 
-export { formatMoment, isLang, LANGS, type Catalog, type Lang, type RenderContext } from './catalog.ts';
+export { type Catalog, formatMoment, isLang, LANGS, type Lang, type RenderContext } from './catalog.ts';
 
 export const CATALOGS: Readonly<Record<Lang, Catalog>> = { en, es };
 
@@ -35,7 +42,10 @@ export function withMessages(decision: Decision, ctx: RenderContext) {
   return {
     ...doc,
     reasons: doc.reasons.map((r, i) => ({ ...r, message: reasonText(decision.reasons[i]!, ctx) })),
-    alternatives: doc.alternatives.map((a, i) => ({ ...a, message: alternativeText(decision.alternatives[i]!, ctx) })),
+    alternatives: doc.alternatives.map((a, i) => ({
+      ...a,
+      message: alternativeText(decision.alternatives[i]!, ctx),
+    })),
     notes: doc.notes.map((n, i) => ({ ...n, message: noteText(decision.notes[i]!, ctx) })),
   };
 }
@@ -45,7 +55,9 @@ export function factsProblemText(problem: FactsProblem, lang: Lang): string {
   const c = CATALOGS[lang];
   const [key, detail = ''] = problem.problem.split(/:(.*)/s) as [string, string?];
   const template = (c.facts as Record<string, string>)[key as FactProblemKey];
-  const text = template ? interpolate(template, { values: detail.replaceAll('|', ', '), detail }) : problem.problem;
+  const text = template
+    ? interpolate(template, { values: detail.replaceAll('|', ', '), detail })
+    : problem.problem;
   return `${problem.field}: ${text}`;
 }
 
@@ -55,20 +67,31 @@ export function explainDecision(decision: Decision, ctx: RenderContext): string 
   const w = c.words;
   const lines: string[] = [];
   lines.push(
-    decision.allowed && decision.route ? `✔ ${w.allowed} ${w.via} ${c.routes[decision.route]}` : `✘ ${w.refused}`,
+    decision.allowed && decision.route
+      ? `✔ ${w.allowed} ${w.via} ${c.routes[decision.route]}`
+      : `✘ ${w.refused}`,
   );
   if (decision.allowed && decision.send.messaging_type) {
-    lines.push(`  messaging_type=${decision.send.messaging_type}${decision.send.tag ? ` tag=${decision.send.tag}` : ''}`);
+    lines.push(
+      `  messaging_type=${decision.send.messaging_type}${decision.send.tag ? ` tag=${decision.send.tag}` : ''}`,
+    );
   } else if (decision.allowed && decision.send.recipient) {
     lines.push(`  recipient.${decision.send.recipient}`);
   }
   const window =
     decision.windowClosesAt === null
       ? w.windowNever
-      : renderTemplate(decision.windowOpen ? w.windowOpenUntil : w.windowClosed, { at: decision.windowClosesAt }, c, ctx);
+      : renderTemplate(
+          decision.windowOpen ? w.windowOpenUntil : w.windowClosed,
+          { at: decision.windowClosesAt },
+          c,
+          ctx,
+        );
   lines.push(`${w.window}: ${window}`);
   const signals = decision.promotional.signals.map((s) => `${s.kind} «${s.text}»`).join(', ');
-  lines.push(`${w.promotional}: ${decision.promotional.value ? w.yes : w.no}${signals ? ` (${w.signals}: ${signals})` : ''}`);
+  lines.push(
+    `${w.promotional}: ${decision.promotional.value ? w.yes : w.no}${signals ? ` (${w.signals}: ${signals})` : ''}`,
+  );
   if (decision.reasons.length > 0) {
     lines.push(`${w.why}:`);
     for (const r of decision.reasons) lines.push(`  - ${reasonText(r, ctx)}`);

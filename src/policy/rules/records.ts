@@ -97,7 +97,12 @@ export const RULE_RECORDS: readonly RuleRecord[] = [
     },
     sources: ['M-CL-ARCHIVE', 'RUBYDOC-TAGS'],
     set: {
-      tags: tagsWith(LEGACY_TAGS, { status: 'deprecated', route: 'message_tag', windowDays: null, graphError: '100' }),
+      tags: tagsWith(LEGACY_TAGS, {
+        status: 'deprecated',
+        route: 'message_tag',
+        windowDays: null,
+        graphError: '100',
+      }),
     },
   },
   {
@@ -164,7 +169,10 @@ export const RULE_RECORDS: readonly RuleRecord[] = [
     id: 'private-replies',
     from: RULES_HORIZON,
     routes: ['private_reply'],
-    title: { en: 'Private replies to comments and visitor posts', es: 'Respuestas privadas a comentarios y publicaciones' },
+    title: {
+      en: 'Private replies to comments and visitor posts',
+      es: 'Respuestas privadas a comentarios y publicaciones',
+    },
     summary: {
       en: 'One private message per comment or visitor post, within 7 days of its creation, at most 750 per hour per Page. A conversation starts only when the person answers.',
       es: 'Un mensaje privado por comentario o publicación de visitante, en los 7 días siguientes a su creación, como máximo 750 por hora y Página. La conversación empieza solo cuando la persona responde.',
@@ -184,7 +192,9 @@ export const RULE_RECORDS: readonly RuleRecord[] = [
     sources: ['M-POLICY-0911', 'M-SEND'],
     set: {
       newsSubscription: { tag: 'NON_PROMOTIONAL_SUBSCRIPTION' },
-      tags: { NON_PROMOTIONAL_SUBSCRIPTION: { status: 'active', route: 'news_subscription', windowDays: null } },
+      tags: {
+        NON_PROMOTIONAL_SUBSCRIPTION: { status: 'active', route: 'news_subscription', windowDays: null },
+      },
     },
   },
   {
@@ -224,7 +234,10 @@ export const RULE_RECORDS: readonly RuleRecord[] = [
     id: 'recurring-notifications',
     from: '2022-01-01',
     routes: ['legacy_notification'],
-    title: { en: 'Recurring Notifications (token opt-ins)', es: 'Notificaciones recurrentes (opt-in con token)' },
+    title: {
+      en: 'Recurring Notifications (token opt-ins)',
+      es: 'Notificaciones recurrentes (opt-in con token)',
+    },
     summary: {
       en: 'A person who opts in gives the Page a notification_messages_token; the Page may send one message per day to it outside the window, promotional included. Opting in does not open the window.',
       es: 'Quien se suscribe da a la Página un notification_messages_token; la Página puede enviarle un mensaje al día fuera de la ventana, incluso promocional. Suscribirse no abre la ventana.',
@@ -263,7 +276,26 @@ export const RULE_RECORDS: readonly RuleRecord[] = [
         cooldownHours: 24,
         excludedRecipientRegions: ['EU', 'JP', 'KR', 'AU', 'UK'],
         businessRegions: [
-          'AU', 'BR', 'CL', 'CO', 'HK', 'IN', 'ID', 'IL', 'MY', 'MX', 'NZ', 'PE', 'PH', 'SA', 'SG', 'TW', 'TH', 'AE', 'US', 'VN',
+          'AU',
+          'BR',
+          'CL',
+          'CO',
+          'HK',
+          'IN',
+          'ID',
+          'IL',
+          'MY',
+          'MX',
+          'NZ',
+          'PE',
+          'PH',
+          'SA',
+          'SG',
+          'TW',
+          'TH',
+          'AE',
+          'US',
+          'VN',
         ],
       },
     },
@@ -284,7 +316,10 @@ export const RULE_RECORDS: readonly RuleRecord[] = [
     id: 'legacy-cooldown-48h',
     from: '2025-09-01',
     routes: ['legacy_notification'],
-    title: { en: 'Recurring Notifications: 48-hour cool-down', es: 'Notificaciones recurrentes: 48 horas de espera' },
+    title: {
+      en: 'Recurring Notifications: 48-hour cool-down',
+      es: 'Notificaciones recurrentes: 48 horas de espera',
+    },
     summary: {
       en: 'One message per legacy token every 48 hours (it was one per day); no new integrations.',
       es: 'Un mensaje por token antiguo cada 48 horas (antes uno al día); no se admiten integraciones nuevas.',
@@ -337,13 +372,23 @@ export const RULE_RECORDS: readonly RuleRecord[] = [
       es: 'Toda petición con CONFIRMED_EVENT_UPDATE, POST_PURCHASE_UPDATE o ACCOUNT_UPDATE falla con el error 100. En su lugar: plantillas de utilidad o mensajes de marketing.',
     },
     sources: ['M-CHANGELOG', 'M-SEND', 'M-SENDAPI'],
-    set: { tags: tagsWith(TAGS_2020, { status: 'deprecated', route: 'message_tag', windowDays: null, graphError: '100' }) },
+    set: {
+      tags: tagsWith(TAGS_2020, {
+        status: 'deprecated',
+        route: 'message_tag',
+        windowDays: null,
+        graphError: '100',
+      }),
+    },
   },
   {
     id: 'ctm-window-7d',
     from: '2026-09-11',
     routes: ['standard'],
-    title: { en: 'Click-to-Messenger ads: 7-day window', es: 'Anuncios Click-to-Messenger: ventana de 7 días' },
+    title: {
+      en: 'Click-to-Messenger ads: 7-day window',
+      es: 'Anuncios Click-to-Messenger: ventana de 7 días',
+    },
     summary: {
       en: 'After a person’s first message from a Click-to-Messenger ad, the window may last up to 7 days from that message.',
       es: 'Tras el primer mensaje de una persona desde un anuncio Click-to-Messenger, la ventana puede durar hasta 7 días desde ese mensaje.',

@@ -34,7 +34,12 @@ export function renderRulesDoc(): string {
     out.push(`- Sources: ${r.sources.map((s) => `[${s}](${SOURCES[s]})`).join(', ')}`);
     out.push('', r.summary.en, '', `> ${r.summary.es}`, '');
     if (r.uncertain) {
-      out.push(`**Uncertain — what Ventana assumes:** ${r.uncertain.en}`, '', `> **Dudosa:** ${r.uncertain.es}`, '');
+      out.push(
+        `**Uncertain — what Ventana assumes:** ${r.uncertain.en}`,
+        '',
+        `> **Dudosa:** ${r.uncertain.es}`,
+        '',
+      );
     }
   }
   return `${out.join('\n').trimEnd()}\n`;

@@ -6,8 +6,17 @@ import { createRuleBook, dayStart, resolveRulesOverride, ruleBoundaries, ruleSet
 import { SOURCES } from './sources.ts';
 
 const PARAM_KEYS = [
-  'standardWindow', 'ctmWindow', 'tags', 'humanAgent', 'utility', 'marketingMessages', 'legacyNotifications',
-  'oneTimeNotification', 'privateReply', 'newsSubscription', 'sponsoredMessages',
+  'standardWindow',
+  'ctmWindow',
+  'tags',
+  'humanAgent',
+  'utility',
+  'marketingMessages',
+  'legacyNotifications',
+  'oneTimeNotification',
+  'privateReply',
+  'newsSubscription',
+  'sponsoredMessages',
 ];
 
 describe('the rule records', () => {
@@ -27,7 +36,16 @@ describe('the rule records', () => {
 
   it('include every change the product needs to know about', () => {
     const days = RULE_RECORDS.map((r) => r.from);
-    for (const day of ['2020-03-04', '2021-06-02', '2023-02-02', '2025-07-01', '2025-08-11', '2025-09-01', '2026-02-10', '2026-04-27']) {
+    for (const day of [
+      '2020-03-04',
+      '2021-06-02',
+      '2023-02-02',
+      '2025-07-01',
+      '2025-08-11',
+      '2025-09-01',
+      '2026-02-10',
+      '2026-04-27',
+    ]) {
       expect(days).toContain(day);
     }
   });
@@ -51,17 +69,31 @@ describe('the rule records', () => {
   });
 
   it('are not modelled before the 2020 reform', () => {
-    expect(ruleSetAt(dayStart(RULES_HORIZON) - 1)).toEqual({ ok: false, code: 'before_horizon', detail: RULES_HORIZON });
+    expect(ruleSetAt(dayStart(RULES_HORIZON) - 1)).toEqual({
+      ok: false,
+      code: 'before_horizon',
+      detail: RULES_HORIZON,
+    });
   });
 
   it('refuse to switch off a rule that does not exist', () => {
-    expect(ruleSetAt(Date.now(), { disable: ['no-such-rule'] })).toEqual({ ok: false, code: 'unknown_rule', detail: 'no-such-rule' });
+    expect(ruleSetAt(Date.now(), { disable: ['no-such-rule'] })).toEqual({
+      ok: false,
+      code: 'unknown_rule',
+      detail: 'no-such-rule',
+    });
   });
 
   it('mark every rule the reference calls uncertain', () => {
     const uncertain = RULE_RECORDS.filter((r) => r.uncertain).map((r) => r.id);
     expect(uncertain).toEqual(
-      expect.arrayContaining(['ctm-window-7d', 'one-time-notification', 'customer-feedback-tag', 'utility-messages', 'sponsored-messages']),
+      expect.arrayContaining([
+        'ctm-window-7d',
+        'one-time-notification',
+        'customer-feedback-tag',
+        'utility-messages',
+        'sponsored-messages',
+      ]),
     );
   });
 });

@@ -66,7 +66,9 @@ export function ruleBoundaries(records: readonly RuleRecord[] = RULE_RECORDS): s
   return [...days].sort();
 }
 
-export type RuleSetResult = { ok: true; ruleSet: RuleSet } | { ok: false; code: 'before_horizon' | 'unknown_rule'; detail: string };
+export type RuleSetResult =
+  | { ok: true; ruleSet: RuleSet }
+  | { ok: false; code: 'before_horizon' | 'unknown_rule'; detail: string };
 
 /** The rule set in force at `at` (epoch ms). */
 export function ruleSetAt(at: number, options: RuleSetOptions = {}): RuleSetResult {
@@ -85,8 +87,14 @@ export function ruleSetAt(at: number, options: RuleSetOptions = {}): RuleSetResu
   const since = ruleBoundaries(records)
     .filter((d) => dayStart(d) <= at)
     .at(-1)!;
-  const suffix = [...disable].sort().map((d) => `~${d}`).join('');
-  return { ok: true, ruleSet: { id: `messenger-${since}${suffix}`, since, records: active, disabled: disable, params } };
+  const suffix = [...disable]
+    .sort()
+    .map((d) => `~${d}`)
+    .join('');
+  return {
+    ok: true,
+    ruleSet: { id: `messenger-${since}${suffix}`, since, records: active, disabled: disable, params },
+  };
 }
 
 /**
@@ -112,7 +120,8 @@ export function ruleTimeline(records: readonly RuleRecord[] = RULE_RECORDS): {
 }[] {
   return ruleBoundaries(records).map((day) => ({
     day,
-    starts: records.filter((r) => (r.from <= RULES_HORIZON ? RULES_HORIZON : r.from) === day),
+    // Records that began before the horizon are shown as starting on it (days compare as text).
+    starts: records.filter((r) => (r.from > RULES_HORIZON ? r.from : RULES_HORIZON) === day),
     ends: records.filter((r) => r.until === day),
   }));
 }
@@ -144,3 +153,5 @@ export function createRuleBook(options: RuleSetOptions = {}) {
     },
   };
 }
+
+export type RuleBook = ReturnType<typeof createRuleBook>;

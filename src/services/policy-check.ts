@@ -1,6 +1,6 @@
 /**
- * `ventana policy check|explain`: facts documents in, decisions out. The functions here do the work on
- * text so that tests can call them in process; policy.ts wires them to stdin/stdout.
+ * Policy checks on text: facts documents in, decisions out (the CLI, the API and jsonl share it). The work
+ * happens on strings, so callers only wire their own I/O.
  */
 import {
   catalogFor,
@@ -10,8 +10,8 @@ import {
   factsProblemText,
   type Lang,
   parseFacts,
-  resolveRulesOverride,
   type RuleSetResult,
+  resolveRulesOverride,
   withMessages,
 } from '../policy/index.ts';
 
@@ -37,7 +37,9 @@ export type RunResult =
   | { readonly ok: false; readonly error: ErrorDocument };
 
 /** Validates the options once; a bad `--rules` or `--disable` is reported before any input is read. */
-export function preparePolicyRun(options: PolicyRunOptions): { ok: true; run: (text: string) => RunResult } | { ok: false; error: ErrorDocument } {
+export function preparePolicyRun(
+  options: PolicyRunOptions,
+): { ok: true; run: (text: string) => RunResult } | { ok: false; error: ErrorDocument } {
   const c = catalogFor(options.lang);
   const book = createRuleBook({ disable: options.disable ?? [] });
   let overrideAt: number | null = null;
@@ -55,22 +57,33 @@ export function preparePolicyRun(options: PolicyRunOptions): { ok: true; run: (t
       json = JSON.parse(text);
     } catch (e) {
       const detail = e instanceof Error ? e.message : String(e);
-      const message = factsProblemText({ field: '(document)', problem: `invalid_json:${detail}` }, options.lang);
+      const message = factsProblemText(
+        { field: '(document)', problem: `invalid_json:${detail}` },
+        options.lang,
+      );
       return { ok: false, error: { error: { code: 'invalid_json', message } } };
     }
     const parsed = parseFacts(json);
     if (!parsed.ok) {
-      const problems = parsed.problems.map((p) => ({ field: p.field, message: factsProblemText(p, options.lang) }));
+      const problems = parsed.problems.map((p) => ({
+        field: p.field,
+        message: factsProblemText(p, options.lang),
+      }));
       return {
         ok: false,
-        error: { error: { code: 'invalid_facts', message: problems.map((p) => p.message).join('; '), problems } },
+        error: {
+          error: { code: 'invalid_facts', message: problems.map((p) => p.message).join('; '), problems },
+        },
       };
     }
     const facts = parsed.facts;
     const rules = book.at(overrideAt ?? facts.now);
     if (!rules.ok) {
       const message = ruleSetProblem(rules, options.lang, options.rules, 'now');
-      return { ok: false, error: { error: { code: 'invalid_facts', message, problems: [{ field: 'now', message }] } } };
+      return {
+        ok: false,
+        error: { error: { code: 'invalid_facts', message, problems: [{ field: 'now', message }] } },
+      };
     }
     const decision = decide(facts, rules.ruleSet, facts.now);
     const ctx = { lang: options.lang, now: facts.now, timeZone: options.timeZone };
@@ -83,7 +96,12 @@ function rulesError(message: string): ErrorDocument {
   return { error: { code: 'invalid_rules', message } };
 }
 
-function ruleSetProblem(result: Extract<RuleSetResult, { ok: false }>, lang: Lang, override: string | undefined, field = '--rules'): string {
+function ruleSetProblem(
+  result: Extract<RuleSetResult, { ok: false }>,
+  lang: Lang,
+  override: string | undefined,
+  field = '--rules',
+): string {
   const c = catalogFor(lang);
   const where = override !== undefined && field === 'now' ? '--rules' : field;
   return result.code === 'before_horizon'

@@ -1,0 +1,128 @@
+/**
+ * The composition root of a running Ventana: configuration in, a listening server out. It alone wires
+ * storage, the rule book, the webhook intake, the inbound processor and (in demo mode) the simulator.
+ */
+import pino, { type Logger } from 'pino';
+import type { Config } from '../config/config.ts';
+import type { ApplyDeps } from '../ingest/apply-event.ts';
+import { createWebhookIntake } from '../ingest/intake.ts';
+import { createInboundProcessor, type InboundProcessor } from '../ingest/processor.ts';
+import { createRuleBook } from '../policy/index.ts';
+import { buildApp } from '../server/app.ts';
+import { type Database, inbound, openDatabase, pages, workspaces } from '../storage/index.ts';
+import { type DemoHandle, startDemo } from './demo.ts';
+import { loadOrCreateSecrets, type Secrets } from './secrets.ts';
+
+export interface RuntimeOptions {
+  readonly logger?: Logger;
+  /** Answer /__bench/stats (the peer benchmark). Default false. */
+  readonly benchStats?: boolean;
+  /** Start the demo (simulator + fake people) when no Page is connected. Default true. */
+  readonly demo?: boolean;
+  /** Run the inbound processor in this process. Default true. */
+  readonly processInbound?: boolean;
+  readonly now?: () => number;
+}
+
+export interface Runtime {
+  readonly url: string;
+  readonly webhookUrl: string;
+  readonly database: Database;
+  readonly secrets: Secrets;
+  readonly processor: InboundProcessor;
+  readonly demo: DemoHandle | null;
+  close(): Promise<void>;
+}
+
+const DEFAULT_WORKSPACE = 'default';
+
+export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
+  const logger =
+    options.logger ??
+    pino({
+      level: config.logLevel,
+      // Secrets never reach the logs, whatever a handler attaches.
+      redact: [
+        'req.headers["x-hub-signature-256"]',
+        'req.headers["x-hub-signature"]',
+        'req.headers.authorization',
+        '*.accessToken',
+        '*.appSecret',
+        '*.token',
+      ],
+    });
+  const now = options.now ?? Date.now;
+  const secrets = loadOrCreateSecrets(config);
+  const database = await openDatabase(config.databaseUrl, { migrate: true });
+  const rules = createRuleBook();
+
+  const workspace =
+    (await workspaces.getWorkspace(database, DEFAULT_WORKSPACE)) ??
+    (await workspaces.createWorkspace(database, { id: DEFAULT_WORKSPACE, name: 'Ventana', now: now() }));
+  if (config.page) {
+    await pages.upsertPage(database, secrets.secretKey, {
+      id: config.page.id,
+      workspaceId: workspace.id,
+      name: config.page.name ?? config.page.id,
+      accessToken: config.page.accessToken,
+      now: now(),
+    });
+  }
+
+  // Signatures may come from the configured app or from any app a connected Page was set up with.
+  let appSecrets: readonly string[] = [secrets.appSecret];
+  const refreshAppSecrets = async () => {
+    const all = new Set([secrets.appSecret]);
+    for (const page of await pages.listAllPages(database)) {
+      if (!page.hasAppSecret) continue;
+      const s = await pages.getPageSecrets(database, secrets.secretKey, page.id);
+      if (s?.appSecret) all.add(s.appSecret);
+    }
+    appSecrets = [...all];
+  };
+  await refreshAppSecrets();
+
+  const applyDeps: ApplyDeps = { database, rules, secretKey: secrets.secretKey, now };
+  const processor = createInboundProcessor({ ...applyDeps, logger });
+  const intake = createWebhookIntake({
+    appSecrets: () => appSecrets,
+    store: (raw, at) => inbound.storeWebhookBody(database, raw, at),
+    now,
+    bodyLimit: config.webhookBodyLimit,
+    onStored: () => processor.wake(),
+  });
+  const app = buildApp({
+    intake,
+    verifyToken: () => secrets.verifyToken,
+    bodyLimit: config.webhookBodyLimit,
+    logger,
+    benchStats: options.benchStats ?? false,
+    health: async () => ({ pendingBodies: await inbound.countPendingBodies(database) }),
+  });
+  const address = await app.listen({ port: config.port, host: config.host });
+  const url = address.replace('[::1]', '127.0.0.1');
+  const webhookUrl = `${url}/webhooks/messenger`;
+  if (options.processInbound !== false) processor.start();
+
+  let demo: DemoHandle | null = null;
+  const connected = await pages.listAllPages(database);
+  if (options.demo !== false && connected.length === 0) {
+    demo = await startDemo({ database, secrets, workspaceId: workspace.id, webhookUrl, logger, now });
+    await refreshAppSecrets();
+  }
+
+  return {
+    url,
+    webhookUrl,
+    database,
+    secrets,
+    processor,
+    demo,
+    async close() {
+      await demo?.close();
+      await app.close();
+      await processor.stop();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * The HTTP edge (Fastify). Meta's webhook contract (GET handshake, signed POST) plus a small API.
+ * The signed POST also has a raw node:http fast path (fast-webhook.ts) used in production; both paths
+ * call the same intake, so `inject()` tests and real sockets see the same behaviour.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import Fastify, { LogController } from 'fastify';
+import type { Logger } from 'pino';
+import { verifyHandshake, type WebhookIntake } from '../ingest/intake.ts';
+import { isLang, type Lang } from '../policy/index.ts';
+import { preparePolicyRun } from '../services/policy-check.ts';
+import { httpError, sendError } from './errors.ts';
+import { createFastWebhookHandler, WEBHOOK_PATH } from './fast-webhook.ts';
+
+export interface AppDeps {
+  readonly intake: WebhookIntake;
+  readonly verifyToken: () => string | null;
+  readonly bodyLimit: number;
+  readonly logger: Logger | false;
+  /** Answers GET /__bench/stats for the peer benchmark (off by default). */
+  readonly benchStats?: boolean;
+  readonly health?: () => Promise<Record<string, unknown>>;
+}
+
+function langOf(header: string | string[] | undefined, query: unknown): Lang {
+  const q = (query as { lang?: unknown } | undefined)?.lang;
+  if (typeof q === 'string' && isLang(q)) return q;
+  const value = Array.isArray(header) ? header[0] : header;
+  return value?.toLowerCase().startsWith('es') ? 'es' : 'en';
+}
+
+export function buildApp(deps: AppDeps) {
+  const fast = createFastWebhookHandler({ intake: deps.intake, bodyLimit: deps.bodyLimit });
+  const app = Fastify({
+    ...(deps.logger === false ? { logger: false } : { loggerInstance: deps.logger }),
+    bodyLimit: deps.bodyLimit,
+    // One log line per request would cost more than the webhook itself; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Signed webhooks skip Fastify's routing entirely: the raw handler reads, verifies and persists.
+    serverFactory: (handler) =>
+      createServer((req: IncomingMessage, res: ServerResponse) => {
+        if (!fast.handles(req)) handler(req, res);
+        else fast.handle(req, res);
+      }),
+  });
+
+  app.register(async (scope) => {
+    // Raw bytes are needed for the signature: keep the body as a Buffer in this scope.
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    scope.post(WEBHOOK_PATH, async (req, reply) => {
+      const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      const result = await deps.intake.handle(raw, req.headers);
+      return reply
+        .code(result.status)
+        .type('text/plain')
+        .send(result.status === 200 ? 'EVENT_RECEIVED' : result.code);
+    });
+  });
+
+  app.get(WEBHOOK_PATH, async (req, reply) => {
+    const r = verifyHandshake(req.query as Record<string, unknown>, deps.verifyToken());
+    return reply.code(r.status).type('text/plain').send(r.body);
+  });
+
+  app.get('/health', async () => ({ ok: true, ...(deps.health ? await deps.health() : {}) }));
+
+  if (deps.benchStats) {
+    app.get('/__bench/stats', async () => ({ ...deps.intake.stats, events: deps.intake.stats.textMessages }));
+  }
+
+  app.post('/api/v1/policy/check', async (req, reply) => {
+    const lang = langOf(req.headers['accept-language'], req.query);
+    const q = req.query as { rules?: string; disable?: string; tz?: string };
+    const prepared = preparePolicyRun({
+      lang,
+      rules: q.rules,
+      disable: q.disable?.split(',').filter(Boolean) ?? [],
+      timeZone: q.tz,
+    });
+    if (!prepared.ok)
+      return sendError(reply, httpError(400, prepared.error.error.code, prepared.error.error.message));
+    const result = prepared.run(JSON.stringify(req.body ?? null));
+    if (!result.ok) return reply.code(400).send(result.error);
+    return result.decision;
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const lang = langOf(req.headers['accept-language'], req.query);
+    return sendError(
+      reply,
+      httpError(404, 'not_found', lang === 'es' ? 'No existe esa ruta' : 'No such route'),
+    );
+  });
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, req, reply) => {
+    const status =
+      error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    const lang = langOf(req.headers['accept-language'], req.query);
+    if (status === 500) req.log.error({ err: error }, 'request failed');
+    const message = status === 500 ? (lang === 'es' ? 'Error interno' : 'Internal error') : error.message;
+    return sendError(reply, httpError(status, error.code ?? 'error', message));
+  });
+
+  return app;
+}

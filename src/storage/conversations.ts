@@ -1,0 +1,241 @@
+/**
+ * Conversations: the inbox thread between a Page and a contact. At most one is open per
+ * contact (a partial unique index), so "get or open" is safe under concurrency.
+ */
+import { sql } from 'kysely';
+import type { Queryable } from './db.ts';
+import { newId } from './ids.ts';
+import type { ConversationStatus, ConversationsTable } from './schema.ts';
+
+export type { ConversationStatus } from './schema.ts';
+
+export interface Conversation {
+  readonly id: string;
+  readonly workspaceId: string;
+  readonly contactId: string;
+  readonly pageId: string;
+  readonly status: ConversationStatus;
+  readonly assignedUserId: string | null;
+  readonly threadOwner: string | null;
+  readonly lastMessageAt: number | null;
+  readonly lastInboundAt: number | null;
+  readonly unreadCount: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly closedAt: number | null;
+}
+
+function toConversation(row: ConversationsTable): Conversation {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    contactId: row.contact_id,
+    pageId: row.page_id,
+    status: row.status,
+    assignedUserId: row.assigned_user_id,
+    threadOwner: row.thread_owner,
+    lastMessageAt: row.last_message_at,
+    lastInboundAt: row.last_inbound_at,
+    unreadCount: row.unread_count,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    closedAt: row.closed_at,
+  };
+}
+
+/** Returns the contact's open conversation, opening one when there is none. */
+export async function openConversation(
+  database: Queryable,
+  input: {
+    readonly workspaceId: string;
+    readonly contactId: string;
+    readonly pageId: string;
+    readonly now: number;
+  },
+): Promise<Conversation> {
+  const existing = await findOpenConversation(database, input.contactId);
+  if (existing !== undefined) return existing;
+  await database.db
+    .insertInto('conversations')
+    .values({
+      id: newId(input.now),
+      workspace_id: input.workspaceId,
+      contact_id: input.contactId,
+      page_id: input.pageId,
+      status: 'open',
+      assigned_user_id: null,
+      thread_owner: null,
+      last_message_at: null,
+      last_inbound_at: null,
+      unread_count: 0,
+      created_at: input.now,
+      updated_at: input.now,
+      closed_at: null,
+    })
+    // Another worker may have opened it in the meantime: the partial unique index arbitrates.
+    // Its predicate is written literally: SQLite matches a partial index only against the same text.
+    .onConflict((oc) => oc.column('contact_id').where(sql<boolean>`status = 'open'`).doNothing())
+    .execute();
+  const opened = await findOpenConversation(database, input.contactId);
+  if (opened === undefined)
+    throw new Error(`conversation for contact ${input.contactId} vanished right after opening`);
+  return opened;
+}
+
+export async function findOpenConversation(
+  database: Queryable,
+  contactId: string,
+): Promise<Conversation | undefined> {
+  const row = await database.db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('contact_id', '=', contactId)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  return row === undefined ? undefined : toConversation(row);
+}
+
+export async function getConversation(database: Queryable, id: string): Promise<Conversation | undefined> {
+  const row = await database.db
+    .selectFrom('conversations')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toConversation(row);
+}
+
+export async function closeConversation(database: Queryable, id: string, now: number): Promise<boolean> {
+  const result = await database.db
+    .updateTable('conversations')
+    .set({ status: 'closed', closed_at: now, updated_at: now })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+export async function assignConversation(
+  database: Queryable,
+  id: string,
+  userId: string | null,
+  now: number,
+): Promise<boolean> {
+  const result = await database.db
+    .updateTable('conversations')
+    .set({ assigned_user_id: userId, updated_at: now })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Handover protocol: who controls the thread now (null = this app). */
+export async function setThreadOwner(
+  database: Queryable,
+  id: string,
+  owner: string | null,
+  now: number,
+): Promise<boolean> {
+  const result = await database.db
+    .updateTable('conversations')
+    .set({ thread_owner: owner, updated_at: now })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * Moves last_message_at (and last_inbound_at for inbound messages) forward, never back, and
+ * counts an inbound message as unread.
+ */
+export async function touchConversation(
+  database: Queryable,
+  id: string,
+  at: number,
+  direction: 'in' | 'out',
+): Promise<void> {
+  await database.db
+    .updateTable('conversations')
+    .set((eb) => ({
+      last_message_at: eb
+        .case()
+        .when(eb.or([eb('last_message_at', 'is', null), eb('last_message_at', '<', at)]))
+        .then(at)
+        .else(eb.ref('last_message_at'))
+        .end(),
+      ...(direction === 'in'
+        ? {
+            last_inbound_at: eb
+              .case()
+              .when(eb.or([eb('last_inbound_at', 'is', null), eb('last_inbound_at', '<', at)]))
+              .then(at)
+              .else(eb.ref('last_inbound_at'))
+              .end(),
+            unread_count: eb('unread_count', '+', 1),
+          }
+        : {}),
+      updated_at: eb.case().when('updated_at', '<', at).then(at).else(eb.ref('updated_at')).end(),
+    }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function markConversationRead(database: Queryable, id: string, now: number): Promise<void> {
+  await database.db
+    .updateTable('conversations')
+    .set({ unread_count: 0, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+export interface ConversationCursor {
+  readonly lastMessageAt: number;
+  readonly id: string;
+}
+
+export interface ListConversationsOptions {
+  readonly workspaceId: string;
+  readonly status?: ConversationStatus;
+  readonly assignedUserId?: string;
+  /** Keyset cursor: the `nextCursor` of the previous page. */
+  readonly before?: ConversationCursor;
+  /** Default 50. */
+  readonly limit?: number;
+}
+
+/** The inbox: most recently active first, keyset-paginated on (last_message_at, id). */
+export async function listConversations(
+  database: Queryable,
+  opts: ListConversationsOptions,
+): Promise<{ readonly items: readonly Conversation[]; readonly nextCursor: ConversationCursor | null }> {
+  const { limit = 50 } = opts;
+  // Conversations without messages sort as 0 ("oldest"); coalesce keeps the comparison total.
+  let query = database.db
+    .selectFrom('conversations')
+    .selectAll()
+    .select((eb) => eb.fn.coalesce('last_message_at', eb.lit(0)).as('sort_at'))
+    .where('workspace_id', '=', opts.workspaceId);
+  if (opts.status !== undefined) query = query.where('status', '=', opts.status);
+  if (opts.assignedUserId !== undefined) query = query.where('assigned_user_id', '=', opts.assignedUserId);
+  const before = opts.before;
+  if (before !== undefined) {
+    query = query.where((eb) => {
+      const sortAt = eb.fn.coalesce('last_message_at', eb.lit(0));
+      return eb.or([
+        eb(sortAt, '<', before.lastMessageAt),
+        eb.and([eb(sortAt, '=', before.lastMessageAt), eb('id', '<', before.id)]),
+      ]);
+    });
+  }
+  const rows = await query
+    .orderBy((eb) => eb.fn.coalesce('last_message_at', eb.lit(0)), 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map(toConversation),
+    nextCursor:
+      rows.length > limit && last !== undefined ? { lastMessageAt: Number(last.sort_at), id: last.id } : null,
+  };
+}

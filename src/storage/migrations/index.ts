@@ -1,0 +1,12 @@
+/**
+ * Every migration, listed statically: no filesystem globbing, so migrations work the same
+ * under tsx, in a compiled build and in tests. Append new entries; never rename or edit old ones.
+ */
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_initial.ts';
+import * as m0002 from './0002_jobs.ts';
+
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001_initial': m0001,
+  '0002_jobs': m0002,
+};

@@ -1,0 +1,249 @@
+/**
+ * The outbox: every message Ventana means to send, written before any attempt. The unique
+ * idempotency key makes "send once" a database fact (a broadcast resumed after a crash
+ * re-enqueues harmlessly), and a row left in 'sending' by a crash becomes 'unknown' — reported,
+ * never silently retried.
+ */
+import type { Queryable } from './db.ts';
+import { chunkForParameters, fromJson, type JsonValue, lockForClaim, toJson } from './dialect.ts';
+import { newId } from './ids.ts';
+import type { OutboxOrigin, OutboxStatus, OutboxTable } from './schema.ts';
+
+export type { OutboxOrigin, OutboxStatus } from './schema.ts';
+
+export interface OutboxItem {
+  readonly id: string;
+  readonly workspaceId: string;
+  readonly pageId: string;
+  readonly contactId: string;
+  readonly origin: OutboxOrigin;
+  readonly originId: string | null;
+  readonly idempotencyKey: string;
+  readonly content: JsonValue;
+  readonly status: OutboxStatus;
+  readonly attempts: number;
+  readonly nextAttemptAt: number;
+  readonly decision: JsonValue;
+  readonly result: JsonValue;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+function toItem(row: OutboxTable): OutboxItem {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    pageId: row.page_id,
+    contactId: row.contact_id,
+    origin: row.origin,
+    originId: row.origin_id,
+    idempotencyKey: row.idempotency_key,
+    content: fromJson<JsonValue>(row.content, null),
+    status: row.status,
+    attempts: row.attempts,
+    nextAttemptAt: row.next_attempt_at,
+    decision: fromJson<JsonValue>(row.decision, null),
+    result: fromJson<JsonValue>(row.result, null),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+export interface NewOutboxItem {
+  readonly workspaceId: string;
+  readonly pageId: string;
+  readonly contactId: string;
+  readonly origin: OutboxOrigin;
+  readonly originId?: string | null;
+  /** e.g. `broadcast-<id>-<contact>`: the same key is enqueued once, ever. */
+  readonly idempotencyKey: string;
+  readonly content: JsonValue;
+  /** Default: `now`. */
+  readonly runAt?: number;
+  readonly now: number;
+}
+
+/**
+ * Enqueues items; an item whose idempotency key already exists is skipped.
+ * @returns the keys that were new (in input order) and those that already existed
+ */
+export async function enqueueOutbox(
+  database: Queryable,
+  items: readonly NewOutboxItem[],
+): Promise<{
+  readonly inserted: readonly { readonly id: string; readonly idempotencyKey: string }[];
+  readonly existing: readonly string[];
+}> {
+  const inserted: { id: string; idempotencyKey: string }[] = [];
+  const newKeys = new Set<string>();
+  for (const batch of chunkForParameters(database, items, 15)) {
+    const rows: OutboxTable[] = batch.map((i) => ({
+      id: newId(i.now),
+      workspace_id: i.workspaceId,
+      page_id: i.pageId,
+      contact_id: i.contactId,
+      origin: i.origin,
+      origin_id: i.originId ?? null,
+      idempotency_key: i.idempotencyKey,
+      content: toJson(i.content),
+      status: 'queued',
+      attempts: 0,
+      next_attempt_at: i.runAt ?? i.now,
+      decision: null,
+      result: null,
+      created_at: i.now,
+      updated_at: i.now,
+    }));
+    const returned = await database.db
+      .insertInto('outbox')
+      .values(rows)
+      .onConflict((oc) => oc.column('idempotency_key').doNothing())
+      .returning(['id', 'idempotency_key'])
+      .execute();
+    const ids = new Map(returned.map((r) => [r.idempotency_key, r.id]));
+    for (const row of rows) {
+      if (ids.get(row.idempotency_key) === row.id && !newKeys.has(row.idempotency_key)) {
+        newKeys.add(row.idempotency_key);
+        inserted.push({ id: row.id, idempotencyKey: row.idempotency_key });
+      }
+    }
+  }
+  const existing = items.map((i) => i.idempotencyKey).filter((k) => !newKeys.has(k));
+  return { inserted, existing };
+}
+
+export async function getOutboxItem(database: Queryable, id: string): Promise<OutboxItem | undefined> {
+  const row = await database.db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : toItem(row);
+}
+
+export async function getOutboxItemByKey(
+  database: Queryable,
+  idempotencyKey: string,
+): Promise<OutboxItem | undefined> {
+  const row = await database.db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('idempotency_key', '=', idempotencyKey)
+    .executeTakeFirst();
+  return row === undefined ? undefined : toItem(row);
+}
+
+/**
+ * Moves up to `limit` due queued items to 'sending' and returns them (oldest due first).
+ * Concurrent claimers on PostgreSQL never receive the same item.
+ */
+export async function claimDueOutbox(
+  database: Queryable,
+  opts: { readonly limit: number; readonly now: number; readonly pageId?: string },
+): Promise<OutboxItem[]> {
+  const { limit, now, pageId } = opts;
+  const rows = await database.db
+    .updateTable('outbox')
+    .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), updated_at: now }))
+    .where((eb) => {
+      let due = eb
+        .selectFrom('outbox')
+        .select('id')
+        .where('status', '=', 'queued')
+        .where('next_attempt_at', '<=', now);
+      if (pageId !== undefined) due = due.where('page_id', '=', pageId);
+      return eb(
+        'id',
+        'in',
+        lockForClaim(database, due.orderBy('next_attempt_at').orderBy('id').limit(limit)),
+      );
+    })
+    .where('status', '=', 'queued')
+    .returningAll()
+    .execute();
+  return rows.map(toItem).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || (a.id < b.id ? -1 : 1));
+}
+
+/** Records the end of an attempt. Only an item in 'sending' changes; returns whether it did. */
+export async function completeOutbox(
+  database: Queryable,
+  id: string,
+  outcome: {
+    readonly status: Exclude<OutboxStatus, 'queued' | 'sending'>;
+    readonly decision?: JsonValue;
+    readonly result?: JsonValue;
+    readonly now: number;
+  },
+): Promise<boolean> {
+  const result = await database.db
+    .updateTable('outbox')
+    .set({
+      status: outcome.status,
+      ...(outcome.decision === undefined ? {} : { decision: toJson(outcome.decision) }),
+      ...(outcome.result === undefined ? {} : { result: toJson(outcome.result) }),
+      updated_at: outcome.now,
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Puts a 'sending' item back in the queue for `retryAt` (a transient failure known not to have sent). */
+export async function rescheduleOutbox(
+  database: Queryable,
+  id: string,
+  opts: { readonly retryAt: number; readonly result?: JsonValue; readonly now: number },
+): Promise<boolean> {
+  const result = await database.db
+    .updateTable('outbox')
+    .set({
+      status: 'queued',
+      next_attempt_at: opts.retryAt,
+      ...(opts.result === undefined ? {} : { result: toJson(opts.result) }),
+      updated_at: opts.now,
+    })
+    .where('id', '=', id)
+    .where('status', '=', 'sending')
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/**
+ * After a crash: items left in 'sending' since before `staleBefore` may or may not have reached
+ * Meta. They become 'unknown' (to be reported), never retried automatically. Returns how many.
+ */
+export async function markStaleSendingUnknown(
+  database: Queryable,
+  staleBefore: number,
+  now: number,
+): Promise<number> {
+  const result = await database.db
+    .updateTable('outbox')
+    .set({ status: 'unknown', updated_at: now })
+    .where('status', '=', 'sending')
+    .where('updated_at', '<', staleBefore)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** How many items of an origin (a broadcast, a sequence) are in each status. */
+export async function countOutboxByStatus(
+  database: Queryable,
+  origin: OutboxOrigin,
+  originId: string,
+): Promise<Readonly<Record<OutboxStatus, number>>> {
+  const rows = await database.db
+    .selectFrom('outbox')
+    .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('origin', '=', origin)
+    .where('origin_id', '=', originId)
+    .groupBy('status')
+    .execute();
+  const counts: Record<OutboxStatus, number> = {
+    queued: 0,
+    sending: 0,
+    sent: 0,
+    refused: 0,
+    failed: 0,
+    unknown: 0,
+  };
+  for (const row of rows) counts[row.status] = Number(row.n);
+  return counts;
+}
