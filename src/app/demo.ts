@@ -15,7 +15,8 @@ export interface DemoHandle {
   readonly simulator: Simulator;
   readonly graphUrl: string;
   readonly pageId: string;
-  readonly people: readonly { psid: string; firstName: string; locale: string }[];
+  /** The demo people write their first messages (call once Ventana processes webhooks). */
+  populate(): Promise<readonly { psid: string; firstName: string; locale: string }[]>;
   close(): Promise<void>;
 }
 
@@ -95,27 +96,30 @@ export async function startDemo(input: {
   const handshake = await simulator.people.handshake(secrets.verifyToken);
   if (!handshake.ok) input.logger.warn({ status: handshake.status }, 'demo webhook handshake failed');
 
-  const people: { psid: string; firstName: string; locale: string }[] = [];
-  for (const c of CAST) {
-    const person = simulator.people.createPerson({
-      pageId: DEMO_PAGE_ID,
-      firstName: c.firstName,
-      lastName: c.lastName,
-      locale: c.locale,
-      country: c.country,
-      timezone: c.timezone,
-    });
-    // Older conversations are written at their original time: the simulator's clock goes back, then returns.
-    simulator.clock.set(now() - c.hoursAgo * HOUR);
-    await simulator.people.sendText(person, c.says);
-    people.push({ psid: person.psid, firstName: c.firstName, locale: c.locale });
-  }
-  simulator.clock.set(now());
+  const populate = async () => {
+    const people: { psid: string; firstName: string; locale: string }[] = [];
+    for (const c of CAST) {
+      const person = simulator.people.createPerson({
+        pageId: DEMO_PAGE_ID,
+        firstName: c.firstName,
+        lastName: c.lastName,
+        locale: c.locale,
+        country: c.country,
+        timezone: c.timezone,
+      });
+      // Older conversations are written at their original time: the simulator's clock goes back, then returns.
+      simulator.clock.set(now() - c.hoursAgo * HOUR);
+      await simulator.people.sendText(person, c.says);
+      people.push({ psid: person.psid, firstName: c.firstName, locale: c.locale });
+    }
+    simulator.clock.set(now());
+    return people;
+  };
   return {
     simulator,
     graphUrl,
     pageId: DEMO_PAGE_ID,
-    people,
+    populate,
     close: () => simulator.close(),
   };
 }

@@ -1,15 +1,28 @@
 /**
  * The composition root of a running Ventana: configuration in, a listening server out. It alone wires
- * storage, the rule book, the webhook intake, the inbound processor and (in demo mode) the simulator.
+ * storage, the rule book, the webhook intake, the inbound processor, the Graph client, the send
+ * pipeline and (in demo mode) the simulator.
  */
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config/config.ts';
-import type { ApplyDeps } from '../ingest/apply-event.ts';
+import { createGraphClient, createMemorySendRateLimiter, type GraphClient } from '../graph/index.ts';
 import { createWebhookIntake } from '../ingest/intake.ts';
+import { keywordConfirmation } from '../ingest/opt-out.ts';
 import { createInboundProcessor, type InboundProcessor } from '../ingest/processor.ts';
+import { createProfileFetcher } from '../ingest/profiles.ts';
+import type { OutboxContent } from '../outbound/content.ts';
+import { createOutboxWorker, type OutboxWorker } from '../outbound/worker.ts';
 import { createRuleBook } from '../policy/index.ts';
 import { buildApp } from '../server/app.ts';
-import { type Database, inbound, openDatabase, pages, workspaces } from '../storage/index.ts';
+import {
+  contacts,
+  type Database,
+  inbound,
+  openDatabase,
+  outbox,
+  pages,
+  workspaces,
+} from '../storage/index.ts';
 import { type DemoHandle, startDemo } from './demo.ts';
 import { loadOrCreateSecrets, type Secrets } from './secrets.ts';
 
@@ -19,8 +32,8 @@ export interface RuntimeOptions {
   readonly benchStats?: boolean;
   /** Start the demo (simulator + fake people) when no Page is connected. Default true. */
   readonly demo?: boolean;
-  /** Run the inbound processor in this process. Default true. */
-  readonly processInbound?: boolean;
+  /** Run the inbound processor and the send worker in this process. Default true. */
+  readonly workers?: boolean;
   readonly now?: () => number;
 }
 
@@ -30,11 +43,15 @@ export interface Runtime {
   readonly database: Database;
   readonly secrets: Secrets;
   readonly processor: InboundProcessor;
+  readonly sender: OutboxWorker;
+  readonly graph: GraphClient;
   readonly demo: DemoHandle | null;
+  /** Processes every stored webhook and sends every due message (tests, the demo banner). */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
-const DEFAULT_WORKSPACE = 'default';
+export const DEFAULT_WORKSPACE = 'default';
 
 export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger =
@@ -82,8 +99,18 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   };
   await refreshAppSecrets();
 
-  const applyDeps: ApplyDeps = { database, rules, secretKey: secrets.secretKey, now };
-  const processor = createInboundProcessor({ ...applyDeps, logger });
+  // Late-bound: the Graph URL is known only once the demo simulator (if any) listens.
+  let onNewContact: (pageId: string, psid: string, contactId: string) => void = () => {};
+  let onKeyword: (contactId: string, intent: 'opt_out' | 'opt_in') => void = () => {};
+  const processor = createInboundProcessor({
+    database,
+    rules,
+    secretKey: secrets.secretKey,
+    now,
+    logger,
+    onNewContact: (...args) => onNewContact(...args),
+    onKeyword: (...args) => onKeyword(...args),
+  });
   const intake = createWebhookIntake({
     appSecrets: () => appSecrets,
     store: (raw, at) => inbound.storeWebhookBody(database, raw, at),
@@ -102,14 +129,44 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('[::1]', '127.0.0.1');
   const webhookUrl = `${url}/webhooks/messenger`;
-  if (options.processInbound !== false) processor.start();
 
-  let demo: DemoHandle | null = null;
-  const connected = await pages.listAllPages(database);
-  if (options.demo !== false && connected.length === 0) {
-    demo = await startDemo({ database, secrets, workspaceId: workspace.id, webhookUrl, logger, now });
-    await refreshAppSecrets();
+  const useDemo = options.demo !== false && (await pages.listAllPages(database)).length === 0;
+  const demo = useDemo
+    ? await startDemo({ database, secrets, workspaceId: workspace.id, webhookUrl, logger, now })
+    : null;
+  if (demo) await refreshAppSecrets();
+
+  const graph = createGraphClient({
+    baseUrl: demo?.graphUrl ?? config.graphUrl,
+    version: config.graphVersion,
+  });
+  const profiles = createProfileFetcher({ database, graph, secretKey: secrets.secretKey, now, logger });
+  const sender = createOutboxWorker({
+    database,
+    graph,
+    limiter: createMemorySendRateLimiter(),
+    rules,
+    secretKey: secrets.secretKey,
+    now,
+    logger,
+  });
+  onNewContact = (pageId, psid, contactId) => profiles.enqueue(pageId, psid, contactId);
+  onKeyword = (contactId, intent) => {
+    void confirmKeyword(database, contactId, intent, now(), async (c) => {
+      // The confirmation is written in the person's language: know it before writing.
+      if (c.profileFetchedAt === null) await profiles.fetchNow(c.pageId, c.psid, c.id);
+    }).then(
+      () => sender.wake(),
+      (error: unknown) => logger.warn({ err: error }, 'keyword confirmation not queued'),
+    );
+  };
+
+  if (options.workers !== false) {
+    processor.start();
+    await sender.start();
+    await profiles.sweep();
   }
+  await demo?.populate();
 
   return {
     url,
@@ -117,12 +174,52 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     database,
     secrets,
     processor,
+    sender,
+    graph,
     demo,
+    async settle() {
+      await processor.drain();
+      await profiles.idle();
+      await sender.idle();
+    },
     async close() {
       await demo?.close();
       await app.close();
       await processor.stop();
+      profiles.stop();
+      await sender.stop();
+      await graph.close();
       await database.close();
     },
   };
+}
+
+/** The answer to BAJA/STOP or ALTA/START goes through the same pipeline as every other message. */
+async function confirmKeyword(
+  database: Database,
+  contactId: string,
+  intent: 'opt_out' | 'opt_in',
+  at: number,
+  beforeWriting: (contact: contacts.Contact) => Promise<void>,
+): Promise<void> {
+  const known = await contacts.getContact(database, contactId);
+  if (!known) return;
+  await beforeWriting(known);
+  const contact = (await contacts.getContact(database, contactId)) ?? known;
+  const content: OutboxContent = {
+    message: { type: 'text', text: keywordConfirmation(intent, contact.locale) },
+    purpose: 'response',
+  };
+  await outbox.enqueueOutbox(database, [
+    {
+      workspaceId: contact.workspaceId,
+      pageId: contact.pageId,
+      contactId,
+      origin: 'flow',
+      originId: `keyword:${intent}`,
+      idempotencyKey: `keyword-${contactId}-${intent}-${at}`,
+      content: content as never,
+      now: at,
+    },
+  ]);
 }

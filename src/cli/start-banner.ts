@@ -31,7 +31,7 @@ export async function printStartBanner(runtime: Runtime, config: Config, io: Cli
   }
   if (!runtime.demo) return;
 
-  await runtime.processor.drain();
+  await runtime.settle();
   const now = Date.now();
   out('');
   out(

@@ -45,7 +45,9 @@ export function buildApp(deps: AppDeps) {
   });
 
   app.register(async (scope) => {
-    // Raw bytes are needed for the signature: keep the body as a Buffer in this scope.
+    // Raw bytes are needed for the signature: keep the body as a Buffer in this scope. The built-in
+    // JSON parser must go too, or Meta's `application/json` bodies would arrive parsed (and unverifiable).
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     scope.post(WEBHOOK_PATH, async (req, reply) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);

@@ -824,3 +824,15 @@ export async function deleteContact(database: Queryable, contactId: string): Pro
   const result = await database.db.deleteFrom('contacts').where('id', '=', contactId).executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
+
+/** Contacts whose Messenger profile was never fetched, oldest first. */
+export async function listContactsWithoutProfile(database: Queryable, limit: number): Promise<Contact[]> {
+  const rows = await database.db
+    .selectFrom('contacts')
+    .selectAll()
+    .where('profile_fetched_at', 'is', null)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map(toContact);
+}

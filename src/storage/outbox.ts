@@ -247,3 +247,14 @@ export async function countOutboxByStatus(
   for (const row of rows) counts[row.status] = Number(row.n);
   return counts;
 }
+
+/** How many queued items are due at `now` (0 means a worker has nothing to claim). */
+export async function countDueOutbox(database: Queryable, now: number): Promise<number> {
+  const row = await database.db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('status', '=', 'queued')
+    .where('next_attempt_at', '<=', now)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

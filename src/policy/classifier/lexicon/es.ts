@@ -293,8 +293,9 @@ export const es: Lexicon = {
     ],
     new_product: [
       'nueva colección',
-      'novedades',
-      'novedad',
+      // Alone, "novedades" is as often news about a support case as a product launch.
+      ['novedades', 0.6],
+      ['novedad', 0.6],
       'recién llegado',
       'recién llegados',
       'acaba de llegar',

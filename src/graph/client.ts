@@ -1,0 +1,527 @@
+// The Graph API client: the subset of Meta's Graph API Ventana calls (Send API, Marketing Message
+// API, Messenger Profile, subscribed_apps, Conversation Routing, utility templates, Page and user
+// lookups), over one shared undici Agent. Every call returns a GraphResult value; failures are
+// classified by the shared taxonomy in `src/messenger/graph-errors.ts`.
+
+import { Agent, type Dispatcher, request } from 'undici';
+import {
+  type BusinessUseCaseUsage,
+  classifyGraphError,
+  type GraphFailure,
+  parseBusinessUseCaseUsage,
+} from '../messenger/graph-errors.ts';
+import {
+  buildSenderAction,
+  type MarketingMessageBody,
+  type SenderAction,
+  type SendRecipient,
+  type SendRequestBody,
+} from '../messenger/send-request.ts';
+import { type InCallRetryOptions, retryInCall } from './backoff.ts';
+import type { GraphError, GraphOutcome, GraphResult } from './result.ts';
+
+/** Send API answer. No `recipient_id` when the recipient was a `user_ref` (reference §1.1). */
+export interface SendMessageResponse {
+  readonly recipient_id?: string;
+  readonly message_id?: string;
+}
+
+/** Marketing Message API answer (reference §3.3). */
+export interface MarketingMessageResponse {
+  readonly success: boolean;
+  readonly marketing_message_tracking_id?: string;
+}
+
+/** A user profile (`GET /{psid}?fields=…`): the requested fields, as Meta returns them. */
+export interface UserProfile {
+  readonly id?: string;
+  readonly first_name?: string;
+  readonly last_name?: string;
+  readonly name?: string;
+  readonly profile_pic?: string;
+  readonly locale?: string;
+  readonly timezone?: number;
+  readonly [field: string]: unknown;
+}
+
+/** Messenger Profile fields (reference §5.5); values are passed through as Meta defines them. */
+export interface MessengerProfile {
+  readonly get_started?: { readonly payload: string };
+  readonly greeting?: readonly { readonly locale: string; readonly text: string }[];
+  readonly ice_breakers?: readonly unknown[];
+  readonly persistent_menu?: readonly unknown[];
+  readonly whitelisted_domains?: readonly string[];
+  readonly account_linking_url?: string;
+  readonly commands?: readonly unknown[];
+}
+
+/** A Messenger Profile field name. */
+export type MessengerProfileField = keyof MessengerProfile;
+
+/** `{"success": true}` answers (subscribed_apps, thread control). */
+export interface SuccessResponse {
+  readonly success: boolean;
+}
+
+/** `{"result": "success"}` answers (Messenger Profile writes). */
+export interface ProfileWriteResponse {
+  readonly result: string;
+}
+
+/** Who controls a thread (Conversation Routing); `appId` null when Meta names no owner (idle). */
+export interface ThreadOwner {
+  readonly appId: string | null;
+  /** Epoch seconds or ISO text, as Meta sends it, when present. */
+  readonly expiration?: string | number;
+}
+
+/** A utility template to create (reference §3.4): Page-owned `components` or a library clone. */
+export interface MessageTemplateInput {
+  readonly name: string;
+  readonly category: 'UTILITY';
+  readonly language: string;
+  readonly components?: readonly unknown[];
+  readonly parameter_format?: 'POSITIONAL' | 'NAMED';
+  readonly library_template_name?: string;
+  readonly library_template_body_inputs?: unknown;
+  readonly library_template_button_inputs?: unknown;
+}
+
+/** A created template. */
+export interface MessageTemplateCreated {
+  readonly id: string;
+  readonly status?: string;
+  readonly category?: string;
+}
+
+/** A template as listed. */
+export interface MessageTemplateInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly language?: string;
+  readonly category?: string;
+  readonly status?: string;
+  readonly rejected_reason?: string;
+  readonly components?: unknown;
+}
+
+/** `GET /{page-id}?fields=id,name`: proves the token works for this Page. */
+export interface PageInfo {
+  readonly id: string;
+  readonly name?: string;
+}
+
+/** The Graph calls Ventana makes: the port the rest of the app depends on. */
+export interface GraphClient {
+  /** `POST /{page-id}/messages` with a body from `buildSendRequest`. */
+  sendMessage(
+    pageId: string,
+    accessToken: string,
+    body: SendRequestBody,
+  ): Promise<GraphResult<SendMessageResponse>>;
+  /** `POST /act_{ad-account-id}/messages` with a system-user token (the `act_` prefix is optional). */
+  sendMarketingMessage(
+    adAccountId: string,
+    systemToken: string,
+    body: MarketingMessageBody,
+  ): Promise<GraphResult<MarketingMessageResponse>>;
+  /** `typing_on` / `typing_off` / `mark_seen`, always as its own request. */
+  senderAction(
+    pageId: string,
+    accessToken: string,
+    recipient: SendRecipient,
+    action: SenderAction,
+  ): Promise<GraphResult<SendMessageResponse>>;
+  getUserProfile(
+    psid: string,
+    accessToken: string,
+    fields?: readonly string[],
+  ): Promise<GraphResult<UserProfile>>;
+  setMessengerProfile(
+    pageId: string,
+    accessToken: string,
+    profile: MessengerProfile,
+  ): Promise<GraphResult<ProfileWriteResponse>>;
+  /** The requested fields that are set (unset fields are absent). */
+  getMessengerProfile(
+    pageId: string,
+    accessToken: string,
+    fields: readonly MessengerProfileField[],
+  ): Promise<GraphResult<MessengerProfile>>;
+  deleteMessengerProfileFields(
+    pageId: string,
+    accessToken: string,
+    fields: readonly MessengerProfileField[],
+  ): Promise<GraphResult<ProfileWriteResponse>>;
+  /** `POST /{page-id}/subscribed_apps?subscribed_fields=…` (reference §6.1). */
+  subscribeApp(
+    pageId: string,
+    accessToken: string,
+    fields: readonly string[],
+  ): Promise<GraphResult<SuccessResponse>>;
+  passThreadControl(
+    pageId: string,
+    accessToken: string,
+    psid: string,
+    targetAppId: string,
+    metadata?: string,
+  ): Promise<GraphResult<SuccessResponse>>;
+  takeThreadControl(
+    pageId: string,
+    accessToken: string,
+    psid: string,
+    metadata?: string,
+  ): Promise<GraphResult<SuccessResponse>>;
+  releaseThreadControl(
+    pageId: string,
+    accessToken: string,
+    psid: string,
+    metadata?: string,
+  ): Promise<GraphResult<SuccessResponse>>;
+  getThreadOwner(pageId: string, accessToken: string, psid: string): Promise<GraphResult<ThreadOwner>>;
+  createMessageTemplate(
+    pageId: string,
+    accessToken: string,
+    template: MessageTemplateInput,
+  ): Promise<GraphResult<MessageTemplateCreated>>;
+  listMessageTemplates(
+    pageId: string,
+    accessToken: string,
+    filter?: { readonly name?: string },
+  ): Promise<GraphResult<readonly MessageTemplateInfo[]>>;
+  /** `GET /{page-id}?fields=id,name`. */
+  debugPage(pageId: string, accessToken: string): Promise<GraphResult<PageInfo>>;
+  /** Closes the client's own connection pool (not an injected dispatcher). */
+  close(): Promise<void>;
+}
+
+/** Options for {@link createGraphClient}. */
+export interface GraphClientOptions {
+  /** Graph origin, e.g. `https://graph.facebook.com` or the simulator's URL. */
+  readonly baseUrl: string;
+  /** Graph version, e.g. `v26.0`. */
+  readonly version: string;
+  /** Connection cap of the shared Agent. Default 64. */
+  readonly connections?: number;
+  /** Wait for response headers, and then between body chunks, in ms. Default 15 000. */
+  readonly timeoutMs?: number;
+  /** HTTP/1.1 pipelining depth. Default 1 (none: a reset then loses one request, not several). */
+  readonly pipelining?: number;
+  /** Use this dispatcher (e.g. undici's MockAgent) instead of creating an Agent. */
+  readonly dispatcher?: Dispatcher;
+  /** In-call retries of transient failures that cannot duplicate an effect. Default: 2 retries. */
+  readonly retry?: InCallRetryOptions;
+}
+
+type Method = 'GET' | 'POST' | 'DELETE';
+
+interface CallSpec<T> {
+  readonly method: Method;
+  /** Path below the version, already encoded. */
+  readonly path: string;
+  readonly token: string;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+  /** Turns a parsed JSON object into the result data. Default: the object itself. */
+  readonly map?: (raw: Readonly<Record<string, unknown>>) => T;
+}
+
+// Errors raised before any byte of the request could reach Meta: retrying cannot duplicate a send.
+const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+const TIMEOUT_CODES: ReadonlySet<string> = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+function errorCodes(err: unknown): string[] {
+  const codes: string[] = [];
+  const visit = (e: unknown, depth: number): void => {
+    if (typeof e !== 'object' || e === null || depth > 3) return;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') codes.push(code);
+    visit((e as { cause?: unknown }).cause, depth + 1);
+    // Happy-eyeballs connects fail with an AggregateError of the per-address errors.
+    const errors = (e as { errors?: unknown }).errors;
+    if (Array.isArray(errors)) for (const inner of errors) visit(inner, depth + 1);
+  };
+  visit(err, 0);
+  return codes;
+}
+
+function notSent(codes: readonly string[]): boolean {
+  if (codes.length === 0) return false;
+  // TLS and certificate failures happen during the handshake, before the request is written.
+  return codes.every((c) => NOT_SENT_CODES.has(c) || c.startsWith('ERR_TLS_') || c.includes('CERT'));
+}
+
+/** Removes the access token (and any `access_token=` parameter) from text that may reach logs. */
+export function redactToken(text: string, token: string): string {
+  let out = token.length >= 4 ? text.split(token).join('[redacted]') : text;
+  out = out.replace(/access_token=[^&\s"']+/g, 'access_token=[redacted]');
+  return out.replace(/(Bearer|OAuth)\s+[A-Za-z0-9._|-]{8,}/g, '$1 [redacted]');
+}
+
+function isRecord(v: unknown): v is Readonly<Record<string, unknown>> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function firstHeader(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function seg(id: string): string {
+  return encodeURIComponent(id);
+}
+
+function threadOwnerOf(raw: Readonly<Record<string, unknown>>): ThreadOwner {
+  // Meta documents `{thread_owner: {...}}`; the live API answers `{data: [{thread_owner: {...}}]}`.
+  const list = Array.isArray(raw.data) ? raw.data : [raw];
+  for (const item of list) {
+    const owner = isRecord(item) ? item.thread_owner : undefined;
+    if (!isRecord(owner)) continue;
+    const appId = owner.app_id;
+    const exp = owner.expiration;
+    return {
+      appId: typeof appId === 'string' || typeof appId === 'number' ? String(appId) : null,
+      ...(typeof exp === 'string' || typeof exp === 'number' ? { expiration: exp } : {}),
+    };
+  }
+  return { appId: null };
+}
+
+function templatesOf(raw: Readonly<Record<string, unknown>>): readonly MessageTemplateInfo[] {
+  if (!Array.isArray(raw.data)) return [];
+  // Keep only entries that have the two fields every caller relies on.
+  return raw.data.filter(
+    (t): t is MessageTemplateInfo => isRecord(t) && typeof t.id === 'string' && typeof t.name === 'string',
+  );
+}
+
+/**
+ * Creates the Graph client. URLs are `${baseUrl}/${version}/…`; the access token travels in the
+ * `Authorization: Bearer` header only (never in a URL, so no URL in a log or error holds it), and
+ * is redacted from every failure message. Failures are values; only bugs throw.
+ *
+ * @example
+ * const graph = createGraphClient({ baseUrl: 'https://graph.facebook.com', version: 'v26.0' });
+ * const r = await graph.sendMessage(pageId, token, buildSendRequest({ recipient: { id: psid }, messaging_type: 'RESPONSE', message: { type: 'text', text: 'Hola' } }));
+ * if (!r.ok && r.outcome === 'unknown') reportUnknown(r.failure); // never resend blindly
+ */
+export function createGraphClient({
+  baseUrl,
+  version,
+  connections = 64,
+  timeoutMs = 15_000,
+  pipelining = 1,
+  dispatcher,
+  retry = {},
+}: GraphClientOptions): GraphClient {
+  const ownAgent =
+    dispatcher === undefined
+      ? new Agent({
+          connections,
+          pipelining,
+          keepAliveTimeout: 30_000,
+          connect: { timeout: Math.min(timeoutMs, 10_000) },
+        })
+      : undefined;
+  const pool: Dispatcher = dispatcher ?? (ownAgent as Agent);
+  const root = `${baseUrl.replace(/\/+$/, '')}/${version}/`;
+
+  function networkFailure(err: unknown, token: string): { failure: GraphFailure; outcome: GraphOutcome } {
+    const codes = errorCodes(err);
+    const base = classifyGraphError(0, null);
+    const code = codes[0] ?? 'UNKNOWN';
+    const raw = err instanceof Error ? err.message : String(err);
+    const what = codes.some((c) => TIMEOUT_CODES.has(c))
+      ? `Graph request timed out after ${timeoutMs} ms`
+      : 'Graph request failed';
+    return {
+      failure: { ...base, message: redactToken(`${what} (${code}): ${raw}`, token) },
+      outcome: notSent(codes) ? 'refused' : 'unknown',
+    };
+  }
+
+  async function once<T>(spec: CallSpec<T>, attempt: number): Promise<GraphResult<T>> {
+    const qs = spec.query === undefined ? '' : `?${new URLSearchParams(spec.query).toString()}`;
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${spec.token}`,
+      accept: 'application/json',
+    };
+    let payload: string | undefined;
+    if (spec.body !== undefined) {
+      payload = JSON.stringify(spec.body);
+      headers['content-type'] = 'application/json';
+    }
+    let status: number;
+    let resHeaders: Record<string, string | string[] | undefined>;
+    let text: string;
+    try {
+      const res = await request(`${root}${spec.path}${qs}`, {
+        dispatcher: pool,
+        method: spec.method,
+        headers,
+        body: payload ?? null,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      });
+      status = res.statusCode;
+      resHeaders = res.headers;
+      try {
+        text = await res.body.text();
+      } catch (err) {
+        // Headers arrived, the body did not: Meta processed the request, we cannot tell how.
+        const { failure } = networkFailure(err, spec.token);
+        return { ok: false, failure, status, outcome: 'unknown', attempts: attempt };
+      }
+    } catch (err) {
+      const { failure, outcome } = networkFailure(err, spec.token);
+      return { ok: false, failure, outcome, attempts: attempt };
+    }
+
+    const usage: BusinessUseCaseUsage | null = parseBusinessUseCaseUsage(
+      firstHeader(resHeaders['x-business-use-case-usage']),
+    );
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    const graphError = isRecord(parsed) && isRecord(parsed.error);
+    if (status >= 200 && status < 300 && isRecord(parsed) && !graphError) {
+      const data = spec.map === undefined ? (parsed as T) : spec.map(parsed);
+      return usage === null
+        ? { ok: true, status, data, attempts: attempt }
+        : { ok: true, status, data, usage, attempts: attempt };
+    }
+
+    const classified = classifyGraphError(status, parsed ?? text, resHeaders);
+    const trace = firstHeader(resHeaders['x-fb-trace-id']);
+    const message =
+      status >= 200 && status < 300 && !graphError
+        ? `Unreadable Graph answer (HTTP ${status})`
+        : redactToken(classified.message, spec.token);
+    const failure: GraphFailure = {
+      ...classified,
+      message,
+      ...(classified.fbtraceId === undefined && trace !== undefined ? { fbtraceId: trace } : {}),
+    };
+    // A Graph error body, or any 4xx, is Meta refusing the request. A 2xx we cannot read, or a
+    // gateway 5xx without a Graph body, leaves the request's fate open.
+    const outcome: GraphOutcome = graphError || (status >= 400 && status < 500) ? 'refused' : 'unknown';
+    const out: GraphError = { ok: false, failure, status, outcome, attempts: attempt };
+    return usage === null ? out : { ...out, usage };
+  }
+
+  function call<T>(spec: CallSpec<T>): Promise<GraphResult<T>> {
+    const idempotent = spec.method === 'GET';
+    return retryInCall(
+      (attempt) => once(spec, attempt),
+      (r) => {
+        if (r.ok || r.failure.category !== 'transient') return null;
+        // A refused request had no effect; a read has none to duplicate. An unknown send: never.
+        return r.outcome === 'refused' || idempotent ? r.failure : null;
+      },
+      retry,
+    ).then(({ result }) => result);
+  }
+
+  const profileOf = (raw: Readonly<Record<string, unknown>>): MessengerProfile => {
+    const first = Array.isArray(raw.data) ? raw.data[0] : undefined;
+    return isRecord(first) ? (first as MessengerProfile) : {};
+  };
+
+  return {
+    sendMessage: (pageId, token, body) =>
+      call({ method: 'POST', path: `${seg(pageId)}/messages`, token, body }),
+    sendMarketingMessage: (adAccountId, token, body) =>
+      call({
+        method: 'POST',
+        path: `${seg(adAccountId.startsWith('act_') ? adAccountId : `act_${adAccountId}`)}/messages`,
+        token,
+        body,
+      }),
+    senderAction: (pageId, token, recipient, action) =>
+      call({
+        method: 'POST',
+        path: `${seg(pageId)}/messages`,
+        token,
+        body: buildSenderAction(recipient, action),
+      }),
+    getUserProfile: (psid, token, fields = ['first_name', 'last_name', 'profile_pic']) =>
+      call({ method: 'GET', path: seg(psid), token, query: { fields: fields.join(',') } }),
+    setMessengerProfile: (pageId, token, profile) =>
+      call({ method: 'POST', path: `${seg(pageId)}/messenger_profile`, token, body: profile }),
+    getMessengerProfile: (pageId, token, fields) =>
+      call({
+        method: 'GET',
+        path: `${seg(pageId)}/messenger_profile`,
+        token,
+        query: { fields: fields.join(',') },
+        map: profileOf,
+      }),
+    deleteMessengerProfileFields: (pageId, token, fields) =>
+      call({ method: 'DELETE', path: `${seg(pageId)}/messenger_profile`, token, body: { fields } }),
+    subscribeApp: (pageId, token, fields) =>
+      call({
+        method: 'POST',
+        path: `${seg(pageId)}/subscribed_apps`,
+        token,
+        body: { subscribed_fields: fields.join(',') },
+      }),
+    passThreadControl: (pageId, token, psid, targetAppId, metadata) =>
+      call({
+        method: 'POST',
+        path: `${seg(pageId)}/pass_thread_control`,
+        token,
+        body: {
+          recipient: { id: psid },
+          target_app_id: targetAppId,
+          ...(metadata === undefined ? {} : { metadata }),
+        },
+      }),
+    takeThreadControl: (pageId, token, psid, metadata) =>
+      call({
+        method: 'POST',
+        path: `${seg(pageId)}/take_thread_control`,
+        token,
+        body: { recipient: { id: psid }, ...(metadata === undefined ? {} : { metadata }) },
+      }),
+    releaseThreadControl: (pageId, token, psid, metadata) =>
+      call({
+        method: 'POST',
+        path: `${seg(pageId)}/release_thread_control`,
+        token,
+        body: { recipient: { id: psid }, ...(metadata === undefined ? {} : { metadata }) },
+      }),
+    getThreadOwner: (pageId, token, psid) =>
+      call({
+        method: 'GET',
+        path: `${seg(pageId)}/thread_owner`,
+        token,
+        query: { recipient: psid },
+        map: threadOwnerOf,
+      }),
+    createMessageTemplate: (pageId, token, template) =>
+      call({ method: 'POST', path: `${seg(pageId)}/message_templates`, token, body: template }),
+    listMessageTemplates: (pageId, token, filter = {}) =>
+      call({
+        method: 'GET',
+        path: `${seg(pageId)}/message_templates`,
+        token,
+        ...(filter.name === undefined ? {} : { query: { name: filter.name } }),
+        map: templatesOf,
+      }),
+    debugPage: (pageId, token) =>
+      call({ method: 'GET', path: seg(pageId), token, query: { fields: 'id,name' } }),
+    async close() {
+      await ownAgent?.close();
+    },
+  };
+}

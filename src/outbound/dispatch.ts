@@ -1,0 +1,273 @@
+/**
+ * One message, one attempt: the single pipeline every outbound message goes through, whatever its
+ * origin (flow, broadcast, sequence, agent, API).
+ *
+ *   outbox row (claimed: 'sending') -> facts gathered NOW -> decide() -> audit -> Graph call for the
+ *   route -> outcome recorded -> contact / Page updated from the error taxonomy
+ *
+ * The window is re-checked here, at dispatch, never at enqueue. A send whose outcome is unknown
+ * (timeout after the request left) is marked 'unknown' and never retried.
+ */
+import type { GraphClient, SendRateLimiter } from '../graph/index.ts';
+import { backoffDelay, sendKindOf } from '../graph/index.ts';
+import { buildSendRequest, type SendRecipient } from '../messenger/send-request.ts';
+import { type Decision, decide, decisionDocument, type Facts, type RuleBook } from '../policy/index.ts';
+import { audit, contacts, conversations, type Database, messages, outbox, pages } from '../storage/index.ts';
+import type { OutboxItem } from '../storage/outbox.ts';
+import { messageFacts, type OutboxContent } from './content.ts';
+
+export interface DispatchDeps {
+  readonly database: Database;
+  readonly graph: GraphClient;
+  readonly limiter: SendRateLimiter;
+  readonly rules: RuleBook;
+  readonly secretKey: Buffer;
+  readonly now: () => number;
+  /** Attempts before a retryable failure becomes 'failed'. Default 5. */
+  readonly maxAttempts?: number;
+  /** A rate-limit wait shorter than this is slept in place; longer ones reschedule. Default 1500 ms. */
+  readonly maxInlineWaitMs?: number;
+}
+
+export type DispatchResult =
+  | { readonly status: 'sent'; readonly mid: string | null; readonly decision: Decision }
+  | { readonly status: 'refused'; readonly decision: Decision }
+  | { readonly status: 'rescheduled'; readonly at: number; readonly reason: string }
+  | { readonly status: 'failed'; readonly reason: string }
+  | { readonly status: 'unknown'; readonly reason: string };
+
+const PAGE_WAIT_MS = 15 * 60_000;
+
+function recipientFor(
+  decision: Decision,
+  psid: string,
+  content: OutboxContent,
+  tokens: { marketing: string | null; legacy: string | null; oneTime: string | null } | undefined,
+): SendRecipient | null {
+  switch (decision.send.recipient) {
+    case 'id':
+      return { id: psid };
+    case 'comment_id':
+      return content.privateReply?.commentId ? { comment_id: content.privateReply.commentId } : null;
+    case 'post_id':
+      return content.privateReply?.postId ? { post_id: content.privateReply.postId } : null;
+    case 'notification_messages_token':
+      return tokens?.legacy ? { notification_messages_token: tokens.legacy } : null;
+    case 'one_time_notif_token':
+      return tokens?.oneTime ? { one_time_notif_token: tokens.oneTime } : null;
+    default:
+      return null;
+  }
+}
+
+export async function dispatchOne(deps: DispatchDeps, item: OutboxItem): Promise<DispatchResult> {
+  const { database, now } = deps;
+  const maxAttempts = deps.maxAttempts ?? 5;
+  const reschedule = async (at: number, reason: string): Promise<DispatchResult> => {
+    await outbox.rescheduleOutbox(database, item.id, { retryAt: at, result: { reason }, now: now() });
+    return { status: 'rescheduled', at, reason };
+  };
+  const fail = async (
+    status: 'failed' | 'unknown',
+    reason: string,
+    result: Record<string, unknown> = {},
+  ): Promise<DispatchResult> => {
+    await outbox.completeOutbox(database, item.id, {
+      status,
+      result: { reason, ...result } as never,
+      now: now(),
+    });
+    return { status, reason };
+  };
+
+  const page = await pages.getPage(database, item.pageId);
+  const contact = await contacts.getContact(database, item.contactId);
+  if (!page || !contact) return fail('failed', page ? 'contact_unknown' : 'page_unknown');
+  // A Page whose token is invalid or that an admin paused keeps its messages for later; nothing is lost.
+  if (page.status === 'paused' || page.status === 'needs_reconnect')
+    return reschedule(now() + PAGE_WAIT_MS, `page_${page.status}`);
+
+  const content = item.content as unknown as OutboxContent;
+  const at = now();
+  const rules = deps.rules.at(at);
+  if (!rules.ok) return fail('failed', `rules_${rules.code}`);
+  const pageFacts = await pages.pageFacts(database, page.id);
+  const facts: Facts = {
+    now: at,
+    page: pageFacts!,
+    contact: contacts.contactToFacts(contact),
+    message: messageFacts(content),
+  };
+  const decision = decide(facts, rules.ruleSet, at);
+  const doc = decisionDocument(decision);
+  const auditId = await audit.appendAudit(database, {
+    workspaceId: item.workspaceId,
+    pageId: item.pageId,
+    contactId: item.contactId,
+    messageRef: item.id,
+    at,
+    ruleSet: decision.rules,
+    route: decision.route,
+    allowed: decision.allowed,
+    reasons: doc.reasons,
+    evidence: {
+      lastInboundAt: facts.contact.lastInboundAt,
+      lastInboundKind: facts.contact.lastInboundKind,
+      windowClosesAt: doc.windowClosesAt,
+      sender: facts.message.sender,
+      tag: facts.message.tag,
+      promotionalSignals: decision.promotional.signals.map((s) => ({ kind: s.kind, text: s.text })),
+      origin: item.origin,
+      originId: item.originId,
+    } as never,
+    decision: doc as never,
+  });
+  if (!decision.allowed) {
+    await outbox.completeOutbox(database, item.id, { status: 'refused', decision: doc as never, now: now() });
+    return { status: 'refused', decision };
+  }
+
+  const tokens =
+    decision.send.recipient === 'id'
+      ? undefined
+      : await contacts.getContactTokens(database, deps.secretKey, contact.id);
+  const recipient = recipientFor(decision, contact.psid, content, tokens);
+  const secrets = await pages.getPageSecrets(database, deps.secretKey, page.id);
+  if (!recipient || !secrets?.accessToken)
+    return fail('failed', recipient ? 'page_token_missing' : 'recipient_missing');
+  if (decision.route === 'marketing_message') {
+    // The Marketing Message API needs a campaign and an ad account (issue: marketing setup); not wired yet.
+    return fail('failed', 'marketing_campaign_not_configured');
+  }
+
+  const body = buildSendRequest({
+    recipient,
+    messaging_type: decision.send.messaging_type,
+    tag: decision.send.tag,
+    message: content.message,
+    metadata: `ventana:${item.id}`,
+  });
+  // Respect the Page's budget (300/s text, 10/s media, 750/h private replies) before calling Meta.
+  const kind = sendKindOf(body);
+  let wait = await deps.limiter.take(page.id, kind);
+  while (wait > 0) {
+    if (wait > (deps.maxInlineWaitMs ?? 1500)) return reschedule(now() + wait, 'rate_limited_locally');
+    await new Promise((r) => setTimeout(r, wait));
+    wait = await deps.limiter.take(page.id, kind);
+  }
+
+  const result = await deps.graph.sendMessage(page.id, secrets.accessToken, body);
+  if (result.usage) deps.limiter.observe(page.id, result.usage);
+  if (result.ok) {
+    const mid = result.data.message_id ?? null;
+    await audit.recordAuditOutcome(database, auditId, {
+      graphStatus: 'sent',
+      graphResponse: result.data as never,
+    });
+    await outbox.completeOutbox(database, item.id, {
+      status: 'sent',
+      decision: doc as never,
+      result: { mid, at: now() },
+      now: now(),
+    });
+    await recordSent(deps, item, contact.id, decision, content, mid, at);
+    return { status: 'sent', mid, decision };
+  }
+
+  const f = result.failure;
+  await audit.recordAuditOutcome(database, auditId, {
+    graphStatus: `${f.category}${f.code !== undefined ? ` ${f.code}/${f.subcode ?? ''}` : ''}`,
+    graphResponse: {
+      message: f.message,
+      code: f.code ?? null,
+      subcode: f.subcode ?? null,
+      outcome: result.outcome,
+    } as never,
+    fbtraceId: f.fbtraceId ?? null,
+  });
+  if (result.outcome === 'unknown') return fail('unknown', f.category, { message: f.message });
+  const info = {
+    code: f.code ?? null,
+    subcode: f.subcode ?? null,
+    fbtraceId: f.fbtraceId ?? null,
+    message: f.message,
+  };
+  switch (f.action) {
+    case 'close_window':
+      // Meta says the window is closed: believe it, and decide again (another route may be lawful).
+      await contacts.markWindowClosedByGraph(database, contact.id, now());
+      return item.attempts < maxAttempts
+        ? reschedule(now(), 'window_closed_by_graph')
+        : fail('failed', 'window_closed', info);
+    case 'mark_unreachable':
+      await contacts.markUnreachable(database, contact.id, now());
+      return fail('failed', 'contact_unreachable', info);
+    case 'mark_blocked':
+      await contacts.markBlocked(database, contact.id, now());
+      return fail('failed', 'contact_blocked', info);
+    case 'pause_page':
+      await pages.setPageStatus(database, page.id, 'needs_reconnect', f.message, now());
+      return reschedule(now() + PAGE_WAIT_MS, 'token_invalid');
+    case 'stop_page':
+      await pages.setPageStatus(database, page.id, 'restricted', f.message, now());
+      return reschedule(now() + PAGE_WAIT_MS, 'page_restricted');
+    case 'retry':
+    case 'retry_later': {
+      if (f.category === 'rate_limited' && f.retryAfterMs) deps.limiter.pause(page.id, f.retryAfterMs);
+      if (item.attempts >= maxAttempts) return fail('failed', f.category, info);
+      const delay = Math.max(backoffDelay(item.attempts), f.retryAfterMs ?? 0);
+      return reschedule(now() + delay, f.category);
+    }
+    case 'reschedule':
+      return fail('failed', f.category, info);
+    case 'pass_thread_control':
+    case 'drop':
+    case 'fix_request':
+      return fail('failed', f.category, info);
+    default: {
+      const never: never = f.action;
+      return fail('failed', `unhandled_${String(never)}`, info);
+    }
+  }
+}
+
+/** A sent message joins the conversation; a token route spends the token's turn. */
+async function recordSent(
+  deps: DispatchDeps,
+  item: OutboxItem,
+  contactId: string,
+  decision: Decision,
+  content: OutboxContent,
+  mid: string | null,
+  at: number,
+): Promise<void> {
+  const conversation = await conversations.openConversation(deps.database, {
+    workspaceId: item.workspaceId,
+    contactId,
+    pageId: item.pageId,
+    now: at,
+  });
+  const f = messageFacts(content);
+  await messages.insertMessage(deps.database, {
+    conversationId: conversation.id,
+    contactId,
+    pageId: item.pageId,
+    direction: 'out',
+    mid,
+    kind: content.message.type,
+    text: f.text,
+    payload: { route: decision.route, send: decision.send } as never,
+    sender: content.sender === 'human' ? 'human' : 'bot',
+    outboxId: item.id,
+    createdAt: at,
+  });
+  const token =
+    decision.route === 'legacy_notification'
+      ? 'legacy'
+      : decision.route === 'one_time_notification'
+        ? 'one_time'
+        : decision.route === 'marketing_message'
+          ? 'marketing'
+          : null;
+  if (token) await contacts.markTokenUsed(deps.database, contactId, token, at);
+}

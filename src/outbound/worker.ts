@@ -1,0 +1,135 @@
+/**
+ * The embedded send loop: claims due outbox rows and runs each through the pipeline, a bounded number
+ * at a time. Per-Page budgets are enforced inside dispatchOne by the rate limiter, so many Pages share
+ * the concurrency while none exceeds its own limit.
+ */
+import type { Logger } from 'pino';
+import { outbox } from '../storage/index.ts';
+import type { OutboxItem } from '../storage/outbox.ts';
+import { type DispatchDeps, type DispatchResult, dispatchOne } from './dispatch.ts';
+
+export interface OutboxWorkerOptions extends DispatchDeps {
+  readonly logger?: Logger;
+  /** Messages in flight at once. Default 64. */
+  readonly concurrency?: number;
+  /** Poll interval when idle. Default 200 ms. */
+  readonly idleMs?: number;
+  /**
+   * Rows still 'sending' from before this process started are outcomes nobody knows: mark them
+   * 'unknown' at start (only safe when no other worker shares the database). Default true.
+   */
+  readonly recoverSendingAtStart?: boolean;
+  /** Called after each message, for progress reporting. */
+  readonly onResult?: (result: DispatchResult) => void;
+}
+
+export interface OutboxWorkerStats {
+  sent: number;
+  refused: number;
+  failed: number;
+  unknown: number;
+  rescheduled: number;
+  recoveredUnknown: number;
+}
+
+export function createOutboxWorker(options: OutboxWorkerOptions) {
+  const { database, now, logger, concurrency = 64, idleMs = 200 } = options;
+  const stats: OutboxWorkerStats = {
+    sent: 0,
+    refused: 0,
+    failed: 0,
+    unknown: 0,
+    rescheduled: 0,
+    recoveredUnknown: 0,
+  };
+  let running = false;
+  let inFlight = 0;
+  let timer: NodeJS.Timeout | null = null;
+  let pumping = false;
+  const idleWaiters: (() => void)[] = [];
+
+  async function runOne(item: OutboxItem): Promise<void> {
+    try {
+      const result = await dispatchOne(options, item);
+      stats[result.status === 'rescheduled' ? 'rescheduled' : result.status]++;
+      options.onResult?.(result);
+    } catch (error) {
+      // An unexpected error (database down…): the row stays 'sending' and is reported as unknown
+      // on the next start, never sent twice.
+      logger?.error({ err: error, outbox: item.id }, 'dispatch failed');
+    } finally {
+      inFlight--;
+      void pump();
+    }
+  }
+
+  /** Claims as many rows as there are free slots and starts them. */
+  async function pump(): Promise<void> {
+    if (!running || pumping) return;
+    pumping = true;
+    try {
+      while (running && inFlight < concurrency) {
+        const items = await outbox.claimDueOutbox(database, { limit: concurrency - inFlight, now: now() });
+        if (items.length === 0) break;
+        for (const item of items) {
+          inFlight++;
+          void runOne(item);
+        }
+      }
+    } catch (error) {
+      logger?.error({ err: error }, 'outbox claim failed');
+    } finally {
+      pumping = false;
+    }
+    if (inFlight === 0) {
+      for (const resolve of idleWaiters.splice(0)) resolve();
+    }
+    schedule();
+  }
+
+  function schedule(): void {
+    if (!running || timer) return;
+    timer = setTimeout(() => {
+      timer = null;
+      void pump();
+    }, idleMs);
+  }
+
+  return {
+    stats,
+    async start(): Promise<void> {
+      if (options.recoverSendingAtStart !== false) {
+        stats.recoveredUnknown += await outbox.markStaleSendingUnknown(database, now() + 1, now());
+        if (stats.recoveredUnknown > 0)
+          logger?.warn({ count: stats.recoveredUnknown }, 'sends interrupted by a crash marked unknown');
+      }
+      running = true;
+      void pump();
+    },
+    /** Something was enqueued: look now. */
+    wake(): void {
+      void pump();
+    },
+    /** Resolves when nothing is in flight and nothing is due. */
+    async idle(): Promise<void> {
+      for (;;) {
+        if (inFlight === 0) {
+          const due = await outbox.countDueOutbox(database, now());
+          if (due === 0 && inFlight === 0 && !pumping) return;
+        }
+        await new Promise<void>((resolve) => {
+          idleWaiters.push(resolve);
+          setTimeout(resolve, 50);
+        });
+      }
+    },
+    async stop(): Promise<void> {
+      running = false;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      while (inFlight > 0) await new Promise((r) => setTimeout(r, 10));
+    },
+  };
+}
+
+export type OutboxWorker = ReturnType<typeof createOutboxWorker>;
