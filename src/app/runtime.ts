@@ -5,13 +5,8 @@
  */
 import pino, { type Logger } from 'pino';
 import type { Config } from '../config/config.ts';
-import { createGraphClient, createMemorySendRateLimiter, type GraphClient } from '../graph/index.ts';
 import { createWebhookIntake } from '../ingest/intake.ts';
-import { keywordConfirmation } from '../ingest/opt-out.ts';
-import { createInboundProcessor, type InboundProcessor } from '../ingest/processor.ts';
-import { createProfileFetcher } from '../ingest/profiles.ts';
-import type { OutboxContent } from '../outbound/content.ts';
-import { createOutboxWorker, type OutboxWorker } from '../outbound/worker.ts';
+import type { InboundProcessor } from '../ingest/processor.ts';
 import { createRuleBook } from '../policy/index.ts';
 import { buildApp } from '../server/app.ts';
 import {
@@ -25,6 +20,7 @@ import {
 } from '../storage/index.ts';
 import { type DemoHandle, startDemo } from './demo.ts';
 import { loadOrCreateSecrets, type Secrets } from './secrets.ts';
+import { createWorkers, type Workers } from './workers.ts';
 
 export interface RuntimeOptions {
   readonly logger?: Logger;
@@ -42,9 +38,8 @@ export interface Runtime {
   readonly webhookUrl: string;
   readonly database: Database;
   readonly secrets: Secrets;
+  readonly workers: Workers;
   readonly processor: InboundProcessor;
-  readonly sender: OutboxWorker;
-  readonly graph: GraphClient;
   readonly demo: DemoHandle | null;
   /** Processes every stored webhook and sends every due message (tests, the demo banner). */
   settle(): Promise<void>;
@@ -99,24 +94,14 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   };
   await refreshAppSecrets();
 
-  // Late-bound: the Graph URL is known only once the demo simulator (if any) listens.
-  let onNewContact: (pageId: string, psid: string, contactId: string) => void = () => {};
-  let onKeyword: (contactId: string, intent: 'opt_out' | 'opt_in') => void = () => {};
-  const processor = createInboundProcessor({
-    database,
-    rules,
-    secretKey: secrets.secretKey,
-    now,
-    logger,
-    onNewContact: (...args) => onNewContact(...args),
-    onKeyword: (...args) => onKeyword(...args),
-  });
+  // Late-bound: workers need the Graph URL, known only once the demo simulator (if any) listens.
+  let wake: () => void = () => {};
   const intake = createWebhookIntake({
     appSecrets: () => appSecrets,
     store: (raw, at) => inbound.storeWebhookBody(database, raw, at),
     now,
     bodyLimit: config.webhookBodyLimit,
-    onStored: () => processor.wake(),
+    onStored: () => wake(),
   });
   const app = buildApp({
     intake,
@@ -136,36 +121,18 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     : null;
   if (demo) await refreshAppSecrets();
 
-  const graph = createGraphClient({
-    baseUrl: demo?.graphUrl ?? config.graphUrl,
-    version: config.graphVersion,
-  });
-  const profiles = createProfileFetcher({ database, graph, secretKey: secrets.secretKey, now, logger });
-  const sender = createOutboxWorker({
+  const workers = await createWorkers({
+    config,
     database,
-    graph,
-    limiter: createMemorySendRateLimiter(),
-    rules,
     secretKey: secrets.secretKey,
-    now,
+    rules,
+    graphUrl: demo?.graphUrl ?? config.graphUrl,
     logger,
+    now,
+    shared: config.queue.engine !== 'embedded',
   });
-  onNewContact = (pageId, psid, contactId) => profiles.enqueue(pageId, psid, contactId);
-  onKeyword = (contactId, intent) => {
-    void confirmKeyword(database, contactId, intent, now(), async (c) => {
-      // The confirmation is written in the person's language: know it before writing.
-      if (c.profileFetchedAt === null) await profiles.fetchNow(c.pageId, c.psid, c.id);
-    }).then(
-      () => sender.wake(),
-      (error: unknown) => logger.warn({ err: error }, 'keyword confirmation not queued'),
-    );
-  };
-
-  if (options.workers !== false) {
-    processor.start();
-    await sender.start();
-    await profiles.sweep();
-  }
+  wake = () => workers.processor.wake();
+  if (options.workers !== false) await workers.start();
   await demo?.populate();
 
   return {
@@ -173,53 +140,15 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     webhookUrl,
     database,
     secrets,
-    processor,
-    sender,
-    graph,
+    workers,
+    processor: workers.processor,
     demo,
-    async settle() {
-      await processor.drain();
-      await profiles.idle();
-      await sender.idle();
-    },
+    settle: () => workers.settle(),
     async close() {
       await demo?.close();
       await app.close();
-      await processor.stop();
-      profiles.stop();
-      await sender.stop();
-      await graph.close();
+      await workers.stop();
       await database.close();
     },
   };
-}
-
-/** The answer to BAJA/STOP or ALTA/START goes through the same pipeline as every other message. */
-async function confirmKeyword(
-  database: Database,
-  contactId: string,
-  intent: 'opt_out' | 'opt_in',
-  at: number,
-  beforeWriting: (contact: contacts.Contact) => Promise<void>,
-): Promise<void> {
-  const known = await contacts.getContact(database, contactId);
-  if (!known) return;
-  await beforeWriting(known);
-  const contact = (await contacts.getContact(database, contactId)) ?? known;
-  const content: OutboxContent = {
-    message: { type: 'text', text: keywordConfirmation(intent, contact.locale) },
-    purpose: 'response',
-  };
-  await outbox.enqueueOutbox(database, [
-    {
-      workspaceId: contact.workspaceId,
-      pageId: contact.pageId,
-      contactId,
-      origin: 'flow',
-      originId: `keyword:${intent}`,
-      idempotencyKey: `keyword-${contactId}-${intent}-${at}`,
-      content: content as never,
-      now: at,
-    },
-  ]);
 }

@@ -41,6 +41,23 @@ export function registerServerCommands(program: Command, io: CliIo, host: Server
     });
 
   program
+    .command('worker')
+    .description('run background workers only (inbound processing, sends, jobs); several may run at once')
+    .action(async () => {
+      const config = loadConfig(io, host.env);
+      if (!config) return;
+      const { runWorkerProcess } = await import('../app/worker-process.ts');
+      const stop = await runWorkerProcess(config);
+      io.out(
+        io.defaultLang === 'es'
+          ? `Worker de Ventana en marcha (cola: ${config.queue.engine})`
+          : `Ventana worker running (queue: ${config.queue.engine})`,
+      );
+      await host.untilStopped();
+      await stop();
+    });
+
+  program
     .command('migrate')
     .description('apply pending database migrations')
     .action(async () => {

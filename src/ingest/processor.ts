@@ -39,6 +39,16 @@ export function createInboundProcessor(options: ProcessorOptions) {
   let busy: Promise<void> | null = null;
   let wakeRequested = false;
 
+  // better-sqlite3 is synchronous and awaited Kysely calls resolve as microtasks, so without this a
+  // batch holds the event loop for its whole length (hundreds of ms under load) and webhook requests
+  // wait behind it. Give the loop a turn every couple of milliseconds of work.
+  let sliceStart = performance.now();
+  async function yieldIfDue(): Promise<void> {
+    if (performance.now() - sliceStart < 2) return;
+    await new Promise((r) => setImmediate(r));
+    sliceStart = performance.now();
+  }
+
   /** One pass: split pending bodies, then apply pending events. Returns how much it did. */
   async function step(): Promise<number> {
     let work = 0;
@@ -67,6 +77,7 @@ export function createInboundProcessor(options: ProcessorOptions) {
       stats.events += result.inserted.length;
       stats.duplicates += result.duplicates.length;
       work++;
+      await yieldIfDue();
     }
     const events = await inbound.claimUnprocessedEvents(database, { limit: batch, now: now(), leaseMs });
     for (const row of events) {
@@ -97,6 +108,7 @@ export function createInboundProcessor(options: ProcessorOptions) {
         }
       }
       work++;
+      await yieldIfDue();
     }
     return work;
   }
@@ -118,7 +130,11 @@ export function createInboundProcessor(options: ProcessorOptions) {
     timer = setTimeout(() => {
       timer = null;
       wakeRequested = false;
-      busy = drain()
+      // Checks `running` between batches: stop() waits for the current batch, not the whole backlog
+      // (which under load can take minutes; what is left stays pending and is resumed on restart).
+      busy = (async () => {
+        while (running && (await step()) > 0) await new Promise((r) => setImmediate(r));
+      })()
         .catch((error: unknown) => logger?.error({ err: error }, 'inbound processor pass failed'))
         .finally(() => {
           busy = null;

@@ -1,28 +1,21 @@
 /**
- * Fetches a new contact's Messenger profile (name, locale, picture, timezone) once, in the background:
- * ingest never waits for Graph. A small in-memory queue with bounded concurrency; contacts left
- * without a profile by a restart are picked up again by `sweep()`.
+ * Fetches a new contact's Messenger profile (name, locale, picture, timezone) once, as a queue job:
+ * ingest never waits for Graph, a restart loses nothing, and any worker process may do it.
  */
 import type { Logger } from 'pino';
 import type { GraphClient } from '../graph/index.ts';
+import type { JobOutcome, JobQueue, Worker } from '../queue/index.ts';
 import { contacts, type Database, pages } from '../storage/index.ts';
+
+export const PROFILE_JOB = 'profile.fetch';
 
 export interface ProfileFetcherOptions {
   readonly database: Database;
   readonly graph: GraphClient;
+  readonly queue: JobQueue;
   readonly secretKey: Buffer;
   readonly now: () => number;
   readonly logger?: Logger;
-  /** Profile calls at once. Default 4. */
-  readonly concurrency?: number;
-  /** Most contacts waiting; beyond it new ones wait for the next sweep. Default 10,000. */
-  readonly maxPending?: number;
-}
-
-interface Pending {
-  readonly pageId: string;
-  readonly psid: string;
-  readonly contactId: string;
 }
 
 /** "es_ES" -> "ES": Messenger gives a locale, not a country; its region is the best hint there is. */
@@ -32,23 +25,12 @@ export function countryFromLocale(locale: string | undefined | null): string | n
 }
 
 export function createProfileFetcher(options: ProfileFetcherOptions) {
-  const { database, graph, secretKey, now, logger, concurrency = 4, maxPending = 10_000 } = options;
-  const queue: Pending[] = [];
-  const queued = new Set<string>();
-  let active = 0;
-  let stopped = false;
-  const tokens = new Map<string, string | null>();
+  const { database, graph, queue, secretKey, now, logger } = options;
 
-  async function tokenFor(pageId: string): Promise<string | null> {
-    if (!tokens.has(pageId))
-      tokens.set(pageId, (await pages.getPageSecrets(database, secretKey, pageId))?.accessToken ?? null);
-    return tokens.get(pageId) ?? null;
-  }
-
-  async function fetchOne(p: Pending): Promise<void> {
-    const token = await tokenFor(p.pageId);
-    if (!token) return;
-    const result = await graph.getUserProfile(p.psid, token, [
+  async function fetchOne(pageId: string, psid: string, contactId: string): Promise<JobOutcome> {
+    const token = (await pages.getPageSecrets(database, secretKey, pageId))?.accessToken;
+    if (!token) return { status: 'failed', reason: 'page_token_missing', retryable: false };
+    const result = await graph.getUserProfile(psid, token, [
       'first_name',
       'last_name',
       'profile_pic',
@@ -56,13 +38,15 @@ export function createProfileFetcher(options: ProfileFetcherOptions) {
       'timezone',
     ]);
     if (!result.ok) {
-      logger?.debug({ contact: p.contactId, failure: result.failure.category }, 'profile fetch failed');
-      return;
+      const f = result.failure;
+      logger?.debug({ contact: contactId, failure: f.category }, 'profile fetch failed');
+      const retryable = f.category === 'transient' || f.category === 'rate_limited';
+      return { status: 'failed', reason: f.category, retryable };
     }
     const d = result.data;
     await contacts.updateContactProfile(
       database,
-      p.contactId,
+      contactId,
       {
         firstName: d.first_name ?? null,
         lastName: d.last_name ?? null,
@@ -73,44 +57,44 @@ export function createProfileFetcher(options: ProfileFetcherOptions) {
       },
       now(),
     );
+    return { status: 'done' };
   }
 
-  function pump(): void {
-    while (!stopped && active < concurrency && queue.length > 0) {
-      const next = queue.shift()!;
-      active++;
-      fetchOne(next)
-        .catch((error: unknown) => logger?.warn({ err: error }, 'profile fetch error'))
-        .finally(() => {
-          active--;
-          queued.delete(next.contactId);
-          pump();
-        });
-    }
-  }
-
+  let worker: Worker | null = null;
   return {
     /** Fetches now (awaited), e.g. when a reply must be written in the person's language. */
-    fetchNow: (pageId: string, psid: string, contactId: string): Promise<void> =>
-      fetchOne({ pageId, psid, contactId }),
-    enqueue(pageId: string, psid: string, contactId: string): void {
-      if (stopped || queued.has(contactId) || queue.length >= maxPending) return;
-      queued.add(contactId);
-      queue.push({ pageId, psid, contactId });
-      pump();
+    async fetchNow(pageId: string, psid: string, contactId: string): Promise<void> {
+      await fetchOne(pageId, psid, contactId);
     },
-    /** Queues contacts that still have no profile (after a restart). */
+    async enqueue(pageId: string, psid: string, contactId: string): Promise<void> {
+      await queue.enqueue(PROFILE_JOB, { pageId, psid, contactId }, { key: contactId, attempts: 5 });
+    },
+    /** Queues contacts that still have no profile (e.g. created while no worker ran). */
     async sweep(limit = 1000): Promise<number> {
       const missing = await contacts.listContactsWithoutProfile(database, limit);
-      for (const c of missing) this.enqueue(c.pageId, c.psid, c.id);
+      for (const c of missing) await this.enqueue(c.pageId, c.psid, c.id);
       return missing.length;
     },
-    async idle(): Promise<void> {
-      while (active > 0 || queue.length > 0) await new Promise((r) => setTimeout(r, 10));
+    start(concurrency = 4): void {
+      worker = queue.work(
+        PROFILE_JOB,
+        (job) => {
+          const p = job.payload as { pageId: string; psid: string; contactId: string };
+          return fetchOne(p.pageId, p.psid, p.contactId);
+        },
+        { concurrency },
+      );
     },
-    stop(): void {
-      stopped = true;
-      queue.length = 0;
+    /** Resolves when no profile job is waiting or running. */
+    async idle(): Promise<void> {
+      for (;;) {
+        const c = await queue.counts(PROFILE_JOB);
+        if (c.waiting + c.active === 0) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async stop(): Promise<void> {
+      await worker?.close();
     },
   };
 }

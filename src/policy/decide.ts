@@ -153,7 +153,7 @@ export function decide(facts: Facts, rules: RuleSet, now: number = facts.now): D
     windowClosesAt: w.closesAt,
     windowOpen: w.open,
     humanAgentUntil,
-    promotional: { value: verdict.value, score: verdict.score, signals: verdict.signals },
+    promotional: verdict,
     reasons: d.route !== null ? [] : d.reasons,
     alternatives: d.alternatives,
     notes: d.notes,

@@ -258,3 +258,96 @@ export async function countDueOutbox(database: Queryable, now: number): Promise<
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** `next_attempt_at` of held rows (a paused broadcast): far beyond any real schedule. */
+export const HELD_UNTIL = 253_402_300_799_999;
+
+/** Holds an origin's queued rows (pause): no worker claims them until released. Returns how many. */
+export async function holdOutboxByOrigin(
+  database: Queryable,
+  origin: OutboxOrigin,
+  originId: string,
+  now: number,
+): Promise<number> {
+  const result = await database.db
+    .updateTable('outbox')
+    .set({ next_attempt_at: HELD_UNTIL, updated_at: now })
+    .where('origin', '=', origin)
+    .where('origin_id', '=', originId)
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Makes an origin's queued rows due at `now` (resume). Returns how many. */
+export async function releaseOutboxByOrigin(
+  database: Queryable,
+  origin: OutboxOrigin,
+  originId: string,
+  now: number,
+): Promise<number> {
+  const result = await database.db
+    .updateTable('outbox')
+    .set({ next_attempt_at: now, updated_at: now })
+    .where('origin', '=', origin)
+    .where('origin_id', '=', originId)
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Fails an origin's queued rows with `reason` (cancel); rows in flight finish normally. Returns how many. */
+export async function failQueuedByOrigin(
+  database: Queryable,
+  origin: OutboxOrigin,
+  originId: string,
+  reason: string,
+  now: number,
+): Promise<number> {
+  const result = await database.db
+    .updateTable('outbox')
+    .set({ status: 'failed', result: toJson({ reason }), updated_at: now })
+    .where('origin', '=', origin)
+    .where('origin_id', '=', originId)
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** One attempt's end, for {@link settleOutboxMany}. */
+export interface OutboxSettlement {
+  readonly id: string;
+  readonly status: Exclude<OutboxStatus, 'sending'>;
+  /** For 'queued' (a reschedule): when it is due again. */
+  readonly retryAt?: number;
+  readonly decision?: JsonValue;
+  readonly result?: JsonValue;
+}
+
+/**
+ * Records many attempts' ends (complete or reschedule), each only if its row is still 'sending'.
+ * Call it inside a transaction to make them one commit. Returns how many rows changed.
+ */
+export async function settleOutboxMany(
+  database: Queryable,
+  settlements: readonly OutboxSettlement[],
+  now: number,
+): Promise<number> {
+  let changed = 0;
+  for (const s of settlements) {
+    const result = await database.db
+      .updateTable('outbox')
+      .set({
+        status: s.status,
+        ...(s.status === 'queued' ? { next_attempt_at: s.retryAt ?? now } : {}),
+        ...(s.decision === undefined ? {} : { decision: toJson(s.decision) }),
+        ...(s.result === undefined ? {} : { result: toJson(s.result) }),
+        updated_at: now,
+      })
+      .where('id', '=', s.id)
+      .where('status', '=', 'sending')
+      .executeTakeFirst();
+    changed += Number(result.numUpdatedRows);
+  }
+  return changed;
+}

@@ -228,9 +228,15 @@ export interface Schema {
 
   // --- Job queue (src/queue/embedded.ts, migration 0002_jobs) ---
   jobs: JobsTable;
+
+  // --- Broadcasts (src/broadcasts, migration 0003_broadcasts) ---
+  broadcasts: BroadcastsTable;
 }
 
 // --- Job queue (src/queue/embedded.ts, migration 0002_jobs) ---
+
+/** A column the database fills on insert (Kysely makes it optional in inserts only). */
+type Generated<T> = import('kysely').ColumnType<T, T | undefined, T>;
 
 /** waiting (due or delayed by `run_at`), active (leased), completed (pruned later), failed (kept). */
 export type JobState = 'waiting' | 'active' | 'completed' | 'failed';
@@ -242,20 +248,50 @@ export interface JobsTable {
   /** Idempotency key, unique per queue; null for unkeyed jobs. */
   key: string | null;
   payload: JsonText;
-  state: JobState;
+  /** Defaults to 'waiting' on insert. */
+  state: Generated<JobState>;
   run_at: Millis;
   /** Failed attempts so far; `retry_at` reschedules and lease expiries do not count. */
-  attempts_made: number;
+  attempts_made: Generated<number>;
   max_attempts: number;
   backoff_type: 'exponential' | 'fixed';
   backoff_ms: number;
   /** Times a lease expired while the job ran (its worker died); too many fail the job. */
-  stalls: number;
+  stalls: Generated<number>;
   /** Identifies one claim: only the run holding it may record the outcome. */
   lock_token: string | null;
   /** Lease end while active; after it, the job is taken back. */
   locked_until: Millis | null;
   last_error: string | null;
   created_at: Millis;
+  finished_at: Millis | null;
+}
+
+// --- Broadcasts (src/broadcasts, migration 0003_broadcasts) ---
+
+export type BroadcastStatus = 'draft' | 'sending' | 'paused' | 'cancelled' | 'done';
+export type BroadcastIntent = 'promotional' | 'non_promotional' | 'transactional';
+
+export interface BroadcastsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  /** JSON: the audience filter (src/broadcasts/model.ts `Audience`). */
+  audience: JsonText;
+  /** JSON: `OutboxContent` whose texts may hold `{{first_name|fallback}}` placeholders. */
+  content: JsonText;
+  intent: BroadcastIntent;
+  /** JSON: the classifier's verdict on the content at creation. */
+  verdict: JsonText;
+  status: BroadcastStatus;
+  /** Fan-out keyset cursor: id of the last contact considered (null before the first chunk). */
+  fanout_cursor: string | null;
+  /** 1 once every audience member has an outbox row. */
+  fanout_done: IntBool;
+  /** Outbox rows created by the fan-out so far. */
+  enqueued: number;
+  created_at: Millis;
+  updated_at: Millis;
+  started_at: Millis | null;
   finished_at: Millis | null;
 }

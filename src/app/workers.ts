@@ -1,0 +1,134 @@
+/**
+ * The background work of Ventana: the inbound processor, the send worker and the queue jobs. The
+ * server runs them in-process by default; `ventana worker` runs them in separate processes, which
+ * cooperate through the database (row leases, SKIP LOCKED on PostgreSQL) and the queue engine.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../config/config.ts';
+import { createGraphClient, createMemorySendRateLimiter, type GraphClient } from '../graph/index.ts';
+import { keywordConfirmation } from '../ingest/opt-out.ts';
+import { createInboundProcessor } from '../ingest/processor.ts';
+import { createProfileFetcher } from '../ingest/profiles.ts';
+import type { OutboxContent } from '../outbound/content.ts';
+import { createOutboxWorker } from '../outbound/worker.ts';
+import type { RuleBook } from '../policy/index.ts';
+import { createQueue, type JobQueue } from '../queue/index.ts';
+import { contacts, type Database, outbox } from '../storage/index.ts';
+
+export interface WorkerDeps {
+  readonly config: Config;
+  readonly database: Database;
+  readonly secretKey: Buffer;
+  readonly rules: RuleBook;
+  readonly graphUrl: string;
+  readonly logger: Logger;
+  readonly now: () => number;
+  /** Other processes may share the database: recover crashed sends by lease age, not at start. */
+  readonly shared: boolean;
+}
+
+/** Opens the configured queue engine (the embedded one lives in the app database). */
+export function openQueue(config: Config, database: Database): Promise<JobQueue> {
+  const q = config.queue;
+  if (q.engine === 'embedded') return createQueue({ engine: 'embedded', database, pollIntervalMs: 250 });
+  return q.redisUrl !== null
+    ? createQueue({ engine: 'bullmq', redisUrl: q.redisUrl })
+    : createQueue({ engine: 'bullmq', postgresUrl: q.postgresUrl ?? '' });
+}
+
+export async function createWorkers(deps: WorkerDeps) {
+  const { database, secretKey, rules, logger, now } = deps;
+  const queue = await openQueue(deps.config, database);
+  const graph: GraphClient = createGraphClient({ baseUrl: deps.graphUrl, version: deps.config.graphVersion });
+  const profiles = createProfileFetcher({ database, graph, queue, secretKey, now, logger });
+  const sender = createOutboxWorker({
+    database,
+    graph,
+    // Per process; with several worker processes use the Redis limiter (createRedisSendRateLimiter).
+    limiter: createMemorySendRateLimiter(),
+    rules,
+    secretKey,
+    now,
+    logger,
+    recoverSendingAtStart: !deps.shared,
+  });
+  const processor = createInboundProcessor({
+    database,
+    rules,
+    secretKey,
+    now,
+    logger,
+    onNewContact: (pageId, psid, contactId) => {
+      profiles
+        .enqueue(pageId, psid, contactId)
+        .catch((error: unknown) => logger.warn({ err: error }, 'profile job not queued'));
+    },
+    onKeyword: (contactId, intent) => {
+      confirmKeyword(database, contactId, intent, now(), async (c) => {
+        // The confirmation is written in the person's language: know it before writing.
+        if (c.profileFetchedAt === null) await profiles.fetchNow(c.pageId, c.psid, c.id);
+      }).then(
+        () => sender.wake(),
+        (error: unknown) => logger.warn({ err: error }, 'keyword confirmation not queued'),
+      );
+    },
+  });
+
+  return {
+    processor,
+    sender,
+    graph,
+    queue,
+    async start(): Promise<void> {
+      processor.start();
+      await sender.start();
+      profiles.start();
+      await profiles.sweep();
+    },
+    /** Processes every stored webhook and sends every due message (tests, the demo banner). */
+    async settle(): Promise<void> {
+      await processor.drain();
+      await profiles.idle();
+      await sender.idle();
+    },
+    async stop(): Promise<void> {
+      await processor.stop();
+      await profiles.stop();
+      await sender.stop();
+      await queue.close();
+      await graph.close();
+    },
+  };
+}
+
+export type Workers = Awaited<ReturnType<typeof createWorkers>>;
+
+/** The answer to BAJA/STOP or ALTA/START goes through the same pipeline as every other message. */
+async function confirmKeyword(
+  database: Database,
+  contactId: string,
+  intent: 'opt_out' | 'opt_in',
+  at: number,
+  beforeWriting: (contact: contacts.Contact) => Promise<void>,
+): Promise<void> {
+  const known = await contacts.getContact(database, contactId);
+  if (!known) return;
+  await beforeWriting(known);
+  const contact = (await contacts.getContact(database, contactId)) ?? known;
+  const content: OutboxContent = {
+    message: { type: 'text', text: keywordConfirmation(intent, contact.locale) },
+    purpose: 'response',
+  };
+  await outbox.enqueueOutbox(database, [
+    {
+      workspaceId: contact.workspaceId,
+      pageId: contact.pageId,
+      contactId,
+      origin: 'flow',
+      originId: `keyword:${intent}`,
+      idempotencyKey: `keyword-${contactId}-${intent}-${at}`,
+      content: content as never,
+      now: at,
+    },
+  ]);
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { configProblemText, parseConfig } from './config.ts';
+
+describe('configuration', () => {
+  it('runs on the embedded defaults with an empty environment', () => {
+    const r = parseConfig({});
+    expect(r.ok && r.config).toMatchObject({
+      databaseUrl: 'sqlite:./data/ventana.db',
+      queue: { engine: 'embedded' },
+      graphUrl: 'https://graph.facebook.com',
+      graphVersion: 'v26.0',
+      port: 3000,
+      host: '127.0.0.1',
+      page: null,
+    });
+  });
+
+  it('picks BullMQ when a Redis URL is given', () => {
+    const r = parseConfig({ VENTANA_REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(r.ok && r.config.queue).toEqual({
+      engine: 'bullmq',
+      redisUrl: 'redis://127.0.0.1:6379',
+      postgresUrl: null,
+    });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT', 'not_a_port'],
+    [{ VENTANA_GRAPH_URL: 'ftp://x' }, 'VENTANA_GRAPH_URL', 'not_a_url'],
+    [{ VENTANA_GRAPH_VERSION: '26' }, 'VENTANA_GRAPH_VERSION', 'not_a_graph_version'],
+    [{ VENTANA_SECRET_KEY: 'short' }, 'VENTANA_SECRET_KEY', 'bad_secret_key'],
+    [{ VENTANA_PAGE_ID: '123' }, 'VENTANA_PAGE_ACCESS_TOKEN', 'page_incomplete'],
+    [{ VENTANA_QUEUE: 'kafka' }, 'VENTANA_QUEUE', 'not_a_queue_engine'],
+    [{ VENTANA_QUEUE: 'bullmq' }, 'VENTANA_QUEUE', 'queue_needs_backend'],
+    [{ VENTANA_DATABASE_URL: 'mysql://db' }, 'VENTANA_DATABASE_URL', 'not_a_url'],
+  ])('fails fast on %j, naming %s', (env, variable, code) => {
+    const r = parseConfig(env);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems).toContainEqual(expect.objectContaining({ variable, code }));
+  });
+
+  it('explains a problem in Spanish and English', () => {
+    const problem = { variable: 'PORT', code: 'not_a_port' as const, value: 'abc' };
+    expect(configProblemText(problem, 'en')).toBe('PORT must be a port number from 0 to 65535 (got "abc")');
+    expect(configProblemText(problem, 'es')).toBe(
+      'PORT debe ser un número de puerto entre 0 y 65535 (valor: "abc")',
+    );
+  });
+
+  it('accepts a 32-byte key in hex', () => {
+    const r = parseConfig({ VENTANA_SECRET_KEY: 'ab'.repeat(32) });
+    expect(r.ok && r.config.secretKey?.length).toBe(32);
+  });
+});

@@ -1,0 +1,446 @@
+/**
+ * Broadcasts and the queries their services need: the audience scan (keyset chunks of only the
+ * columns a decision needs), the crash-safe fan-out cursor, and the report's groupings.
+ */
+import { sql } from 'kysely';
+import type { Queryable } from './db.ts';
+import { fromJson, lockForUpdate, type JsonValue, toJson } from './dialect.ts';
+import type { BroadcastIntent, BroadcastStatus, BroadcastsTable } from './schema.ts';
+
+export type { BroadcastIntent, BroadcastStatus } from './schema.ts';
+
+export interface BroadcastRecord {
+  readonly id: string;
+  readonly workspaceId: string;
+  readonly name: string;
+  readonly audience: JsonValue;
+  readonly content: JsonValue;
+  readonly intent: BroadcastIntent;
+  readonly verdict: JsonValue;
+  readonly status: BroadcastStatus;
+  readonly fanOutCursor: string | null;
+  readonly fanOutDone: boolean;
+  readonly enqueued: number;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+  readonly startedAt: number | null;
+  readonly finishedAt: number | null;
+}
+
+function toRecord(row: BroadcastsTable): BroadcastRecord {
+  return {
+    id: row.id,
+    workspaceId: row.workspace_id,
+    name: row.name,
+    audience: fromJson<JsonValue>(row.audience, {}),
+    content: fromJson<JsonValue>(row.content, null),
+    intent: row.intent,
+    verdict: fromJson<JsonValue>(row.verdict, null),
+    status: row.status,
+    fanOutCursor: row.fanout_cursor,
+    fanOutDone: row.fanout_done === 1,
+    enqueued: Number(row.enqueued),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+export interface NewBroadcast {
+  readonly id: string;
+  readonly workspaceId: string;
+  readonly name: string;
+  readonly audience: JsonValue;
+  readonly content: JsonValue;
+  readonly intent: BroadcastIntent;
+  readonly verdict: JsonValue;
+  readonly now: number;
+}
+
+export async function insertBroadcast(database: Queryable, b: NewBroadcast): Promise<BroadcastRecord> {
+  const row: BroadcastsTable = {
+    id: b.id,
+    workspace_id: b.workspaceId,
+    name: b.name,
+    audience: toJson(b.audience),
+    content: toJson(b.content),
+    intent: b.intent,
+    verdict: toJson(b.verdict),
+    status: 'draft',
+    fanout_cursor: null,
+    fanout_done: 0,
+    enqueued: 0,
+    created_at: b.now,
+    updated_at: b.now,
+    started_at: null,
+    finished_at: null,
+  };
+  await database.db.insertInto('broadcasts').values(row).execute();
+  return toRecord(row);
+}
+
+export async function getBroadcast(database: Queryable, id: string): Promise<BroadcastRecord | undefined> {
+  const row = await database.db.selectFrom('broadcasts').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : toRecord(row);
+}
+
+/** Reads the broadcast row under a row lock (PostgreSQL) inside a transaction: status changes serialise. */
+export async function getBroadcastForUpdate(
+  tx: Queryable,
+  id: string,
+): Promise<BroadcastRecord | undefined> {
+  const row = await lockForUpdate(
+    tx,
+    tx.db.selectFrom('broadcasts').selectAll().where('id', '=', id),
+  ).executeTakeFirst();
+  return row === undefined ? undefined : toRecord(row);
+}
+
+export async function listBroadcasts(database: Queryable, workspaceId: string): Promise<BroadcastRecord[]> {
+  const rows = await database.db
+    .selectFrom('broadcasts')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .orderBy('id', 'desc')
+    .execute();
+  return rows.map(toRecord);
+}
+
+/** Moves a broadcast from one of `from` to `to`; false when it was in another status. */
+export async function transitionBroadcast(
+  database: Queryable,
+  id: string,
+  from: readonly BroadcastStatus[],
+  to: BroadcastStatus,
+  now: number,
+): Promise<boolean> {
+  const result = await database.db
+    .updateTable('broadcasts')
+    .set({
+      status: to,
+      updated_at: now,
+      ...(to === 'sending' ? { started_at: sql<number>`coalesce(started_at, ${now})` } : {}),
+      ...(to === 'done' || to === 'cancelled' ? { finished_at: now } : {}),
+    })
+    .where('id', '=', id)
+    .where('status', 'in', [...from])
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** Records one fan-out chunk: the cursor moves past it and `added` rows were enqueued. */
+export async function advanceFanOut(
+  tx: Queryable,
+  id: string,
+  cursor: string,
+  added: number,
+  now: number,
+): Promise<void> {
+  await tx.db
+    .updateTable('broadcasts')
+    .set((eb) => ({ fanout_cursor: cursor, enqueued: eb('enqueued', '+', added), updated_at: now }))
+    .where('id', '=', id)
+    .execute();
+}
+
+export async function finishFanOut(database: Queryable, id: string, now: number): Promise<void> {
+  await database.db
+    .updateTable('broadcasts')
+    .set({ fanout_done: 1, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Broadcasts still sending whose fan-out did not finish (a crash or a restart interrupted it). */
+export async function listUnfinishedFanOuts(database: Queryable): Promise<string[]> {
+  const rows = await database.db
+    .selectFrom('broadcasts')
+    .select('id')
+    .where('status', '=', 'sending')
+    .where('fanout_done', '=', 0)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** The columns of a contact that audience filters, decisions, personalisation and CSV rows read. */
+export interface AudienceRow {
+  readonly id: string;
+  readonly page_id: string;
+  readonly psid: string;
+  readonly first_name: string | null;
+  readonly last_name: string | null;
+  readonly locale: string | null;
+  readonly country: string | null;
+  readonly labels: string;
+  readonly fields: string;
+  readonly first_entry_point: string | null;
+  readonly last_entry_point: string | null;
+  readonly last_seen_at: number;
+  readonly last_inbound_at: number | null;
+  readonly last_inbound_kind: string | null;
+  readonly ad_window_started_at: number | null;
+  readonly window_closed_by_graph_at: number | null;
+  readonly blocked: number;
+  readonly opted_out_at: number | null;
+  readonly has_marketing: number | boolean;
+  readonly marketing_status: string | null;
+  readonly marketing_token_expires_at: number | null;
+  readonly marketing_last_sent_at: number | null;
+  readonly has_legacy: number | boolean;
+  readonly legacy_token_status: string | null;
+  readonly legacy_token_expires_at: number | null;
+  readonly legacy_last_sent_at: number | null;
+  readonly has_otn: number | boolean;
+  readonly otn_created_at: number | null;
+  readonly otn_used_at: number | null;
+}
+
+export interface AudienceScan {
+  readonly workspaceId: string;
+  /** Keyset: only contacts with an id greater than this. */
+  readonly after: string | null;
+  readonly limit: number;
+  readonly pageIds?: readonly string[];
+  /** Only contacts seen at or after this moment. */
+  readonly seenSince?: number;
+}
+
+function audienceQuery(database: Queryable) {
+  return database.db
+    .selectFrom('contacts')
+    .select([
+      'id',
+      'page_id',
+      'psid',
+      'first_name',
+      'last_name',
+      'locale',
+      'country',
+      'labels',
+      'fields',
+      'first_entry_point',
+      'last_entry_point',
+      'last_seen_at',
+      'last_inbound_at',
+      'last_inbound_kind',
+      'ad_window_started_at',
+      'window_closed_by_graph_at',
+      'blocked',
+      'opted_out_at',
+      sql<number>`case when marketing_token_enc is null then 0 else 1 end`.as('has_marketing'),
+      'marketing_status',
+      'marketing_token_expires_at',
+      'marketing_last_sent_at',
+      sql<number>`case when legacy_token_enc is null then 0 else 1 end`.as('has_legacy'),
+      'legacy_token_status',
+      'legacy_token_expires_at',
+      'legacy_last_sent_at',
+      sql<number>`case when otn_token_enc is null then 0 else 1 end`.as('has_otn'),
+      'otn_created_at',
+      'otn_used_at',
+    ]);
+}
+
+/** One keyset chunk of a workspace's contacts (ordered by id), only the columns an audience needs. */
+export async function scanAudience(database: Queryable, scan: AudienceScan): Promise<AudienceRow[]> {
+  let query = audienceQuery(database).where('workspace_id', '=', scan.workspaceId);
+  if (scan.after !== null) query = query.where('id', '>', scan.after);
+  if (scan.pageIds !== undefined) query = query.where('page_id', 'in', [...scan.pageIds]);
+  if (scan.seenSince !== undefined) query = query.where('last_seen_at', '>=', scan.seenSince);
+  return (await query.orderBy('id').limit(scan.limit).execute()) as AudienceRow[];
+}
+
+/** The audience columns of the given contacts (dispatch: one query per batch). */
+export async function audienceRowsById(
+  database: Queryable,
+  contactIds: readonly string[],
+): Promise<AudienceRow[]> {
+  if (contactIds.length === 0) return [];
+  const out: AudienceRow[] = [];
+  for (let i = 0; i < contactIds.length; i += 900) {
+    const ids = contactIds.slice(i, i + 900);
+    out.push(...((await audienceQuery(database).where('id', 'in', ids).execute()) as AudienceRow[]));
+  }
+  return out;
+}
+
+/** Refused recipients of a broadcast per reason code, from the audit (a recipient counts once per code). */
+export async function refusalsByReason(
+  database: Queryable,
+  broadcastId: string,
+): Promise<Record<string, number>> {
+  const rows = await database.db
+    .selectFrom('outbox as o')
+    .innerJoin('audit_log as a', 'a.message_ref', 'o.id')
+    .innerJoin('audit_reasons as r', 'r.audit_id', 'a.id')
+    .select(['r.code', (eb) => eb.fn.count<number>('o.id').distinct().as('n')])
+    .where('o.origin', '=', 'broadcast')
+    .where('o.origin_id', '=', broadcastId)
+    .where('o.status', '=', 'refused')
+    .where('a.allowed', '=', 0)
+    .groupBy('r.code')
+    .execute();
+  const out: Record<string, number> = {};
+  for (const r of rows) out[r.code] = Number(r.n);
+  return out;
+}
+
+/** The `result` documents of a broadcast's rows in one status, streamed in keyset chunks. */
+export async function* outboxResults(
+  database: Queryable,
+  broadcastId: string,
+  status: 'failed' | 'unknown',
+  chunk = 5000,
+): AsyncGenerator<{ readonly id: string; readonly contactId: string; readonly result: JsonValue }> {
+  let after = '';
+  for (;;) {
+    const rows = await database.db
+      .selectFrom('outbox')
+      .select(['id', 'contact_id', 'result'])
+      .where('origin', '=', 'broadcast')
+      .where('origin_id', '=', broadcastId)
+      .where('status', '=', status)
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(chunk)
+      .execute();
+    for (const r of rows)
+      yield { id: r.id, contactId: r.contact_id, result: fromJson<JsonValue>(r.result, null) };
+    if (rows.length < chunk) return;
+    after = rows[rows.length - 1]!.id;
+  }
+}
+
+/** Messages a broadcast sent, and how many of them delivery / read watermarks reached. */
+export async function deliveryCounts(
+  database: Queryable,
+  broadcastId: string,
+): Promise<{ readonly messages: number; readonly delivered: number; readonly read: number }> {
+  const row = await database.db
+    .selectFrom('outbox as o')
+    .innerJoin('messages as m', 'm.outbox_id', 'o.id')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('messages'),
+      eb.fn.count<number>('m.delivered_at').as('delivered'),
+      eb.fn.count<number>('m.read_at').as('read'),
+    ])
+    .where('o.origin', '=', 'broadcast')
+    .where('o.origin_id', '=', broadcastId)
+    .where('o.status', '=', 'sent')
+    .executeTakeFirstOrThrow();
+  return { messages: Number(row.messages), delivered: Number(row.delivered), read: Number(row.read) };
+}
+
+/** The Graph outcome 'sent' on many audit entries at once (the mid is kept on the outbox row and the message). */
+export async function markAuditSent(database: Queryable, auditIds: readonly string[]): Promise<void> {
+  for (let i = 0; i < auditIds.length; i += 900) {
+    await database.db
+      .updateTable('audit_log')
+      .set({ graph_status: 'sent' })
+      .where('id', 'in', auditIds.slice(i, i + 900))
+      .where('graph_status', 'is', null)
+      .execute();
+  }
+}
+
+export interface OutboundMessageRow {
+  readonly workspaceId: string;
+  readonly contactId: string;
+  readonly pageId: string;
+  readonly mid: string | null;
+  readonly kind: string;
+  readonly text: string | null;
+  readonly payload: JsonValue;
+  readonly sender: 'bot' | 'human';
+  readonly outboxId: string;
+  readonly at: number;
+}
+
+/**
+ * The batch form of `openConversation` + `insertMessage` for sent messages: open conversations are
+ * looked up in one query, missing ones opened in one insert, messages inserted in one statement
+ * (a repeated mid is ignored) and last_message_at moved forward. Run it inside the batch's transaction.
+ */
+export async function recordOutboundMessages(
+  database: Queryable,
+  rows: readonly OutboundMessageRow[],
+  newId: (at: number) => string,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const contactIds = [...new Set(rows.map((r) => r.contactId))];
+  const open = new Map<string, string>();
+  const findOpen = async (ids: readonly string[]) => {
+    for (let i = 0; i < ids.length; i += 900) {
+      const found = await database.db
+        .selectFrom('conversations')
+        .select(['id', 'contact_id'])
+        .where('status', '=', 'open')
+        .where('contact_id', 'in', ids.slice(i, i + 900))
+        .execute();
+      for (const c of found) open.set(c.contact_id, c.id);
+    }
+  };
+  await findOpen(contactIds);
+  const firstByContact = new Map<string, OutboundMessageRow>();
+  for (const r of rows) if (!open.has(r.contactId) && !firstByContact.has(r.contactId)) firstByContact.set(r.contactId, r);
+  const toOpen = [...firstByContact.values()];
+  for (let i = 0; i < toOpen.length; i += 500) {
+    await database.db
+      .insertInto('conversations')
+      .values(
+        toOpen.slice(i, i + 500).map((r) => ({
+          id: newId(r.at),
+          workspace_id: r.workspaceId,
+          contact_id: r.contactId,
+          page_id: r.pageId,
+          status: 'open' as const,
+          assigned_user_id: null,
+          thread_owner: null,
+          last_message_at: null,
+          last_inbound_at: null,
+          unread_count: 0,
+          created_at: r.at,
+          updated_at: r.at,
+          closed_at: null,
+        })),
+      )
+      // Same arbiter as openConversation: the partial unique index on open conversations.
+      .onConflict((oc) => oc.column('contact_id').where(sql<boolean>`status = 'open'`).doNothing())
+      .execute();
+  }
+  if (toOpen.length > 0) await findOpen(toOpen.map((r) => r.contactId));
+  const messageRows = rows.map((r) => ({
+    id: newId(r.at),
+    conversation_id: open.get(r.contactId)!,
+    contact_id: r.contactId,
+    page_id: r.pageId,
+    direction: 'out' as const,
+    mid: r.mid,
+    kind: r.kind,
+    text: r.text,
+    payload: toJson(r.payload),
+    sender: r.sender,
+    outbox_id: r.outboxId,
+    created_at: r.at,
+    delivered_at: null,
+    read_at: null,
+  }));
+  for (let i = 0; i < messageRows.length; i += 500) {
+    await database.db
+      .insertInto('messages')
+      .values(messageRows.slice(i, i + 500))
+      .onConflict((oc) => oc.column('mid').doNothing())
+      .execute();
+  }
+  const at = Math.max(...rows.map((r) => r.at));
+  const conversationIds = [...new Set(messageRows.map((m) => m.conversation_id))];
+  for (let i = 0; i < conversationIds.length; i += 900) {
+    await database.db
+      .updateTable('conversations')
+      .set({ last_message_at: at, updated_at: at })
+      .where('id', 'in', conversationIds.slice(i, i + 900))
+      .where((eb) => eb.or([eb('last_message_at', 'is', null), eb('last_message_at', '<', at)]))
+      .execute();
+  }
+}
