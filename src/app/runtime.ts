@@ -9,6 +9,8 @@ import { createWebhookIntake } from '../ingest/intake.ts';
 import type { InboundProcessor } from '../ingest/processor.ts';
 import { createRuleBook } from '../policy/index.ts';
 import { buildApp } from '../server/app.ts';
+import { registerAuditRoutes } from '../server/audit-routes.ts';
+import { registerBroadcastRoutes } from '../server/broadcast-routes.ts';
 import {
   contacts,
   type Database,
@@ -106,11 +108,14 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const app = buildApp({
     intake,
     verifyToken: () => secrets.verifyToken,
+    apiToken: () => secrets.apiToken,
     bodyLimit: config.webhookBodyLimit,
     logger,
     benchStats: options.benchStats ?? false,
     health: async () => ({ pendingBodies: await inbound.countPendingBodies(database) }),
   });
+  registerBroadcastRoutes(app, { database, rules, now, workspaceId: workspace.id, logger });
+  registerAuditRoutes(app, { database, workspaceId: workspace.id });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('[::1]', '127.0.0.1');
   const webhookUrl = `${url}/webhooks/messenger`;

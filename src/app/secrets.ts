@@ -11,6 +11,8 @@ import { parseSecretKey } from '../lib/crypto.ts';
 export interface Secrets {
   readonly appSecret: string;
   readonly verifyToken: string;
+  /** Bearer token of the REST API. */
+  readonly apiToken: string;
   readonly secretKey: Buffer;
   /** Which of them were generated for the demo (shown to the user, never logged as values). */
   readonly generated: readonly string[];
@@ -19,6 +21,7 @@ export interface Secrets {
 interface StoredSecrets {
   appSecret?: string;
   verifyToken?: string;
+  apiToken?: string;
   secretKey?: string;
 }
 
@@ -38,6 +41,7 @@ export function loadOrCreateSecrets(config: Config): Secrets {
   };
   const appSecret = pick('appSecret', config.appSecret, () => randomBytes(16).toString('hex'));
   const verifyToken = pick('verifyToken', config.verifyToken, () => randomBytes(12).toString('base64url'));
+  const apiToken = pick('apiToken', config.apiToken, () => randomBytes(24).toString('base64url'));
   const keyText = pick('secretKey', config.secretKey === null ? null : config.secretKey.toString('hex'), () =>
     randomBytes(32).toString('hex'),
   );
@@ -48,5 +52,5 @@ export function loadOrCreateSecrets(config: Config): Secrets {
     writeFileSync(path, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
     chmodSync(path, 0o600);
   }
-  return { appSecret, verifyToken, secretKey: parsed.key, generated };
+  return { appSecret, verifyToken, apiToken, secretKey: parsed.key, generated };
 }

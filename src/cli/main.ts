@@ -4,6 +4,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import type { Lang } from '../policy/index.ts';
+import { registerAuditCommands } from './audit-commands.ts';
+import { registerBroadcastCommands } from './broadcast-commands.ts';
 import { type CliIo, registerPolicyCommands } from './policy.ts';
 import { registerServerCommands, type ServerCommandEnv } from './server-commands.ts';
 
@@ -22,6 +24,8 @@ export function buildProgram(io: CliIo, host: ServerCommandEnv): Command {
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   registerPolicyCommands(program, io);
   registerServerCommands(program, io, host);
+  registerBroadcastCommands(program, io, host);
+  registerAuditCommands(program, io, host);
   return program;
 }
 

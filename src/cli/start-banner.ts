@@ -22,6 +22,9 @@ export async function printStartBanner(runtime: Runtime, config: Config, io: Cli
   out(
     `  ${es ? 'base de datos' : 'database'}: ${config.databaseUrl.startsWith('postgres') ? 'PostgreSQL' : config.databaseUrl}`,
   );
+  out(
+    `  API:          ${runtime.url}/api/v1  (Authorization: Bearer ${runtime.secrets.apiToken.slice(0, 4)}… ${es ? `— completo en ${config.dataDir}/secrets.json o VENTANA_API_TOKEN` : `— in full in ${config.dataDir}/secrets.json or VENTANA_API_TOKEN`})`,
+  );
   if (runtime.secrets.generated.length > 0) {
     out(
       es

@@ -17,6 +17,8 @@ export interface Config {
   /** null in demo mode until generated. */
   readonly appSecret: string | null;
   readonly verifyToken: string | null;
+  /** Bearer token for the REST API; generated and kept in the data folder when not given. */
+  readonly apiToken: string | null;
   /** 32-byte key for AES-256-GCM at rest; null until generated in demo mode. */
   readonly secretKey: Buffer | null;
   readonly port: number;
@@ -101,6 +103,9 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   if (appSecret !== null && appSecret.length < 8)
     problems.push({ variable: 'VENTANA_APP_SECRET', code: 'too_short' });
   const verifyToken = get('VENTANA_VERIFY_TOKEN') ?? null;
+  const apiToken = get('VENTANA_API_TOKEN') ?? null;
+  if (apiToken !== null && apiToken.length < 16)
+    problems.push({ variable: 'VENTANA_API_TOKEN', code: 'too_short' });
 
   const pageId = get('VENTANA_PAGE_ID');
   const pageToken = get('VENTANA_PAGE_ACCESS_TOKEN');
@@ -150,6 +155,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       graphVersion,
       appSecret,
       verifyToken,
+      apiToken,
       secretKey,
       port,
       host: get('HOST') ?? '127.0.0.1',
@@ -173,7 +179,7 @@ const MESSAGES: Record<'es' | 'en', Record<ConfigProblemCode, string>> = {
     not_a_log_level: `must be one of ${LOG_LEVELS.join(', ')}`,
     queue_needs_backend: 'bullmq needs VENTANA_REDIS_URL or VENTANA_QUEUE_POSTGRES_URL',
     not_a_queue_engine: 'must be embedded or bullmq',
-    too_short: 'is too short (at least 8 characters)',
+    too_short: 'is too short (VENTANA_APP_SECRET: at least 8 characters, VENTANA_API_TOKEN: 16)',
   },
   es: {
     not_a_port: 'debe ser un número de puerto entre 0 y 65535',
@@ -186,7 +192,7 @@ const MESSAGES: Record<'es' | 'en', Record<ConfigProblemCode, string>> = {
     not_a_log_level: `debe ser uno de ${LOG_LEVELS.join(', ')}`,
     queue_needs_backend: 'bullmq necesita VENTANA_REDIS_URL o VENTANA_QUEUE_POSTGRES_URL',
     not_a_queue_engine: 'debe ser embedded o bullmq',
-    too_short: 'es demasiado corta (al menos 8 caracteres)',
+    too_short: 'es demasiado corto (VENTANA_APP_SECRET: al menos 8 caracteres, VENTANA_API_TOKEN: 16)',
   },
 };
 

@@ -6,15 +6,17 @@
 import type { InboundEvent } from '../messenger/events.ts';
 import { inboundKindOf } from '../messenger/inbound-kind.ts';
 import type { RuleBook } from '../policy/rules/ruleset.ts';
-import { contacts, conversations, type Database, messages, pages } from '../storage/index.ts';
+import { contacts, conversations, messages, pages, type Queryable } from '../storage/index.ts';
 import { type KeywordIntent, keywordIntent } from './opt-out.ts';
 
 export interface ApplyDeps {
-  readonly database: Database;
+  readonly database: Queryable;
   readonly rules: RuleBook;
   /** Encrypts tokens at rest. */
   readonly secretKey: Buffer;
   readonly now: () => number;
+  /** Looks a Page up (the processor caches it briefly: every event needs it). Default: the database. */
+  readonly pageOf?: (pageId: string) => Promise<pages.Page | undefined>;
   /** Told when a new contact appears, so its profile can be fetched (never awaited by ingest). */
   readonly onNewContact?: (pageId: string, psid: string, contactId: string) => void;
   /** Told when a person sent an opt-out or opt-in keyword, so a confirmation can be sent. */
@@ -26,6 +28,10 @@ export type ApplyOutcome =
   | { readonly ok: false; readonly error: string };
 
 const OK: ApplyOutcome = { ok: true };
+
+function pageOf(deps: ApplyDeps, pageId: string): Promise<pages.Page | undefined> {
+  return deps.pageOf ? deps.pageOf(pageId) : pages.getPage(deps.database, pageId);
+}
 
 function entryPointOf(event: InboundEvent): string | undefined {
   const referral =
@@ -74,7 +80,7 @@ async function storeMessage(
     payload?: unknown;
   },
 ): Promise<void> {
-  const page = await pages.getPage(deps.database, event.pageId);
+  const page = await pageOf(deps, event.pageId);
   if (!page) return;
   const conversation = await conversations.openConversation(deps.database, {
     workspaceId: page.workspaceId,
@@ -101,7 +107,7 @@ async function storeMessage(
 
 /** Applies one event. Unknown Pages and kinds are kept in the inbound log and otherwise ignored. */
 export async function applyEvent(deps: ApplyDeps, event: InboundEvent): Promise<ApplyOutcome> {
-  const page = await pages.getPage(deps.database, event.pageId);
+  const page = await pageOf(deps, event.pageId);
   if (!page) return { ok: false, error: 'page_unknown' };
   const psid = event.senderIsUserRef ? null : event.contactId;
   const now = deps.now();
@@ -274,7 +280,7 @@ async function createContact(
   psid: string,
   now: number,
 ): Promise<string | null> {
-  const page = await pages.getPage(deps.database, pageId);
+  const page = await pageOf(deps, pageId);
   if (!page) return null;
   const contact = await contacts.upsertContact(deps.database, {
     workspaceId: page.workspaceId,

@@ -7,8 +7,9 @@
 import type { Logger } from 'pino';
 import type { InboundEvent as WireEvent } from '../messenger/events.ts';
 import { parseWebhookBody } from '../messenger/normalize.ts';
-import { type Database, inbound } from '../storage/index.ts';
+import { type Database, inbound, inTransaction, pages, type Queryable } from '../storage/index.ts';
 import { type ApplyDeps, applyEvent } from './apply-event.ts';
+import { maskEventTokens, maskTokensInRaw, mayCarryToken } from './redact.ts';
 
 export interface ProcessorOptions extends ApplyDeps {
   readonly logger?: Logger;
@@ -18,6 +19,10 @@ export interface ProcessorOptions extends ApplyDeps {
   readonly idleMs?: number;
   /** How long a claim holds before another worker may retry it. Default 60 s. */
   readonly leaseMs?: number;
+  /** Longest transaction of a processing slice, in ms (webhooks wait behind it). Default 8. */
+  readonly sliceMs?: number;
+  /** Rest between slices while webhooks keep arriving, in ms. Default 24 (about a quarter of a core). */
+  readonly restMs?: number;
   /** A failing event is retried this many times, then kept with its error. Default 5. */
   readonly maxAttempts?: number;
 }
@@ -31,7 +36,17 @@ export interface ProcessorStats {
 }
 
 export function createInboundProcessor(options: ProcessorOptions) {
-  const { database, now, logger, batch = 200, idleMs = 250, leaseMs = 60_000, maxAttempts = 5 } = options;
+  const {
+    database,
+    now,
+    logger,
+    batch = 200,
+    idleMs = 250,
+    leaseMs = 60_000,
+    maxAttempts = 5,
+    sliceMs = 8,
+    restMs = 24,
+  } = options;
   const stats: ProcessorStats = { bodies: 0, events: 0, duplicates: 0, applied: 0, failed: 0 };
   let running = false;
   let timer: NodeJS.Timeout | null = null;
@@ -39,60 +54,117 @@ export function createInboundProcessor(options: ProcessorOptions) {
   let busy: Promise<void> | null = null;
   let wakeRequested = false;
 
-  // better-sqlite3 is synchronous and awaited Kysely calls resolve as microtasks, so without this a
-  // batch holds the event loop for its whole length (hundreds of ms under load) and webhook requests
-  // wait behind it. Give the loop a turn every couple of milliseconds of work.
-  let sliceStart = performance.now();
-  async function yieldIfDue(): Promise<void> {
-    if (performance.now() - sliceStart < 2) return;
-    await new Promise((r) => setImmediate(r));
-    sliceStart = performance.now();
+  /**
+   * Runs `fn` over the items in short transactions (a few ms each): one commit per slice instead of
+   * one per statement, and the event loop (webhook requests) gets a turn between slices. A slice that
+   * fails is replayed item by item without a transaction, so one bad item cannot hold back the rest.
+   */
+  async function inSlices<T>(
+    items: readonly T[],
+    fn: (db: Queryable, item: T) => Promise<void>,
+    onError: (item: T, error: unknown) => Promise<void>,
+  ): Promise<void> {
+    let i = 0;
+    while (i < items.length) {
+      const from = i;
+      const started = performance.now();
+      try {
+        await inTransaction(database, async (tx) => {
+          for (i = from; i < items.length && (i === from || performance.now() - started < sliceMs); i++)
+            await fn(tx, items[i]!);
+        });
+      } catch {
+        const to = Math.max(i, from + 1);
+        for (let k = from; k < to; k++) {
+          try {
+            await fn(database, items[k]!);
+          } catch (error) {
+            await onError(items[k]!, error);
+          }
+        }
+        i = to;
+      }
+      await pause();
+    }
   }
+
+  // Webhooks come first: Meta wants its 200 within seconds, processing may lag behind a burst. While
+  // bodies keep arriving the processor works one short slice, then rests several times as long;
+  // when the burst ends it runs at full speed and catches up.
+  let lastWakeAt = 0;
+  function pause(): Promise<unknown> {
+    const underLoad = performance.now() - lastWakeAt < 100;
+    return new Promise((r) => (underLoad ? setTimeout(r, restMs) : setImmediate(r)));
+  }
+
+  // Pages change rarely (status, permissions); a second-old copy is fine for applying events, while a
+  // policy block arriving in the same second still lands in the database.
+  const pageCache = new Map<string, { at: number; page: Promise<pages.Page | undefined> }>();
+  const pageOf = (db: Queryable, pageId: string) => {
+    const hit = pageCache.get(pageId);
+    if (hit && performance.now() - hit.at < 1000) return hit.page;
+    // Read through the caller's connection: inside a slice's transaction another one would wait forever.
+    const page = pages.getPage(db, pageId);
+    pageCache.set(pageId, { at: performance.now(), page });
+    return page;
+  };
 
   /** One pass: split pending bodies, then apply pending events. Returns how much it did. */
   async function step(): Promise<number> {
-    let work = 0;
     const bodies = await inbound.claimUnprocessedBodies(database, { limit: batch, now: now(), leaseMs });
-    for (const body of bodies) {
-      const parsed = parseWebhookBody(body.raw);
-      if (!parsed.ok) {
-        await inbound.markBodyProcessed(database, body.id, now(), `${parsed.code}: ${parsed.message}`);
-        continue;
-      }
-      const result = await inbound.splitBody(
-        database,
-        body.id,
-        parsed.events.map((e) => ({
-          pageId: e.pageId,
-          dedupeKey: e.dedupeKey,
-          receivedAt: body.receivedAt,
-          eventTs: e.timestamp || body.receivedAt,
-          kind: e.kind,
-          psid: e.contactId,
-          payload: { ...e, raw: e.raw } as never,
-        })),
-        now(),
-      );
-      stats.bodies++;
-      stats.events += result.inserted.length;
-      stats.duplicates += result.duplicates.length;
-      work++;
-      await yieldIfDue();
-    }
+    await inSlices(
+      bodies,
+      async (db, body) => {
+        const parsed = parseWebhookBody(body.raw);
+        if (!parsed.ok) {
+          await inbound.markBodyProcessed(db, body.id, now(), `${parsed.code}: ${parsed.message}`);
+          return;
+        }
+        const result = await inbound.splitBody(
+          db,
+          body.id,
+          parsed.events.map((e) => ({
+            pageId: e.pageId,
+            dedupeKey: e.dedupeKey,
+            receivedAt: body.receivedAt,
+            eventTs: e.timestamp || body.receivedAt,
+            kind: e.kind,
+            psid: e.contactId,
+            payload: e as never,
+          })),
+          now(),
+        );
+        // The body's job is done: its tokens are masked once the events are applied (see below).
+        if (mayCarryToken(body.raw)) await inbound.replaceBodyRaw(db, body.id, maskTokensInRaw(body.raw));
+        stats.bodies++;
+        stats.events += result.inserted.length;
+        stats.duplicates += result.duplicates.length;
+      },
+      async (body, error) => {
+        logger?.warn(
+          { body: body.id, err: error instanceof Error ? error.message : String(error) },
+          'webhook body not split',
+        );
+      },
+    );
     const events = await inbound.claimUnprocessedEvents(database, { limit: batch, now: now(), leaseMs });
-    for (const row of events) {
-      const event = row.payload as unknown as WireEvent;
-      try {
-        const outcome = await applyEvent(options, event);
+    await inSlices(
+      events,
+      async (db, row) => {
+        const event = row.payload as unknown as WireEvent;
+        const outcome = await applyEvent({ ...options, database: db, pageOf: (id) => pageOf(db, id) }, event);
+        const masked = maskEventTokens(event);
+        if (masked !== event) await inbound.replaceEventPayload(db, row.id, masked as never);
         await inbound.markEventProcessed(
-          database,
+          db,
           row.id,
           now(),
           outcome.ok ? (outcome.note ?? null) : outcome.error,
         );
         if (outcome.ok) stats.applied++;
         else stats.failed++;
-      } catch (error) {
+      },
+      async (row, error) => {
         const message = error instanceof Error ? error.message : String(error);
         logger?.warn({ event: row.id, attempts: row.attempts, err: message }, 'inbound event failed');
         if (row.attempts >= maxAttempts) {
@@ -106,11 +178,9 @@ export function createInboundProcessor(options: ProcessorOptions) {
         } else {
           await inbound.releaseEvent(database, row.id, now() + 1000 * 2 ** row.attempts, message);
         }
-      }
-      work++;
-      await yieldIfDue();
-    }
-    return work;
+      },
+    );
+    return bodies.length + events.length;
   }
 
   /** Runs steps until there is nothing left, yielding to I/O between batches. */
@@ -153,6 +223,7 @@ export function createInboundProcessor(options: ProcessorOptions) {
     },
     /** A body was stored: look soon, without piling up timers. */
     wake(): void {
+      lastWakeAt = performance.now();
       if (busy) wakeRequested = true;
       else schedule(5);
     },

@@ -4,8 +4,10 @@
  * the concurrency while none exceeds its own limit.
  */
 import type { Logger } from 'pino';
+import { isBroadcastContentRef } from '../broadcasts/record.ts';
 import { outbox } from '../storage/index.ts';
 import type { OutboxItem } from '../storage/outbox.ts';
+import { dispatchBatch } from './batch.ts';
 import { type DispatchDeps, type DispatchResult, dispatchOne } from './dispatch.ts';
 
 export interface OutboxWorkerOptions extends DispatchDeps {
@@ -19,8 +21,20 @@ export interface OutboxWorkerOptions extends DispatchDeps {
    * 'unknown' at start (only safe when no other worker shares the database). Default true.
    */
   readonly recoverSendingAtStart?: boolean;
+  /**
+   * With other workers sharing the database, a row 'sending' for longer than this belongs to a dead
+   * worker (a Graph call times out well before): it becomes 'unknown'. Default 120 s.
+   */
+  readonly staleSendingMs?: number;
   /** Called after each message, for progress reporting. */
   readonly onResult?: (result: DispatchResult) => void;
+  /**
+   * Dispatch claimed rows in batches with this function (e.g. `dispatchBatch` from ./batch.ts)
+   * instead of one by one with `dispatchOne`. Default: one by one.
+   */
+  readonly dispatchBatch?: (deps: DispatchDeps, items: readonly OutboxItem[]) => Promise<DispatchResult[]>;
+  /** Rows per batch when `dispatchBatch` is set (`concurrency` still caps rows in flight). Default 500. */
+  readonly batchSize?: number;
 }
 
 export interface OutboxWorkerStats {
@@ -45,12 +59,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   let running = false;
   let inFlight = 0;
   let timer: NodeJS.Timeout | null = null;
+  let sweeper: NodeJS.Timeout | null = null;
   let pumping = false;
   const idleWaiters: (() => void)[] = [];
 
   async function runOne(item: OutboxItem): Promise<void> {
     try {
-      const result = await dispatchOne(options, item);
+      // A broadcast row holds a reference to its content, which only the batch dispatcher renders.
+      const result = isBroadcastContentRef(item.content)
+        ? (await dispatchBatch(options, [item]))[0]!
+        : await dispatchOne(options, item);
       stats[result.status === 'rescheduled' ? 'rescheduled' : result.status]++;
       options.onResult?.(result);
     } catch (error) {
@@ -63,14 +81,38 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     }
   }
 
+  async function runBatch(run: NonNullable<OutboxWorkerOptions['dispatchBatch']>, items: OutboxItem[]) {
+    try {
+      for (const result of await run(options, items)) {
+        stats[result.status === 'rescheduled' ? 'rescheduled' : result.status]++;
+        options.onResult?.(result);
+      }
+    } catch (error) {
+      // As in runOne: the rows stay 'sending' and become 'unknown' on the next start.
+      logger?.error({ err: error, count: items.length }, 'batch dispatch failed');
+    } finally {
+      inFlight -= items.length;
+      void pump();
+    }
+  }
+
   /** Claims as many rows as there are free slots and starts them. */
   async function pump(): Promise<void> {
     if (!running || pumping) return;
     pumping = true;
     try {
       while (running && inFlight < concurrency) {
-        const items = await outbox.claimDueOutbox(database, { limit: concurrency - inFlight, now: now() });
+        const batch = options.dispatchBatch;
+        const limit = batch
+          ? Math.min(options.batchSize ?? 500, concurrency - inFlight)
+          : concurrency - inFlight;
+        const items = await outbox.claimDueOutbox(database, { limit, now: now() });
         if (items.length === 0) break;
+        if (batch) {
+          inFlight += items.length;
+          void runBatch(batch, items);
+          continue;
+        }
         for (const item of items) {
           inFlight++;
           void runOne(item);
@@ -102,6 +144,20 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         stats.recoveredUnknown += await outbox.markStaleSendingUnknown(database, now() + 1, now());
         if (stats.recoveredUnknown > 0)
           logger?.warn({ count: stats.recoveredUnknown }, 'sends interrupted by a crash marked unknown');
+      } else {
+        const staleMs = options.staleSendingMs ?? 120_000;
+        sweeper = setInterval(
+          () => {
+            outbox
+              .markStaleSendingUnknown(database, now() - staleMs, now())
+              .then((n) => {
+                stats.recoveredUnknown += n;
+                if (n > 0) logger?.warn({ count: n }, 'sends abandoned by a dead worker marked unknown');
+              })
+              .catch((error: unknown) => logger?.error({ err: error }, 'stale sending sweep failed'));
+          },
+          Math.min(staleMs, 30_000),
+        );
       }
       running = true;
       void pump();
@@ -126,7 +182,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     async stop(): Promise<void> {
       running = false;
       if (timer) clearTimeout(timer);
+      if (sweeper) clearInterval(sweeper);
       timer = null;
+      sweeper = null;
       while (inFlight > 0) await new Promise((r) => setTimeout(r, 10));
     },
   };

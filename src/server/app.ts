@@ -9,24 +9,21 @@ import type { Logger } from 'pino';
 import { verifyHandshake, type WebhookIntake } from '../ingest/intake.ts';
 import { isLang, type Lang } from '../policy/index.ts';
 import { preparePolicyRun } from '../services/policy-check.ts';
+import { apiAuthHook } from './api-auth.ts';
 import { httpError, sendError } from './errors.ts';
 import { createFastWebhookHandler, WEBHOOK_PATH } from './fast-webhook.ts';
+import { requestLang } from './lang.ts';
 
 export interface AppDeps {
   readonly intake: WebhookIntake;
   readonly verifyToken: () => string | null;
+  /** Bearer token the REST API requires (null: every protected route answers 401). */
+  readonly apiToken?: () => string | null;
   readonly bodyLimit: number;
   readonly logger: Logger | false;
   /** Answers GET /__bench/stats for the peer benchmark (off by default). */
   readonly benchStats?: boolean;
   readonly health?: () => Promise<Record<string, unknown>>;
-}
-
-function langOf(header: string | string[] | undefined, query: unknown): Lang {
-  const q = (query as { lang?: unknown } | undefined)?.lang;
-  if (typeof q === 'string' && isLang(q)) return q;
-  const value = Array.isArray(header) ? header[0] : header;
-  return value?.toLowerCase().startsWith('es') ? 'es' : 'en';
 }
 
 export function buildApp(deps: AppDeps) {
@@ -43,6 +40,8 @@ export function buildApp(deps: AppDeps) {
         else fast.handle(req, res);
       }),
   });
+
+  app.addHook('onRequest', apiAuthHook(deps.apiToken ?? (() => null)));
 
   app.register(async (scope) => {
     // Raw bytes are needed for the signature: keep the body as a Buffer in this scope. The built-in
@@ -71,7 +70,7 @@ export function buildApp(deps: AppDeps) {
   }
 
   app.post('/api/v1/policy/check', async (req, reply) => {
-    const lang = langOf(req.headers['accept-language'], req.query);
+    const lang = requestLang(req);
     const q = req.query as { rules?: string; disable?: string; tz?: string };
     const prepared = preparePolicyRun({
       lang,
@@ -87,7 +86,7 @@ export function buildApp(deps: AppDeps) {
   });
 
   app.setNotFoundHandler((req, reply) => {
-    const lang = langOf(req.headers['accept-language'], req.query);
+    const lang = requestLang(req);
     return sendError(
       reply,
       httpError(404, 'not_found', lang === 'es' ? 'No existe esa ruta' : 'No such route'),
@@ -96,7 +95,7 @@ export function buildApp(deps: AppDeps) {
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, req, reply) => {
     const status =
       error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    const lang = langOf(req.headers['accept-language'], req.query);
+    const lang = requestLang(req);
     if (status === 500) req.log.error({ err: error }, 'request failed');
     const message = status === 500 ? (lang === 'es' ? 'Error interno' : 'Internal error') : error.message;
     return sendError(reply, httpError(status, error.code ?? 'error', message));

@@ -4,7 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { Queryable } from './db.ts';
-import { fromJson, lockForUpdate, type JsonValue, toJson } from './dialect.ts';
+import { fromJson, type JsonValue, lockForUpdate, toJson } from './dialect.ts';
 import type { BroadcastIntent, BroadcastStatus, BroadcastsTable } from './schema.ts';
 
 export type { BroadcastIntent, BroadcastStatus } from './schema.ts';
@@ -86,10 +86,7 @@ export async function getBroadcast(database: Queryable, id: string): Promise<Bro
 }
 
 /** Reads the broadcast row under a row lock (PostgreSQL) inside a transaction: status changes serialise. */
-export async function getBroadcastForUpdate(
-  tx: Queryable,
-  id: string,
-): Promise<BroadcastRecord | undefined> {
+export async function getBroadcastForUpdate(tx: Queryable, id: string): Promise<BroadcastRecord | undefined> {
   const row = await lockForUpdate(
     tx,
     tx.db.selectFrom('broadcasts').selectAll().where('id', '=', id),
@@ -204,23 +201,28 @@ export interface AudienceScan {
   readonly pageIds?: readonly string[];
   /** Only contacts seen at or after this moment. */
   readonly seenSince?: number;
+  /** Default: every column. */
+  readonly columns?: AudienceColumns;
 }
 
-function audienceQuery(database: Queryable) {
-  return database.db
+/** Which optional columns a walk needs (the fewer, the faster a million rows stream). */
+export interface AudienceColumns {
+  /** labels, fields, entry points, last name: only when a filter, the content or an export reads them. */
+  readonly extended: boolean;
+}
+
+const ALL_COLUMNS: AudienceColumns = { extended: true };
+
+function audienceQuery(database: Queryable, columns: AudienceColumns = ALL_COLUMNS) {
+  const base = database.db
     .selectFrom('contacts')
     .select([
       'id',
       'page_id',
       'psid',
       'first_name',
-      'last_name',
       'locale',
       'country',
-      'labels',
-      'fields',
-      'first_entry_point',
-      'last_entry_point',
       'last_seen_at',
       'last_inbound_at',
       'last_inbound_kind',
@@ -240,11 +242,21 @@ function audienceQuery(database: Queryable) {
       'otn_created_at',
       'otn_used_at',
     ]);
+  // Rows without the extended columns get neutral values, so filters and facts read them alike.
+  return columns.extended
+    ? base.select(['last_name', 'labels', 'fields', 'first_entry_point', 'last_entry_point'])
+    : base.select([
+        sql<null>`null`.as('last_name'),
+        sql<string>`'[]'`.as('labels'),
+        sql<string>`'{}'`.as('fields'),
+        sql<null>`null`.as('first_entry_point'),
+        sql<null>`null`.as('last_entry_point'),
+      ]);
 }
 
 /** One keyset chunk of a workspace's contacts (ordered by id), only the columns an audience needs. */
 export async function scanAudience(database: Queryable, scan: AudienceScan): Promise<AudienceRow[]> {
-  let query = audienceQuery(database).where('workspace_id', '=', scan.workspaceId);
+  let query = audienceQuery(database, scan.columns).where('workspace_id', '=', scan.workspaceId);
   if (scan.after !== null) query = query.where('id', '>', scan.after);
   if (scan.pageIds !== undefined) query = query.where('page_id', 'in', [...scan.pageIds]);
   if (scan.seenSince !== undefined) query = query.where('last_seen_at', '>=', scan.seenSince);
@@ -383,7 +395,8 @@ export async function recordOutboundMessages(
   };
   await findOpen(contactIds);
   const firstByContact = new Map<string, OutboundMessageRow>();
-  for (const r of rows) if (!open.has(r.contactId) && !firstByContact.has(r.contactId)) firstByContact.set(r.contactId, r);
+  for (const r of rows)
+    if (!open.has(r.contactId) && !firstByContact.has(r.contactId)) firstByContact.set(r.contactId, r);
   const toOpen = [...firstByContact.values()];
   for (let i = 0; i < toOpen.length; i += 500) {
     await database.db

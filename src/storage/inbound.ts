@@ -306,3 +306,21 @@ export async function getInboundEvent(database: Queryable, id: string): Promise<
   const row = await database.db.selectFrom('inbound_log').selectAll().where('id', '=', id).executeTakeFirst();
   return row === undefined ? undefined : toEvent(row);
 }
+
+/** Rewrites a processed body's raw text (opt-in tokens masked once they are stored encrypted). */
+export async function replaceBodyRaw(database: Queryable, id: string, raw: string): Promise<void> {
+  await database.db.updateTable('webhook_bodies').set({ raw }).where('id', '=', id).execute();
+}
+
+/** Rewrites an event's stored payload (opt-in tokens masked once applied). */
+export async function replaceEventPayload(
+  database: Queryable,
+  id: string,
+  payload: JsonValue,
+): Promise<void> {
+  await database.db
+    .updateTable('inbound_log')
+    .set({ payload: toJson(payload) })
+    .where('id', '=', id)
+    .execute();
+}

@@ -63,3 +63,74 @@ describe('ventana start with no Page connected (demo mode)', () => {
     expect(await res.text()).toBe('4242');
   });
 });
+
+describe('the REST API', () => {
+  it('refuses requests without the installation token and accepts them with it', async () => {
+    const anonymous = await fetch(`${runtime.url}/api/v1/anything`, { headers: { 'accept-language': 'es' } });
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toEqual({
+      error: { code: 'unauthorized', message: expect.stringContaining('token de la API') },
+    });
+    const wrong = await fetch(`${runtime.url}/api/v1/anything`, {
+      headers: { authorization: 'Bearer nope' },
+    });
+    expect(wrong.status).toBe(401);
+    const authorized = await fetch(`${runtime.url}/api/v1/anything`, {
+      headers: { authorization: `Bearer ${runtime.secrets.apiToken}` },
+    });
+    expect(authorized.status).toBe(404);
+  });
+
+  it('decides through the open policy endpoint, in the requested language', async () => {
+    const res = await fetch(`${runtime.url}/api/v1/policy/check?lang=es`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        now: '2026-11-25T12:00:00Z',
+        contact: { lastInboundAt: '2026-11-23T12:00:00Z' },
+        message: { text: '¡50% de descuento solo hoy!' },
+      }),
+    });
+    expect(res.status).toBe(200);
+    const decision = (await res.json()) as { allowed: boolean; reasons: { code: string; message: string }[] };
+    expect(decision.allowed).toBe(false);
+    expect(decision.reasons[0]).toMatchObject({
+      code: 'outside_window',
+      message: expect.stringContaining('ventana de 24 horas'),
+    });
+    const bad = await fetch(`${runtime.url}/api/v1/policy/check`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"message":{}}',
+    });
+    expect(bad.status).toBe(400);
+    const error = (await bad.json()) as { error: { problems: { field: string }[] } };
+    expect(error.error.problems[0]?.field).toBe('now');
+  });
+});
+
+describe('the audit log', () => {
+  it('holds the decision behind the keyword confirmation, queryable and exportable as CSV', async () => {
+    const auth = { authorization: `Bearer ${runtime.secrets.apiToken}` };
+    const page = (await (
+      await fetch(`${runtime.url}/api/v1/audit?allowed=true&limit=10`, { headers: auth })
+    ).json()) as { items: unknown[] };
+    expect(page.items.length).toBeGreaterThan(0);
+    expect(page.items[0]).toMatchObject({
+      allowed: true,
+      route: 'standard',
+      ruleSet: expect.stringMatching(/^messenger-/),
+      graphStatus: 'sent',
+    });
+    const csv = await fetch(`${runtime.url}/api/v1/audit.csv?allowed=true`, { headers: auth });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toMatch(/^id,at,workspace_id,page_id,contact_id,message_ref,rule_set,route,allowed/);
+    expect(lines.length).toBe(page.items.length + 1);
+    const bad = await fetch(`${runtime.url}/api/v1/audit?from=yesterday`, {
+      headers: { ...auth, 'accept-language': 'es' },
+    });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toContain('«from»');
+  });
+});

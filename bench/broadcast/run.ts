@@ -1,0 +1,197 @@
+/**
+ * `npm run bench:broadcast -- --contacts 1000000 --pages 50`
+ *
+ * A broadcast on the embedded default (SQLite file, batch outbox worker) to a simulator running in
+ * its own process. Prints: seeding time, preflight seconds and groups, fan-out time, dispatch
+ * throughput (sent/s and rows/s), the most sends any Page got in any 1-second window, the
+ * simulator's violation count, and this process' peak RSS (VmHWM).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import BetterSqlite3 from 'better-sqlite3';
+import { runFanOut } from '../../src/broadcasts/fanout.ts';
+import { preflight } from '../../src/broadcasts/preflight.ts';
+import { runBroadcast } from '../../src/broadcasts/runner.ts';
+import { controlBroadcast, createBroadcast, findBroadcast } from '../../src/broadcasts/service.ts';
+import { createGraphClient, createMemorySendRateLimiter } from '../../src/graph/index.ts';
+import { createRuleBook } from '../../src/policy/index.ts';
+import { newId, openDatabase, pages, workspaces } from '../../src/storage/index.ts';
+import { benchPageId, benchPerson } from './population.ts';
+
+const { values } = parseArgs({
+  options: {
+    contacts: { type: 'string', default: '1000000' },
+    pages: { type: 'string', default: '50' },
+    inside: { type: 'string', default: '0.9' },
+    batch: { type: 'string', default: '500' },
+    concurrency: { type: 'string', default: '4000' },
+    connections: { type: 'string', default: '128' },
+    dir: { type: 'string' },
+    'preflight-only': { type: 'boolean', default: false },
+  },
+});
+const N = Number(values.contacts);
+const P = Number(values.pages);
+const inside = Number(values.inside);
+const now = Date.now();
+const dir = values.dir ?? mkdtempSync(join(tmpdir(), 'ventana-bench-'));
+const dbPath = join(dir, 'bench.db');
+const secs = (ms: number) => (ms / 1000).toFixed(2);
+const peakRss = () => {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : -1;
+};
+const log = (s: string) => process.stdout.write(`${s}\n`);
+
+log(
+  `broadcast bench: ${N.toLocaleString('en')} contacts, ${P} Pages, ${Math.round(inside * 100)}% inside the window; db ${dbPath}`,
+);
+
+// 1. The simulator, in its own process.
+const sim = spawn(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    'bench/broadcast/sim.ts',
+    '--contacts',
+    String(N),
+    '--pages',
+    String(P),
+    '--inside',
+    String(inside),
+    '--now',
+    String(now),
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+const simUrl = await new Promise<string>((resolve, reject) => {
+  const rl = createInterface({ input: sim.stdout! });
+  rl.once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
+  sim.once('exit', (code) => reject(new Error(`simulator exited ${code}`)));
+});
+
+// 2. Ventana's database: schema, workspace, Pages, then contacts seeded in batched transactions.
+const key = Buffer.alloc(32, 3);
+const database = await openDatabase(`sqlite:${dbPath}`, { migrate: true });
+await workspaces.createWorkspace(database, { id: 'w1', name: 'Bench', now });
+for (let i = 0; i < P; i++)
+  await pages.upsertPage(database, key, {
+    id: benchPageId(i),
+    workspaceId: 'w1',
+    name: `Page ${i}`,
+    accessToken: `bench-token-${i}`,
+    now,
+  });
+let t0 = performance.now();
+{
+  const raw = new BetterSqlite3(dbPath);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  const insert = raw.prepare(
+    `insert into contacts (id, workspace_id, page_id, psid, first_name, locale, country, labels, fields,
+      first_seen_at, last_seen_at, last_inbound_at, last_inbound_kind, created_at, updated_at)
+     values (?, 'w1', ?, ?, ?, ?, 'ES', '[]', '{}', ?, ?, ?, 'message', ?, ?)`,
+  );
+  const batch = raw.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const p = benchPerson(i, P, now, inside);
+      insert.run(
+        newId(now - N + i),
+        p.pageId,
+        p.psid,
+        p.firstName,
+        p.locale,
+        p.lastInboundAt,
+        p.lastInboundAt,
+        p.lastInboundAt,
+        now,
+        now,
+      );
+    }
+  });
+  for (let i = 0; i < N; i += 50_000) batch(i, Math.min(N, i + 50_000));
+  raw.close();
+}
+log(`seeded ${N.toLocaleString('en')} contacts in ${secs(performance.now() - t0)} s`);
+
+// 3. The broadcast: a personalised promotion (classified once per distinct rendered text).
+const rules = createRuleBook();
+const created = await createBroadcast(database, {
+  workspaceId: 'w1',
+  lang: 'en',
+  now,
+  body: {
+    name: 'Bench',
+    intent: 'promotional',
+    audience: {},
+    content: {
+      message: {
+        type: 'text',
+        text: 'Hola {{first_name|amigo}}, esta semana 20% de descuento en toda la tienda',
+      },
+    },
+  },
+});
+if (!created.ok) throw new Error(JSON.stringify(created.problems));
+const id = created.broadcast.id;
+
+t0 = performance.now();
+const report = await preflight(database, created.broadcast, Date.now(), { rules });
+const preflightMs = performance.now() - t0;
+log(`preflight: ${secs(preflightMs)} s for ${report.total.toLocaleString('en')} recipients`);
+for (const g of report.groups) log(`  ${g.key.padEnd(28)} ${String(g.count).padStart(9)}`);
+
+log(`  peak RSS so far: ${peakRss()} MB`);
+if (values['preflight-only']) {
+  await database.close();
+  sim.kill('SIGTERM');
+  if (!values.dir) rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+await controlBroadcast(database, id, 'send', Date.now());
+t0 = performance.now();
+await runFanOut(database, id, { now: Date.now, rules });
+const fanOutMs = performance.now() - t0;
+log(
+  `fan-out: ${secs(fanOutMs)} s (${Math.round(N / (fanOutMs / 1000)).toLocaleString('en')} rows/s), ${(await findBroadcast(database, id))?.enqueued} rows`,
+);
+
+log(`  peak RSS so far: ${peakRss()} MB`);
+const graph = createGraphClient({
+  baseUrl: simUrl,
+  version: 'v26.0',
+  connections: Number(values.connections),
+  timeoutMs: 10_000,
+});
+t0 = performance.now();
+const end = await runBroadcast(
+  { database, graph, limiter: createMemorySendRateLimiter(), rules, secretKey: key, now: Date.now },
+  id,
+  {
+    batchSize: Number(values.batch),
+    concurrency: Number(values.concurrency),
+    pollMs: 1000,
+    onProgress: (p) => process.stderr.write(`\r  ${p.finished}/${p.enqueued} (sent ${p.counts.sent})   `),
+  },
+);
+const dispatchMs = performance.now() - t0;
+process.stderr.write('\n');
+const rates = (await (await fetch(`${simUrl}/__bench/rates`)).json()) as Record<string, unknown>;
+const sent = end?.counts.sent ?? 0;
+log(
+  `dispatch: ${secs(dispatchMs)} s; sent ${sent.toLocaleString('en')} (${Math.round(sent / (dispatchMs / 1000)).toLocaleString('en')} msgs/s), refused ${end?.counts.refused}, failed ${end?.counts.failed}, unknown ${end?.counts.unknown}; rows ${Math.round((end?.finished ?? 0) / (dispatchMs / 1000)).toLocaleString('en')}/s`,
+);
+log(
+  `simulator: accepted ${rates.acceptedSends} over ${secs(Number(rates.firstToLastMs))} s = ${Math.round(Number(rates.acceptedSends) / (Number(rates.firstToLastMs) / 1000)).toLocaleString('en')} msgs/s; max per Page in any 1 s window ${rates.maxPerPageAnySecond} (aligned seconds ${rates.maxPerPageAlignedSecond}); violations ${rates.violations}; rate-limit hits ${rates.rateLimitHits}; people with >1 message ${JSON.stringify((rates.messages as { max: number }).max > 1)}`,
+);
+log(`peak RSS (VmHWM) of the Ventana process: ${peakRss()} MB`);
+log(`status ${end?.status}; status ${JSON.stringify(end?.counts)}`);
+await graph.close();
+await database.close();
+sim.kill('SIGTERM');
+if (!values.dir) rmSync(dir, { recursive: true, force: true });

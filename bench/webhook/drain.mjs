@@ -1,0 +1,75 @@
+// After the peer bench: how big was Ventana's processing backlog when the load stopped, and how long
+// does it take to drain? For each kept data folder (one per Ventana run), restart Ventana on it with
+// no load and poll its SQLite file (read-only) until no body and no event is pending.
+//   node bench/webhook/drain.mjs <data dir>...      env: DRAIN_MAX_S=300
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const Sqlite = require('better-sqlite3');
+const here = new URL('.', import.meta.url).pathname;
+const maxS = Number(process.env.DRAIN_MAX_S ?? 300);
+
+function counts(dir) {
+  const db = new Sqlite(join(dir, 'ventana.db'), { readonly: true, fileMustExist: true });
+  try {
+    const one = (sql) => db.prepare(sql).get().n;
+    return {
+      bodies: one('select count(*) n from webhook_bodies'),
+      pendingBodies: one('select count(*) n from webhook_bodies where processed_at is null'),
+      events: one('select count(*) n from inbound_log'),
+      pendingEvents: one('select count(*) n from inbound_log where processed_at is null'),
+      // Text events a pending body still holds are unknown until split; estimate from the average.
+    };
+  } finally {
+    db.close();
+  }
+}
+
+for (const dir of process.argv.slice(2)) {
+  const before = counts(dir);
+  const child = spawn('bash', [join(here, 'ventana-peer.sh')], {
+    env: {
+      ...process.env,
+      VENTANA_BENCH_DIR: dir,
+      PORT: '0',
+      APP_SECRET: process.env.APP_SECRET ?? 'bench-app-secret',
+      VERIFY_TOKEN: process.env.VERIFY_TOKEN ?? 'bench-verify-token',
+      PAGE_ID: process.env.PAGE_ID ?? '106123456789012',
+      PAGE_ACCESS_TOKEN: process.env.PAGE_ACCESS_TOKEN ?? 'bench-page-access-token',
+      GRAPH_ORIGIN: process.env.GRAPH_ORIGIN ?? 'http://127.0.0.1:9',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise((resolve, reject) => {
+    child.stdout.on('data', (d) => /running|en marcha/.test(String(d)) && resolve());
+    child.once('exit', (code) => reject(new Error(`ventana exited ${code}`)));
+  });
+  const t0 = Date.now();
+  let now = counts(dir);
+  while ((now.pendingBodies > 0 || now.pendingEvents > 0) && Date.now() - t0 < maxS * 1000) {
+    await new Promise((r) => setTimeout(r, 250));
+    now = counts(dir);
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  const done = now.pendingBodies === 0 && now.pendingEvents === 0;
+  const applied = now.events - now.pendingEvents - (before.events - before.pendingEvents);
+  console.log(
+    JSON.stringify({
+      dir,
+      atLoadEnd: {
+        bodies: before.bodies,
+        pendingBodies: before.pendingBodies,
+        pendingEvents: before.pendingEvents,
+      },
+      drained: done,
+      seconds,
+      eventsAppliedWhileDraining: applied,
+      eventsPerS: seconds > 0 ? Math.round(applied / seconds) : null,
+      left: done ? null : { pendingBodies: now.pendingBodies, pendingEvents: now.pendingEvents },
+    }),
+  );
+}

@@ -1,0 +1,69 @@
+/**
+ * Runs one broadcast to the end in this process: the fan-out (resumed from its cursor) and a batch
+ * outbox worker side by side, reporting progress until every recipient's attempt ended. Used by
+ * `ventana broadcast send`, the crash test and the benchmark; the server runs the same two parts.
+ */
+import type { Logger } from 'pino';
+import { dispatchBatch } from '../outbound/batch.ts';
+import type { DispatchDeps } from '../outbound/dispatch.ts';
+import { createOutboxWorker } from '../outbound/worker.ts';
+import { runFanOut } from './fanout.ts';
+import { broadcastProgress, type Progress } from './service.ts';
+
+export interface RunBroadcastOptions {
+  readonly logger?: Logger;
+  /** Rows in flight at once. Default 4,000. */
+  readonly concurrency?: number;
+  /** Rows per dispatch batch. Default 500. */
+  readonly batchSize?: number;
+  /** How often progress is read and reported. Default 500 ms. */
+  readonly pollMs?: number;
+  readonly onProgress?: (progress: Progress) => void;
+  /**
+   * Rows left 'sending' by a crashed process become 'unknown' at start (only safe when no other
+   * process sends from this database). Default true.
+   */
+  readonly recoverSendingAtStart?: boolean;
+}
+
+/** Resolves with the last progress once the broadcast is done, cancelled, or paused with nothing in flight. */
+export async function runBroadcast(
+  deps: DispatchDeps,
+  broadcastId: string,
+  options: RunBroadcastOptions = {},
+): Promise<Progress | undefined> {
+  const { pollMs = 500 } = options;
+  const worker = createOutboxWorker({
+    ...deps,
+    ...(options.logger ? { logger: options.logger } : {}),
+    dispatchBatch,
+    batchSize: options.batchSize ?? 500,
+    concurrency: options.concurrency ?? 4000,
+    idleMs: 50,
+    recoverSendingAtStart: options.recoverSendingAtStart ?? true,
+  });
+  await worker.start();
+  let fanOutRunning = true;
+  const fanOut = runFanOut(deps.database, broadcastId, {
+    now: deps.now,
+    onChunk: () => worker.wake(),
+  }).finally(() => {
+    fanOutRunning = false;
+  });
+  let last: Progress | undefined;
+  try {
+    for (;;) {
+      const tick = new Promise((r) => setTimeout(r, pollMs));
+      await (fanOutRunning ? Promise.race([tick, fanOut]) : tick);
+      last = await broadcastProgress(deps.database, broadcastId, deps.now());
+      if (last === undefined) break;
+      options.onProgress?.(last);
+      if (last.status === 'done' || last.status === 'cancelled') break;
+      if (last.status === 'paused' && last.counts.sending === 0) break;
+    }
+  } finally {
+    await fanOut;
+    await worker.stop();
+  }
+  return last;
+}

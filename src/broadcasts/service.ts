@@ -1,0 +1,206 @@
+/**
+ * Broadcast lifecycle: create (validated, classified), send, pause, resume, cancel, progress and
+ * the final report. Results are values with stable codes; the HTTP and CLI edges render them.
+ */
+import type { Lang } from '../policy/index.ts';
+import {
+  type BroadcastStatus,
+  deliveryCounts,
+  getBroadcast,
+  getBroadcastForUpdate,
+  insertBroadcast,
+  outboxResults,
+  refusalsByReason,
+  transitionBroadcast,
+} from '../storage/broadcasts.ts';
+import { inTransaction, newId, outbox, type Queryable } from '../storage/index.ts';
+import type { OutboxStatus } from '../storage/schema.ts';
+import { type Broadcast, type BroadcastProblem, parseBroadcastInput } from './model.ts';
+import { toBroadcast } from './record.ts';
+
+export type CreateResult =
+  | { readonly ok: true; readonly broadcast: Broadcast }
+  | { readonly ok: false; readonly problems: readonly BroadcastProblem[] };
+
+export async function createBroadcast(
+  database: Queryable,
+  input: { readonly workspaceId: string; readonly body: unknown; readonly lang: Lang; readonly now: number },
+): Promise<CreateResult> {
+  const parsed = parseBroadcastInput(input.body, input.lang);
+  if (!parsed.ok) return parsed;
+  const record = await insertBroadcast(database, {
+    id: newId(input.now),
+    workspaceId: input.workspaceId,
+    name: parsed.input.name,
+    audience: parsed.input.audience as never,
+    content: parsed.input.content as never,
+    intent: parsed.input.intent,
+    verdict: parsed.verdict as never,
+    now: input.now,
+  });
+  return { ok: true, broadcast: toBroadcast(record) };
+}
+
+export async function findBroadcast(
+  database: Queryable,
+  id: string,
+  workspaceId?: string,
+): Promise<Broadcast | undefined> {
+  const record = await getBroadcast(database, id);
+  if (!record || (workspaceId !== undefined && record.workspaceId !== workspaceId)) return undefined;
+  return toBroadcast(record);
+}
+
+export type ControlAction = 'send' | 'pause' | 'resume' | 'cancel';
+
+export type ControlResult =
+  | { readonly ok: true; readonly broadcast: Broadcast; readonly affected: number }
+  | { readonly ok: false; readonly code: 'broadcast_not_found' }
+  | { readonly ok: false; readonly code: 'invalid_state'; readonly status: BroadcastStatus };
+
+const FROM: Readonly<Record<ControlAction, readonly BroadcastStatus[]>> = {
+  send: ['draft'],
+  pause: ['sending'],
+  resume: ['paused'],
+  cancel: ['draft', 'sending', 'paused'],
+};
+const TO: Readonly<Record<ControlAction, BroadcastStatus>> = {
+  send: 'sending',
+  pause: 'paused',
+  resume: 'sending',
+  cancel: 'cancelled',
+};
+
+/**
+ * Changes a broadcast's status and its queued rows in one transaction: pause holds them (no worker
+ * claims them), resume makes them due now, cancel fails them with reason `cancelled`. Rows already
+ * in flight finish normally. Starting or resuming the fan-out is the caller's job (`runFanOut`).
+ */
+export async function controlBroadcast(
+  database: Queryable,
+  id: string,
+  action: ControlAction,
+  now: number,
+  workspaceId?: string,
+): Promise<ControlResult> {
+  return inTransaction(database, async (tx) => {
+    const current = await getBroadcastForUpdate(tx, id);
+    if (!current || (workspaceId !== undefined && current.workspaceId !== workspaceId))
+      return { ok: false, code: 'broadcast_not_found' } as const;
+    if (!FROM[action].includes(current.status))
+      return { ok: false, code: 'invalid_state', status: current.status } as const;
+    await transitionBroadcast(tx, id, FROM[action], TO[action], now);
+    let affected = 0;
+    switch (action) {
+      case 'send':
+        break;
+      case 'pause':
+        affected = await outbox.holdOutboxByOrigin(tx, 'broadcast', id, now);
+        break;
+      case 'resume':
+        affected = await outbox.releaseOutboxByOrigin(tx, 'broadcast', id, now);
+        break;
+      case 'cancel':
+        affected = await outbox.failQueuedByOrigin(tx, 'broadcast', id, 'cancelled', now);
+        break;
+      default: {
+        const never: never = action;
+        throw new Error(`unknown action ${String(never)}`);
+      }
+    }
+    const after = await getBroadcast(tx, id);
+    return { ok: true, broadcast: toBroadcast(after!), affected } as const;
+  });
+}
+
+export interface Progress {
+  readonly id: string;
+  readonly status: BroadcastStatus;
+  readonly fanOutDone: boolean;
+  readonly enqueued: number;
+  readonly counts: Readonly<Record<OutboxStatus, number>>;
+  /** Rows whose attempt ended (sent, refused, failed, unknown). */
+  readonly finished: number;
+}
+
+/** Counts by outbox status; a sending broadcast whose rows all ended becomes 'done' here. */
+export async function broadcastProgress(
+  database: Queryable,
+  id: string,
+  now: number,
+): Promise<Progress | undefined> {
+  let record = await getBroadcast(database, id);
+  if (!record) return undefined;
+  const counts = await outbox.countOutboxByStatus(database, 'broadcast', id);
+  if (record.status === 'sending' && record.fanOutDone && counts.queued === 0 && counts.sending === 0) {
+    await transitionBroadcast(database, id, ['sending'], 'done', now);
+    record = (await getBroadcast(database, id))!;
+  }
+  return {
+    id,
+    status: record.status,
+    fanOutDone: record.fanOutDone,
+    enqueued: record.enqueued,
+    counts,
+    finished: counts.sent + counts.refused + counts.failed + counts.unknown,
+  };
+}
+
+export interface BroadcastReport extends Progress {
+  readonly name: string;
+  readonly sent: number;
+  /**
+   * From delivery and read watermarks on the outbound message rows the dispatcher stores. Meta
+   * reports watermarks per person, so a message counts once a watermark at or after it arrived.
+   */
+  readonly delivered: number;
+  readonly read: number;
+  /** Refused recipients per reason code (from the audit; one recipient may carry several codes). */
+  readonly refusedByReason: Readonly<Record<string, number>>;
+  readonly failedByReason: Readonly<Record<string, number>>;
+  /** Sends whose outcome nobody knows (a crash mid-call): reported, never retried. */
+  readonly unknown: number;
+  readonly unknownByReason: Readonly<Record<string, number>>;
+}
+
+export async function broadcastReport(
+  database: Queryable,
+  id: string,
+  now: number,
+): Promise<BroadcastReport | undefined> {
+  const progress = await broadcastProgress(database, id, now);
+  const record = await getBroadcast(database, id);
+  if (!progress || !record) return undefined;
+  const failedByReason: Record<string, number> = {};
+  for await (const r of outboxResults(database, id, 'failed')) {
+    const reason = reasonOf(r.result);
+    failedByReason[reason] = (failedByReason[reason] ?? 0) + 1;
+  }
+  const unknownByReason: Record<string, number> = {};
+  for await (const r of outboxResults(database, id, 'unknown')) {
+    const reason = reasonOf(r.result, 'interrupted');
+    unknownByReason[reason] = (unknownByReason[reason] ?? 0) + 1;
+  }
+  const delivery = await deliveryCounts(database, id);
+  return {
+    ...progress,
+    name: record.name,
+    sent: progress.counts.sent,
+    delivered: delivery.delivered,
+    read: delivery.read,
+    refusedByReason: await refusalsByReason(database, id),
+    failedByReason,
+    unknown: progress.counts.unknown,
+    unknownByReason,
+  };
+}
+
+function reasonOf(result: unknown, fallback = 'unknown'): string {
+  if (
+    result !== null &&
+    typeof result === 'object' &&
+    typeof (result as { reason?: unknown }).reason === 'string'
+  )
+    return (result as { reason: string }).reason;
+  return fallback;
+}

@@ -1,0 +1,198 @@
+/**
+ * `ventana broadcast create|preflight|send|status|report`: the broadcast lifecycle from a terminal,
+ * straight on the database configured for `ventana start` (same environment). JSON in with
+ * `--file`, JSON out; `send` runs the fan-out and the sender here with a progress bar until done.
+ */
+import { readFileSync } from 'node:fs';
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import { loadOrCreateSecrets } from '../app/secrets.ts';
+import { problemText } from '../broadcasts/messages.ts';
+import { preflight, renderPreflight } from '../broadcasts/preflight.ts';
+import { runBroadcast } from '../broadcasts/runner.ts';
+import {
+  broadcastProgress,
+  broadcastReport,
+  controlBroadcast,
+  createBroadcast,
+  findBroadcast,
+} from '../broadcasts/service.ts';
+import { configProblemText, parseConfig } from '../config/config.ts';
+import { createGraphClient, createMemorySendRateLimiter } from '../graph/index.ts';
+import { createRuleBook, isLang, type Lang } from '../policy/index.ts';
+import { type Database, openDatabase } from '../storage/index.ts';
+import type { CliIo } from './policy.ts';
+import type { ServerCommandEnv } from './server-commands.ts';
+
+const WORKSPACE = 'default';
+
+interface Flags {
+  readonly lang?: string;
+}
+
+export function registerBroadcastCommands(program: Command, io: CliIo, host: ServerCommandEnv): void {
+  const broadcast = program
+    .command('broadcast')
+    .description('create, check and send broadcasts / difusiones');
+
+  const langOf = (flags: Flags): Lang | null => {
+    if (flags.lang === undefined) return io.defaultLang;
+    if (isLang(flags.lang)) return flags.lang;
+    io.err(`${problemText('invalid_lang', 'en')} / ${problemText('invalid_lang', 'es')}`);
+    io.setExitCode(2);
+    return null;
+  };
+
+  /** Opens the configured database (migrated) and runs `fn`; configuration problems exit 2. */
+  async function withDatabase(
+    lang: Lang,
+    fn: (database: Database, secretKey: () => Buffer) => Promise<void>,
+  ) {
+    const parsed = parseConfig(host.env);
+    if (!parsed.ok) {
+      for (const p of parsed.problems) io.err(configProblemText(p, lang));
+      io.setExitCode(2);
+      return;
+    }
+    const config = parsed.config;
+    const database = await openDatabase(config.databaseUrl, { migrate: true });
+    try {
+      await fn(database, () => loadOrCreateSecrets(config).secretKey);
+    } finally {
+      await database.close();
+    }
+  }
+
+  const notFound = (id: string, lang: Lang) => {
+    io.err(problemText('broadcast_not_found', lang, { id }));
+    io.setExitCode(1);
+  };
+
+  broadcast
+    .command('create')
+    .description('create a broadcast from a JSON file (validated and classified; nothing stored on error)')
+    .requiredOption('--file <path>', 'JSON document: { name, intent, audience, content }')
+    .option('--lang <lang>', 'es or en')
+    .action(async (flags: Flags & { file: string }) => {
+      const lang = langOf(flags);
+      if (!lang) return;
+      let body: string;
+      try {
+        body = readFileSync(flags.file, 'utf8');
+      } catch (e) {
+        io.err(problemText('invalid_file', lang, { file: flags.file, detail: (e as Error).message }));
+        return io.setExitCode(2);
+      }
+      await withDatabase(lang, async (database) => {
+        const r = await createBroadcast(database, { workspaceId: WORKSPACE, body, lang, now: Date.now() });
+        if (!r.ok) {
+          for (const p of r.problems) io.err(p.message);
+          return io.setExitCode(2);
+        }
+        io.out(JSON.stringify(r.broadcast, null, 2));
+      });
+    });
+
+  broadcast
+    .command('preflight <id>')
+    .description('the route every recipient would take now, grouped and counted (exact)')
+    .option('--at <iso>', 'decide at this moment instead of now')
+    .option('--lang <lang>', 'es or en')
+    .action(async (id: string, flags: Flags & { at?: string }) => {
+      const lang = langOf(flags);
+      if (!lang) return;
+      await withDatabase(lang, async (database) => {
+        const b = await findBroadcast(database, id);
+        if (!b) return notFound(id, lang);
+        const at = flags.at ? Date.parse(flags.at) : Date.now();
+        io.out(JSON.stringify(renderPreflight(await preflight(database, b, at), lang), null, 2));
+      });
+    });
+
+  broadcast
+    .command('send <id>')
+    .description('start (or resume) a broadcast and send it from this process, with a progress bar')
+    .option('--lang <lang>', 'es or en')
+    .action(async (id: string, flags: Flags) => {
+      const lang = langOf(flags);
+      if (!lang) return;
+      await withDatabase(lang, async (database, secretKey) => {
+        const b = await findBroadcast(database, id);
+        if (!b) return notFound(id, lang);
+        if (b.status === 'draft' || b.status === 'paused') {
+          const r = await controlBroadcast(
+            database,
+            id,
+            b.status === 'draft' ? 'send' : 'resume',
+            Date.now(),
+          );
+          if (!r.ok) return notFound(id, lang);
+        } else if (b.status !== 'sending') {
+          io.err(problemText('invalid_state', lang, { status: b.status, action: 'send' }));
+          return io.setExitCode(1);
+        }
+        const parsed = parseConfig(host.env);
+        if (!parsed.ok) return;
+        const graph = createGraphClient({
+          baseUrl: parsed.config.graphUrl,
+          version: parsed.config.graphVersion,
+        });
+        const bar = new SingleBar({
+          format: `${lang === 'es' ? 'Enviando' : 'Sending'} [{bar}] {percentage}% {value}/{total} | sent {sent} refused {refused} failed {failed} unknown {unknown}`,
+        });
+        bar.start(Math.max(1, b.enqueued), 0, { sent: 0, refused: 0, failed: 0, unknown: 0 });
+        try {
+          const end = await runBroadcast(
+            {
+              database,
+              graph,
+              limiter: createMemorySendRateLimiter(),
+              rules: createRuleBook(),
+              secretKey: secretKey(),
+              now: Date.now,
+            },
+            id,
+            {
+              onProgress: (p) => {
+                bar.setTotal(Math.max(1, p.enqueued));
+                bar.update(p.finished, p.counts);
+              },
+            },
+          );
+          bar.stop();
+          io.out(JSON.stringify(end, null, 2));
+        } finally {
+          bar.stop();
+          await graph.close();
+        }
+      });
+    });
+
+  broadcast
+    .command('status <id>')
+    .description('progress: counts by outbox status')
+    .option('--lang <lang>', 'es or en')
+    .action(async (id: string, flags: Flags) => {
+      const lang = langOf(flags);
+      if (!lang) return;
+      await withDatabase(lang, async (database) => {
+        const p = await broadcastProgress(database, id, Date.now());
+        if (!p) return notFound(id, lang);
+        io.out(JSON.stringify(p, null, 2));
+      });
+    });
+
+  broadcast
+    .command('report <id>')
+    .description('final report: sent, delivered, read, refused by reason, failed, unknown')
+    .option('--lang <lang>', 'es or en')
+    .action(async (id: string, flags: Flags) => {
+      const lang = langOf(flags);
+      if (!lang) return;
+      await withDatabase(lang, async (database) => {
+        const r = await broadcastReport(database, id, Date.now());
+        if (!r) return notFound(id, lang);
+        io.out(JSON.stringify(r, null, 2));
+      });
+    });
+}

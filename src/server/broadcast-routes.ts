@@ -1,0 +1,147 @@
+/**
+ * `/api/v1/broadcasts`: create, get, preflight (+ CSV per group), send, pause, resume, cancel,
+ * report. Errors are `{ error: { code, message } }` in the request's language (Accept-Language or
+ * `?lang=`). Sending runs the fan-out in the background; the server's outbox worker dispatches.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  RawServerDefault,
+} from 'fastify';
+import type { Logger } from 'pino';
+import { runFanOut } from '../broadcasts/fanout.ts';
+import { problemText } from '../broadcasts/messages.ts';
+import { isGroupFilter, preflight, preflightCsv, renderPreflight } from '../broadcasts/preflight.ts';
+import {
+  broadcastReport,
+  type ControlAction,
+  controlBroadcast,
+  createBroadcast,
+  findBroadcast,
+} from '../broadcasts/service.ts';
+import { isLang, type Lang, type RuleBook } from '../policy/index.ts';
+import { listUnfinishedFanOuts } from '../storage/broadcasts.ts';
+import type { Queryable } from '../storage/index.ts';
+import { httpError, sendError } from './errors.ts';
+
+export interface BroadcastRouteDeps {
+  readonly database: Queryable;
+  readonly rules: RuleBook;
+  readonly now: () => number;
+  /** The workspace requests act on (until authentication picks it per user). */
+  readonly workspaceId: string;
+  /** Tells the outbox worker that rows were enqueued (it also polls). Default: nothing. */
+  readonly wake?: () => void;
+  readonly logger?: Logger;
+}
+
+function langOf(req: FastifyRequest): Lang {
+  const q = (req.query as { lang?: unknown } | undefined)?.lang;
+  if (typeof q === 'string' && isLang(q)) return q;
+  const header = req.headers['accept-language'];
+  const value = Array.isArray(header) ? header[0] : header;
+  return value?.toLowerCase().startsWith('es') ? 'es' : 'en';
+}
+
+function notFound(reply: FastifyReply, lang: Lang, id: string): FastifyReply {
+  return sendError(
+    reply,
+    httpError(404, 'broadcast_not_found', problemText('broadcast_not_found', lang, { id })),
+  );
+}
+
+function atOf(req: FastifyRequest, now: number): number {
+  const at = (req.query as { at?: unknown }).at;
+  const parsed = typeof at === 'string' ? Date.parse(at) : Number.NaN;
+  return Number.isNaN(parsed) ? now : parsed;
+}
+
+/** Registers the routes; also resumes fan-outs a restart interrupted (on `onReady`). */
+export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
+  app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse<IncomingMessage>, L>,
+  deps: BroadcastRouteDeps,
+): void {
+  const { database, rules, now, workspaceId } = deps;
+  const running = new Set<string>();
+  const fanOut = (id: string): void => {
+    if (running.has(id)) return;
+    running.add(id);
+    void runFanOut(database, id, { now, rules, onChunk: () => deps.wake?.() })
+      .catch((err: unknown) => deps.logger?.error({ err, broadcast: id }, 'broadcast fan-out failed'))
+      .finally(() => running.delete(id));
+  };
+  app.addHook('onReady', async () => {
+    for (const id of await listUnfinishedFanOuts(database)) fanOut(id);
+  });
+
+  app.post('/api/v1/broadcasts', async (req, reply) => {
+    const lang = langOf(req);
+    const r = await createBroadcast(database, { workspaceId, body: req.body ?? null, lang, now: now() });
+    if (!r.ok) {
+      const first = r.problems[0]!;
+      return reply
+        .code(400)
+        .send({ error: { code: first.code, message: first.message, problems: r.problems } });
+    }
+    return reply.code(201).send(r.broadcast);
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/broadcasts/:id', async (req, reply) => {
+    const b = await findBroadcast(database, req.params.id, workspaceId);
+    return b ?? notFound(reply, langOf(req), req.params.id);
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/broadcasts/:id/preflight', async (req, reply) => {
+    const lang = langOf(req);
+    const b = await findBroadcast(database, req.params.id, workspaceId);
+    if (!b) return notFound(reply, lang, req.params.id);
+    return renderPreflight(await preflight(database, b, atOf(req, now()), { rules }), lang);
+  });
+
+  // `/preflight/<group>.csv`, e.g. `standard_now.csv`, `refused.csv`, `refused:outside_window.csv`, `all.csv`.
+  app.get<{ Params: { id: string; file: string } }>(
+    '/api/v1/broadcasts/:id/preflight/:file',
+    async (req, reply) => {
+      const lang = langOf(req);
+      const b = await findBroadcast(database, req.params.id, workspaceId);
+      if (!b) return notFound(reply, lang, req.params.id);
+      const group = req.params.file.replace(/\.csv$/, '');
+      if (!req.params.file.endsWith('.csv') || (group !== 'all' && !isGroupFilter(group)))
+        return sendError(
+          reply,
+          httpError(400, 'invalid_group', problemText('invalid_group', lang, { group })),
+        );
+      reply.type('text/csv; charset=utf-8');
+      reply.header('content-disposition', `attachment; filename="${b.id}-${group.replace(':', '-')}.csv"`);
+      // Streamed chunk by chunk: the audience never sits in memory whole.
+      return reply.send(Readable.from(preflightCsv(database, b, atOf(req, now()), group, { rules })));
+    },
+  );
+
+  for (const action of ['send', 'pause', 'resume', 'cancel'] as const satisfies readonly ControlAction[]) {
+    app.post<{ Params: { id: string } }>(`/api/v1/broadcasts/:id/${action}`, async (req, reply) => {
+      const lang = langOf(req);
+      const r = await controlBroadcast(database, req.params.id, action, now(), workspaceId);
+      if (!r.ok) {
+        if (r.code === 'broadcast_not_found') return notFound(reply, lang, req.params.id);
+        return sendError(
+          reply,
+          httpError(409, 'invalid_state', problemText('invalid_state', lang, { status: r.status, action })),
+        );
+      }
+      if (action === 'send' || action === 'resume') fanOut(r.broadcast.id);
+      if (action === 'resume') deps.wake?.();
+      return { ...r.broadcast, affected: r.affected };
+    });
+  }
+
+  app.get<{ Params: { id: string } }>('/api/v1/broadcasts/:id/report', async (req, reply) => {
+    const b = await findBroadcast(database, req.params.id, workspaceId);
+    if (!b) return notFound(reply, langOf(req), req.params.id);
+    return broadcastReport(database, b.id, now());
+  });
+}
