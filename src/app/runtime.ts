@@ -21,6 +21,7 @@ import {
   workspaces,
 } from '../storage/index.ts';
 import { type DemoHandle, startDemo } from './demo.ts';
+import { createPacer } from './pacer.ts';
 import { loadOrCreateSecrets, type Secrets } from './secrets.ts';
 import { createWorkers, type Workers } from './workers.ts';
 
@@ -98,12 +99,16 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
 
   // Late-bound: workers need the Graph URL, known only once the demo simulator (if any) listens.
   let wake: () => void = () => {};
+  const pacer = createPacer();
   const intake = createWebhookIntake({
     appSecrets: () => appSecrets,
     store: (raw, at) => inbound.storeWebhookBody(database, raw, at),
     now,
     bodyLimit: config.webhookBodyLimit,
-    onStored: () => wake(),
+    onStored: () => {
+      pacer.touch();
+      wake();
+    },
   });
   const app = buildApp({
     intake,
@@ -135,6 +140,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     logger,
     now,
     shared: config.queue.engine !== 'embedded',
+    pacer,
   });
   wake = () => workers.processor.wake();
   if (options.workers !== false) await workers.start();

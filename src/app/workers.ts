@@ -14,6 +14,7 @@ import { createOutboxWorker } from '../outbound/worker.ts';
 import type { RuleBook } from '../policy/index.ts';
 import { createQueue, type JobQueue } from '../queue/index.ts';
 import { contacts, type Database, outbox } from '../storage/index.ts';
+import { NO_PACER, type Pacer } from './pacer.ts';
 
 export interface WorkerDeps {
   readonly config: Config;
@@ -25,6 +26,8 @@ export interface WorkerDeps {
   readonly now: () => number;
   /** Other processes may share the database: recover crashed sends by lease age, not at start. */
   readonly shared: boolean;
+  /** Webhooks first: background loops rest while a burst of webhooks lasts. Default: never rest. */
+  readonly pacer?: Pacer;
 }
 
 /** Opens the configured queue engine (the embedded one lives in the app database). */
@@ -38,9 +41,10 @@ export function openQueue(config: Config, database: Database): Promise<JobQueue>
 
 export async function createWorkers(deps: WorkerDeps) {
   const { database, secretKey, rules, logger, now } = deps;
+  const pace = (deps.pacer ?? NO_PACER).pace;
   const queue = await openQueue(deps.config, database);
   const graph: GraphClient = createGraphClient({ baseUrl: deps.graphUrl, version: deps.config.graphVersion });
-  const profiles = createProfileFetcher({ database, graph, queue, secretKey, now, logger });
+  const profiles = createProfileFetcher({ database, graph, queue, secretKey, now, logger, pace });
   const sender = createOutboxWorker({
     database,
     graph,
@@ -51,6 +55,7 @@ export async function createWorkers(deps: WorkerDeps) {
     now,
     logger,
     recoverSendingAtStart: !deps.shared,
+    pace,
   });
   const processor = createInboundProcessor({
     database,
@@ -58,6 +63,7 @@ export async function createWorkers(deps: WorkerDeps) {
     secretKey,
     now,
     logger,
+    pace,
     onNewContact: (pageId, psid, contactId) => {
       profiles
         .enqueue(pageId, psid, contactId)

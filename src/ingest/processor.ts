@@ -21,8 +21,8 @@ export interface ProcessorOptions extends ApplyDeps {
   readonly leaseMs?: number;
   /** Longest transaction of a processing slice, in ms (webhooks wait behind it). Default 8. */
   readonly sliceMs?: number;
-  /** Rest between slices while webhooks keep arriving, in ms. Default 24 (about a quarter of a core). */
-  readonly restMs?: number;
+  /** Called between slices; resolves later while webhooks are arriving (app/pacer.ts). */
+  readonly pace?: () => Promise<void>;
   /** A failing event is retried this many times, then kept with its error. Default 5. */
   readonly maxAttempts?: number;
 }
@@ -45,7 +45,6 @@ export function createInboundProcessor(options: ProcessorOptions) {
     leaseMs = 60_000,
     maxAttempts = 5,
     sliceMs = 8,
-    restMs = 24,
   } = options;
   const stats: ProcessorStats = { bodies: 0, events: 0, duplicates: 0, applied: 0, failed: 0 };
   let running = false;
@@ -88,14 +87,8 @@ export function createInboundProcessor(options: ProcessorOptions) {
     }
   }
 
-  // Webhooks come first: Meta wants its 200 within seconds, processing may lag behind a burst. While
-  // bodies keep arriving the processor works one short slice, then rests several times as long;
-  // when the burst ends it runs at full speed and catches up.
-  let lastWakeAt = 0;
-  function pause(): Promise<unknown> {
-    const underLoad = performance.now() - lastWakeAt < 100;
-    return new Promise((r) => (underLoad ? setTimeout(r, restMs) : setImmediate(r)));
-  }
+  // Webhooks come first (see app/pacer.ts): between slices the processor rests while a burst lasts.
+  const pause = () => (options.pace ? options.pace() : new Promise((r) => setImmediate(r)));
 
   // Pages change rarely (status, permissions); a second-old copy is fine for applying events, while a
   // policy block arriving in the same second still lands in the database.
@@ -223,7 +216,6 @@ export function createInboundProcessor(options: ProcessorOptions) {
     },
     /** A body was stored: look soon, without piling up timers. */
     wake(): void {
-      lastWakeAt = performance.now();
       if (busy) wakeRequested = true;
       else schedule(5);
     },

@@ -16,6 +16,8 @@ export interface ProfileFetcherOptions {
   readonly secretKey: Buffer;
   readonly now: () => number;
   readonly logger?: Logger;
+  /** Resolves later while webhooks are arriving (app/pacer.ts). */
+  readonly pace?: () => Promise<void>;
 }
 
 /** "es_ES" -> "ES": Messenger gives a locale, not a country; its region is the best hint there is. */
@@ -78,8 +80,9 @@ export function createProfileFetcher(options: ProfileFetcherOptions) {
     start(concurrency = 4): void {
       worker = queue.work(
         PROFILE_JOB,
-        (job) => {
+        async (job) => {
           const p = job.payload as { pageId: string; psid: string; contactId: string };
+          await options.pace?.();
           return fetchOne(p.pageId, p.psid, p.contactId);
         },
         { concurrency },

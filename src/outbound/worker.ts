@@ -26,6 +26,8 @@ export interface OutboxWorkerOptions extends DispatchDeps {
    * worker (a Graph call times out well before): it becomes 'unknown'. Default 120 s.
    */
   readonly staleSendingMs?: number;
+  /** Called before each claim; resolves later while webhooks are arriving (app/pacer.ts). */
+  readonly pace?: () => Promise<void>;
   /** Called after each message, for progress reporting. */
   readonly onResult?: (result: DispatchResult) => void;
   /**
@@ -102,6 +104,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     pumping = true;
     try {
       while (running && inFlight < concurrency) {
+        if (options.pace) await options.pace();
         const batch = options.dispatchBatch;
         const limit = batch
           ? Math.min(options.batchSize ?? 500, concurrency - inFlight)
