@@ -25,7 +25,7 @@ export function createPacer(
     rest?: (ms: number) => Promise<void>;
   } = {},
 ): Pacer {
-  const { windowMs = 100, restMs = 24, clock = () => performance.now(), rest = sleep } = options;
+  const { windowMs = 100, restMs = 72, clock = () => performance.now(), rest = sleep } = options;
   let last = Number.NEGATIVE_INFINITY;
   const busy = () => clock() - last < windowMs;
   return {

@@ -19,7 +19,7 @@ export interface ProcessorOptions extends ApplyDeps {
   readonly idleMs?: number;
   /** How long a claim holds before another worker may retry it. Default 60 s. */
   readonly leaseMs?: number;
-  /** Longest transaction of a processing slice, in ms (webhooks wait behind it). Default 8. */
+  /** Longest transaction of a processing slice, in ms (webhooks wait behind it). Default 3. */
   readonly sliceMs?: number;
   /** Called between slices; resolves later while webhooks are arriving (app/pacer.ts). */
   readonly pace?: () => Promise<void>;
@@ -44,7 +44,7 @@ export function createInboundProcessor(options: ProcessorOptions) {
     idleMs = 250,
     leaseMs = 60_000,
     maxAttempts = 5,
-    sliceMs = 8,
+    sliceMs = 3,
   } = options;
   const stats: ProcessorStats = { bodies: 0, events: 0, duplicates: 0, applied: 0, failed: 0 };
   let running = false;
