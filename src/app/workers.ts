@@ -3,9 +3,16 @@
  * server runs them in-process by default; `ventana worker` runs them in separate processes, which
  * cooperate through the database (row leases, SKIP LOCKED on PostgreSQL) and the queue engine.
  */
+
+import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config/config.ts';
-import { createGraphClient, createMemorySendRateLimiter, type GraphClient } from '../graph/index.ts';
+import {
+  createGraphClient,
+  createMemorySendRateLimiter,
+  createRedisSendRateLimiter,
+  type GraphClient,
+} from '../graph/index.ts';
 import { keywordConfirmation } from '../ingest/opt-out.ts';
 import { createInboundProcessor } from '../ingest/processor.ts';
 import { createProfileFetcher } from '../ingest/profiles.ts';
@@ -34,9 +41,10 @@ export interface WorkerDeps {
 export function openQueue(config: Config, database: Database): Promise<JobQueue> {
   const q = config.queue;
   if (q.engine === 'embedded') return createQueue({ engine: 'embedded', database, pollIntervalMs: 250 });
+  const prefix = q.prefix === null ? {} : { prefix: q.prefix };
   return q.redisUrl !== null
-    ? createQueue({ engine: 'bullmq', redisUrl: q.redisUrl })
-    : createQueue({ engine: 'bullmq', postgresUrl: q.postgresUrl ?? '' });
+    ? createQueue({ engine: 'bullmq', redisUrl: q.redisUrl, ...prefix })
+    : createQueue({ engine: 'bullmq', postgresUrl: q.postgresUrl ?? '', ...prefix });
 }
 
 export async function createWorkers(deps: WorkerDeps) {
@@ -45,11 +53,18 @@ export async function createWorkers(deps: WorkerDeps) {
   const queue = await openQueue(deps.config, database);
   const graph: GraphClient = createGraphClient({ baseUrl: deps.graphUrl, version: deps.config.graphVersion });
   const profiles = createProfileFetcher({ database, graph, queue, secretKey, now, logger, pace });
+  // Per-Page budgets must be shared when several processes send: through Redis when there is one.
+  const redisUrl = deps.config.queue.engine === 'bullmq' ? deps.config.queue.redisUrl : null;
+  const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 2 }) : null;
+  const limiter = redis
+    ? createRedisSendRateLimiter(redis, {
+        keyPrefix: `${deps.config.queue.engine === 'bullmq' ? (deps.config.queue.prefix ?? 'ventana') : 'ventana'}:send`,
+      })
+    : createMemorySendRateLimiter();
   const sender = createOutboxWorker({
     database,
     graph,
-    // Per process; with several worker processes use the Redis limiter (createRedisSendRateLimiter).
-    limiter: createMemorySendRateLimiter(),
+    limiter,
     rules,
     secretKey,
     now,
@@ -103,6 +118,7 @@ export async function createWorkers(deps: WorkerDeps) {
       await sender.stop();
       await queue.close();
       await graph.close();
+      redis?.disconnect();
     },
   };
 }

@@ -21,6 +21,7 @@ describe('configuration', () => {
       engine: 'bullmq',
       redisUrl: 'redis://127.0.0.1:6379',
       postgresUrl: null,
+      prefix: null,
     });
   });
 

@@ -11,7 +11,12 @@ export interface Config {
   /** Which queue engine runs jobs: the embedded SQL-table queue or BullMQ (Redis or PostgreSQL backend). */
   readonly queue:
     | { readonly engine: 'embedded' }
-    | { readonly engine: 'bullmq'; readonly redisUrl: string | null; readonly postgresUrl: string | null };
+    | {
+        readonly engine: 'bullmq';
+        readonly redisUrl: string | null;
+        readonly postgresUrl: string | null;
+        readonly prefix: string | null;
+      };
   readonly graphUrl: string;
   readonly graphVersion: string;
   /** null in demo mode until generated. */
@@ -138,7 +143,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       problems.push({ variable: 'VENTANA_REDIS_URL', code: 'not_a_url', value: redisUrl });
     if (redisUrl === null && postgresUrl === null)
       problems.push({ variable: 'VENTANA_QUEUE', code: 'queue_needs_backend' });
-    queue = { engine: 'bullmq', redisUrl, postgresUrl };
+    // Several installations may share one Redis: a prefix keeps their queues apart.
+    queue = { engine: 'bullmq', redisUrl, postgresUrl, prefix: get('VENTANA_QUEUE_PREFIX') ?? null };
   } else if (engine !== 'embedded') {
     problems.push({ variable: 'VENTANA_QUEUE', code: 'not_a_queue_engine', value: engine });
   }
