@@ -11,15 +11,7 @@ import { createRuleBook } from '../policy/index.ts';
 import { buildApp } from '../server/app.ts';
 import { registerAuditRoutes } from '../server/audit-routes.ts';
 import { registerBroadcastRoutes } from '../server/broadcast-routes.ts';
-import {
-  contacts,
-  type Database,
-  inbound,
-  openDatabase,
-  outbox,
-  pages,
-  workspaces,
-} from '../storage/index.ts';
+import { type Database, inbound, openDatabase, pages, workspaces } from '../storage/index.ts';
 import { type DemoHandle, startDemo } from './demo.ts';
 import { createPacer } from './pacer.ts';
 import { loadOrCreateSecrets, type Secrets } from './secrets.ts';

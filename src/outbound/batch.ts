@@ -17,7 +17,7 @@ import { isBroadcastContentRef, toBroadcast } from '../broadcasts/record.ts';
 import type { SendMessageResponse } from '../graph/client.ts';
 import { backoffDelay, sendKindOf } from '../graph/index.ts';
 import type { GraphResult } from '../graph/result.ts';
-import { buildSendRequest, type SendRecipient } from '../messenger/send-request.ts';
+import { buildSendRequest } from '../messenger/send-request.ts';
 import { type Decision, decide, decisionDocument, type Facts } from '../policy/index.ts';
 import type { NewAuditEntry } from '../storage/audit.ts';
 import {
@@ -30,8 +30,10 @@ import {
 } from '../storage/broadcasts.ts';
 import { audit, contacts, inTransaction, newId, pages, type Queryable } from '../storage/index.ts';
 import { type OutboxItem, type OutboxSettlement, settleOutboxMany } from '../storage/outbox.ts';
+import { auditEntryFor } from './audit-entry.ts';
 import { messageFacts, type OutboxContent } from './content.ts';
 import type { DispatchDeps, DispatchResult } from './dispatch.ts';
+import { recipientFor } from './recipient.ts';
 
 const PAGE_WAIT_MS = 15 * 60_000;
 /** How long Page facts and the decrypted token are reused across batches. */
@@ -94,28 +96,6 @@ async function messageOf(
   const content = item.content as unknown as OutboxContent;
   if (content === null || typeof content !== 'object' || !content.message) return null;
   return { content, facts: messageFacts(content) };
-}
-
-function recipientFor(
-  decision: Decision,
-  psid: string,
-  content: OutboxContent,
-  tokens: contacts.ContactTokens | undefined,
-): SendRecipient | null {
-  switch (decision.send.recipient) {
-    case 'id':
-      return { id: psid };
-    case 'comment_id':
-      return content.privateReply?.commentId ? { comment_id: content.privateReply.commentId } : null;
-    case 'post_id':
-      return content.privateReply?.postId ? { post_id: content.privateReply.postId } : null;
-    case 'notification_messages_token':
-      return tokens?.legacy ? { notification_messages_token: tokens.legacy } : null;
-    case 'one_time_notif_token':
-      return tokens?.oneTime ? { one_time_notif_token: tokens.oneTime } : null;
-    default:
-      return null;
-  }
 }
 
 interface Decided {
@@ -193,28 +173,7 @@ export async function dispatchBatch(
     const decision = decide(facts, rules.ruleSet, at);
     const doc = decisionDocument(decision);
     decided.push({ index, item, contact, page, content: message.content, facts, decision, doc, auditId: '' });
-    entries.push({
-      workspaceId: item.workspaceId,
-      pageId: item.pageId,
-      contactId: item.contactId,
-      messageRef: item.id,
-      at,
-      ruleSet: decision.rules,
-      route: decision.route,
-      allowed: decision.allowed,
-      reasons: doc.reasons,
-      evidence: {
-        lastInboundAt: facts.contact.lastInboundAt,
-        lastInboundKind: facts.contact.lastInboundKind,
-        windowClosesAt: doc.windowClosesAt,
-        sender: facts.message.sender,
-        tag: facts.message.tag,
-        promotionalSignals: decision.promotional.signals.map((s) => ({ kind: s.kind, text: s.text })),
-        origin: item.origin,
-        originId: item.originId,
-      } as never,
-      decision: doc as never,
-    });
+    entries.push(auditEntryFor(item, facts, decision, doc, at));
   }
 
   // Every decision is on record before any message leaves; refusals are final in the same commit.

@@ -10,11 +10,13 @@
  */
 import type { GraphClient, SendRateLimiter } from '../graph/index.ts';
 import { backoffDelay, sendKindOf } from '../graph/index.ts';
-import { buildSendRequest, type SendRecipient } from '../messenger/send-request.ts';
+import { buildSendRequest } from '../messenger/send-request.ts';
 import { type Decision, decide, decisionDocument, type Facts, type RuleBook } from '../policy/index.ts';
 import { audit, contacts, conversations, type Database, messages, outbox, pages } from '../storage/index.ts';
 import type { OutboxItem } from '../storage/outbox.ts';
+import { auditEntryFor } from './audit-entry.ts';
 import { messageFacts, type OutboxContent } from './content.ts';
+import { recipientFor } from './recipient.ts';
 
 export interface DispatchDeps {
   readonly database: Database;
@@ -37,28 +39,6 @@ export type DispatchResult =
   | { readonly status: 'unknown'; readonly reason: string };
 
 const PAGE_WAIT_MS = 15 * 60_000;
-
-function recipientFor(
-  decision: Decision,
-  psid: string,
-  content: OutboxContent,
-  tokens: { marketing: string | null; legacy: string | null; oneTime: string | null } | undefined,
-): SendRecipient | null {
-  switch (decision.send.recipient) {
-    case 'id':
-      return { id: psid };
-    case 'comment_id':
-      return content.privateReply?.commentId ? { comment_id: content.privateReply.commentId } : null;
-    case 'post_id':
-      return content.privateReply?.postId ? { post_id: content.privateReply.postId } : null;
-    case 'notification_messages_token':
-      return tokens?.legacy ? { notification_messages_token: tokens.legacy } : null;
-    case 'one_time_notif_token':
-      return tokens?.oneTime ? { one_time_notif_token: tokens.oneTime } : null;
-    default:
-      return null;
-  }
-}
 
 export async function dispatchOne(deps: DispatchDeps, item: OutboxItem): Promise<DispatchResult> {
   const { database, now } = deps;
@@ -100,28 +80,7 @@ export async function dispatchOne(deps: DispatchDeps, item: OutboxItem): Promise
   };
   const decision = decide(facts, rules.ruleSet, at);
   const doc = decisionDocument(decision);
-  const auditId = await audit.appendAudit(database, {
-    workspaceId: item.workspaceId,
-    pageId: item.pageId,
-    contactId: item.contactId,
-    messageRef: item.id,
-    at,
-    ruleSet: decision.rules,
-    route: decision.route,
-    allowed: decision.allowed,
-    reasons: doc.reasons,
-    evidence: {
-      lastInboundAt: facts.contact.lastInboundAt,
-      lastInboundKind: facts.contact.lastInboundKind,
-      windowClosesAt: doc.windowClosesAt,
-      sender: facts.message.sender,
-      tag: facts.message.tag,
-      promotionalSignals: decision.promotional.signals.map((s) => ({ kind: s.kind, text: s.text })),
-      origin: item.origin,
-      originId: item.originId,
-    } as never,
-    decision: doc as never,
-  });
+  const auditId = await audit.appendAudit(database, auditEntryFor(item, facts, decision, doc, at));
   if (!decision.allowed) {
     await outbox.completeOutbox(database, item.id, { status: 'refused', decision: doc as never, now: now() });
     return { status: 'refused', decision };

@@ -7,7 +7,6 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { verifyHandshake, type WebhookIntake } from '../ingest/intake.ts';
-import { isLang, type Lang } from '../policy/index.ts';
 import { preparePolicyRun } from '../services/policy-check.ts';
 import { apiAuthHook } from './api-auth.ts';
 import { httpError, sendError } from './errors.ts';

@@ -23,10 +23,11 @@ import {
   createBroadcast,
   findBroadcast,
 } from '../broadcasts/service.ts';
-import { isLang, type Lang, type RuleBook } from '../policy/index.ts';
+import type { Lang, RuleBook } from '../policy/index.ts';
 import { listUnfinishedFanOuts } from '../storage/broadcasts.ts';
 import type { Queryable } from '../storage/index.ts';
 import { httpError, sendError } from './errors.ts';
+import { requestLang } from './lang.ts';
 
 export interface BroadcastRouteDeps {
   readonly database: Queryable;
@@ -37,14 +38,6 @@ export interface BroadcastRouteDeps {
   /** Tells the outbox worker that rows were enqueued (it also polls). Default: nothing. */
   readonly wake?: () => void;
   readonly logger?: Logger;
-}
-
-function langOf(req: FastifyRequest): Lang {
-  const q = (req.query as { lang?: unknown } | undefined)?.lang;
-  if (typeof q === 'string' && isLang(q)) return q;
-  const header = req.headers['accept-language'];
-  const value = Array.isArray(header) ? header[0] : header;
-  return value?.toLowerCase().startsWith('es') ? 'es' : 'en';
 }
 
 function notFound(reply: FastifyReply, lang: Lang, id: string): FastifyReply {
@@ -79,7 +72,7 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
   });
 
   app.post('/api/v1/broadcasts', async (req, reply) => {
-    const lang = langOf(req);
+    const lang = requestLang(req);
     const r = await createBroadcast(database, { workspaceId, body: req.body ?? null, lang, now: now() });
     if (!r.ok) {
       const first = r.problems[0]!;
@@ -92,11 +85,11 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
 
   app.get<{ Params: { id: string } }>('/api/v1/broadcasts/:id', async (req, reply) => {
     const b = await findBroadcast(database, req.params.id, workspaceId);
-    return b ?? notFound(reply, langOf(req), req.params.id);
+    return b ?? notFound(reply, requestLang(req), req.params.id);
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/broadcasts/:id/preflight', async (req, reply) => {
-    const lang = langOf(req);
+    const lang = requestLang(req);
     const b = await findBroadcast(database, req.params.id, workspaceId);
     if (!b) return notFound(reply, lang, req.params.id);
     return renderPreflight(await preflight(database, b, atOf(req, now()), { rules }), lang);
@@ -106,7 +99,7 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
   app.get<{ Params: { id: string; file: string } }>(
     '/api/v1/broadcasts/:id/preflight/:file',
     async (req, reply) => {
-      const lang = langOf(req);
+      const lang = requestLang(req);
       const b = await findBroadcast(database, req.params.id, workspaceId);
       if (!b) return notFound(reply, lang, req.params.id);
       const group = req.params.file.replace(/\.csv$/, '');
@@ -124,7 +117,7 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
 
   for (const action of ['send', 'pause', 'resume', 'cancel'] as const satisfies readonly ControlAction[]) {
     app.post<{ Params: { id: string } }>(`/api/v1/broadcasts/:id/${action}`, async (req, reply) => {
-      const lang = langOf(req);
+      const lang = requestLang(req);
       const r = await controlBroadcast(database, req.params.id, action, now(), workspaceId);
       if (!r.ok) {
         if (r.code === 'broadcast_not_found') return notFound(reply, lang, req.params.id);
@@ -141,7 +134,7 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
 
   app.get<{ Params: { id: string } }>('/api/v1/broadcasts/:id/report', async (req, reply) => {
     const b = await findBroadcast(database, req.params.id, workspaceId);
-    if (!b) return notFound(reply, langOf(req), req.params.id);
+    if (!b) return notFound(reply, requestLang(req), req.params.id);
     return broadcastReport(database, b.id, now());
   });
 }
