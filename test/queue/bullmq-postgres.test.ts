@@ -4,28 +4,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createQueue, type JobQueue } from '../../src/queue/index.ts';
-import { createTestPostgres, type TestPostgres } from '../storage/pg-fixture.ts';
+import { usePostgresTestDatabase } from '../storage/pg-fixture.ts';
 import { runQueueContract } from './queue.contract.ts';
 
-let server: TestPostgres | undefined;
-let setupError: unknown;
-beforeAll(async () => {
-  try {
-    server = await createTestPostgres();
-  } catch (error) {
-    setupError = error;
-  }
-});
-afterAll(async () => {
-  await server?.drop();
-});
-
-function requireServer(): TestPostgres {
-  if (server === undefined) throw setupError ?? new Error('PostgreSQL test database was not created');
-  return server;
-}
+const requireServer = usePostgresTestDatabase();
 
 it('connects to the PostgreSQL test server', () => {
   expect(requireServer().url).toMatch(/ventana_test_/);

@@ -3,29 +3,13 @@
  * every `open()` is its own pool, as another process would have (claims rely on SKIP LOCKED).
  * An unreachable server fails the tests, never skips them.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createQueue, type JobQueue } from '../../src/queue/index.ts';
 import { type Database, openDatabase } from '../../src/storage/index.ts';
-import { createTestPostgres, type TestPostgres } from '../storage/pg-fixture.ts';
+import { usePostgresTestDatabase } from '../storage/pg-fixture.ts';
 import { runQueueContract } from './queue.contract.ts';
 
-let server: TestPostgres | undefined;
-let setupError: unknown;
-beforeAll(async () => {
-  try {
-    server = await createTestPostgres();
-  } catch (error) {
-    setupError = error;
-  }
-});
-afterAll(async () => {
-  await server?.drop();
-});
-
-function requireServer(): TestPostgres {
-  if (server === undefined) throw setupError ?? new Error('PostgreSQL test database was not created');
-  return server;
-}
+const requireServer = usePostgresTestDatabase();
 
 it('connects to the PostgreSQL test server', () => {
   expect(requireServer().url).toMatch(/ventana_test_/);

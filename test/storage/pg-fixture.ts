@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, beforeAll } from 'vitest';
 
 export const ADMIN_URL =
   process.env.VENTANA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -66,5 +67,29 @@ export async function createTestPostgres(): Promise<TestPostgres> {
         await client.end();
       }
     },
+  };
+}
+
+/**
+ * Registers this file's throwaway database (created before its tests, dropped after) and returns
+ * the accessor its tests call. An unreachable server makes every such call throw the setup error,
+ * so the tests fail rather than skip.
+ */
+export function usePostgresTestDatabase(): () => TestPostgres {
+  let server: TestPostgres | undefined;
+  let setupError: unknown;
+  beforeAll(async () => {
+    try {
+      server = await createTestPostgres();
+    } catch (error) {
+      setupError = error;
+    }
+  });
+  afterAll(async () => {
+    await server?.drop();
+  });
+  return () => {
+    if (server === undefined) throw setupError ?? new Error('PostgreSQL test database was not created');
+    return server;
   };
 }

@@ -1,27 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/storage/index.ts';
-import { createTestPostgres, type TestPostgres } from './pg-fixture.ts';
+import { usePostgresTestDatabase } from './pg-fixture.ts';
 import { runStoreContract } from './store.contract.ts';
 
 // An unreachable PostgreSQL must FAIL these tests (CI starts the server), never skip them:
 // the setup error is kept and rethrown by every test that needs the server.
-let server: TestPostgres | undefined;
-let setupError: unknown;
-beforeAll(async () => {
-  try {
-    server = await createTestPostgres();
-  } catch (error) {
-    setupError = error;
-  }
-});
-afterAll(async () => {
-  await server?.drop();
-});
-
-function requireServer(): TestPostgres {
-  if (server === undefined) throw setupError ?? new Error('PostgreSQL test database was not created');
-  return server;
-}
+const requireServer = usePostgresTestDatabase();
 
 it('connects to the PostgreSQL test server', () => {
   expect(requireServer().url).toMatch(/ventana_test_/);
