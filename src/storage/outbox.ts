@@ -262,16 +262,17 @@ export async function countDueOutbox(database: Queryable, now: number): Promise<
 /** `next_attempt_at` of held rows (a paused broadcast): far beyond any real schedule. */
 export const HELD_UNTIL = 253_402_300_799_999;
 
-/** Holds an origin's queued rows (pause): no worker claims them until released. Returns how many. */
-export async function holdOutboxByOrigin(
+/** Moves every queued row of an origin to `dueAt`; returns how many. */
+async function setQueuedDueByOrigin(
   database: Queryable,
   origin: OutboxOrigin,
   originId: string,
+  dueAt: number,
   now: number,
 ): Promise<number> {
   const result = await database.db
     .updateTable('outbox')
-    .set({ next_attempt_at: HELD_UNTIL, updated_at: now })
+    .set({ next_attempt_at: dueAt, updated_at: now })
     .where('origin', '=', origin)
     .where('origin_id', '=', originId)
     .where('status', '=', 'queued')
@@ -279,21 +280,24 @@ export async function holdOutboxByOrigin(
   return Number(result.numUpdatedRows);
 }
 
-/** Makes an origin's queued rows due at `now` (resume). Returns how many. */
-export async function releaseOutboxByOrigin(
+/** Holds an origin's queued rows (pause): no worker claims them until released. Returns how many. */
+export function holdOutboxByOrigin(
   database: Queryable,
   origin: OutboxOrigin,
   originId: string,
   now: number,
 ): Promise<number> {
-  const result = await database.db
-    .updateTable('outbox')
-    .set({ next_attempt_at: now, updated_at: now })
-    .where('origin', '=', origin)
-    .where('origin_id', '=', originId)
-    .where('status', '=', 'queued')
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return setQueuedDueByOrigin(database, origin, originId, HELD_UNTIL, now);
+}
+
+/** Makes an origin's queued rows due at `now` (resume). Returns how many. */
+export function releaseOutboxByOrigin(
+  database: Queryable,
+  origin: OutboxOrigin,
+  originId: string,
+  now: number,
+): Promise<number> {
+  return setQueuedDueByOrigin(database, origin, originId, now, now);
 }
 
 /** Fails an origin's queued rows with `reason` (cancel); rows in flight finish normally. Returns how many. */
