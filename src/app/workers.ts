@@ -17,6 +17,7 @@ import { keywordConfirmation } from '../ingest/opt-out.ts';
 import { createInboundProcessor } from '../ingest/processor.ts';
 import { createProfileFetcher } from '../ingest/profiles.ts';
 import type { OutboxContent } from '../outbound/content.ts';
+import { createAutomation } from '../automation/index.ts';
 import { createOutboxWorker } from '../outbound/worker.ts';
 import type { RuleBook } from '../policy/index.ts';
 import { createQueue, type JobQueue } from '../queue/index.ts';
@@ -72,8 +73,19 @@ export async function createWorkers(deps: WorkerDeps) {
     recoverSendingAtStart: !deps.shared,
     pace,
   });
+  // Automation enqueues inside the event's transaction: wake the sender a moment later (once per
+  // burst, not once per event), by which time the slice has committed.
+  let wakeSoon: NodeJS.Timeout | null = null;
+  const outboxTouched = () => {
+    wakeSoon ??= setTimeout(() => {
+      wakeSoon = null;
+      sender.wake();
+    }, 10);
+  };
+  const automation = createAutomation({ rules, now, logger, queue, outboxTouched });
   const processor = createInboundProcessor({
     database,
+    automation,
     rules,
     secretKey,
     now,

@@ -25,6 +25,12 @@ export interface ProcessorOptions extends ApplyDeps {
   readonly pace?: () => Promise<void>;
   /** A failing event is retried this many times, then kept with its error. Default 5. */
   readonly maxAttempts?: number;
+  /**
+   * Automation that reacts to an applied event (entry points, flows, sequences, comments). Runs in
+   * the same transaction as the event, so its writes commit with the event's "processed" mark: a
+   * crash replays both or neither. It must do database work only (enqueue jobs for anything slow).
+   */
+  readonly automation?: (db: Queryable, event: WireEvent) => Promise<void>;
 }
 
 export interface ProcessorStats {
@@ -146,6 +152,7 @@ export function createInboundProcessor(options: ProcessorOptions) {
       async (db, row) => {
         const event = row.payload as unknown as WireEvent;
         const outcome = await applyEvent({ ...options, database: db, pageOf: (id) => pageOf(db, id) }, event);
+        if (outcome.ok && options.automation) await options.automation(db, event);
         const masked = maskEventTokens(event);
         if (masked !== event) await inbound.replaceEventPayload(db, row.id, masked as never);
         await inbound.markEventProcessed(

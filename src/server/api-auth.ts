@@ -5,6 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthContext } from './auth-context.ts';
 import { httpError, sendError } from './errors.ts';
 
 const OPEN_ROUTES = new Set(['/api/v1/policy/check']);
@@ -13,7 +14,14 @@ function digest(text: string): Buffer {
   return createHash('sha256').update(text).digest();
 }
 
-export function apiAuthHook(token: () => string | null) {
+/** The installation token acts as the owner of the default workspace. */
+export function apiAuthHook(token: () => string | null, workspaceId = 'default') {
+  const installation: AuthContext = Object.freeze({
+    workspaceId,
+    role: 'owner',
+    userId: null,
+    via: 'install_token',
+  });
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const path = req.url.split('?', 1)[0] ?? '';
     if (!path.startsWith('/api/v1/') || OPEN_ROUTES.has(path)) return;
@@ -21,7 +29,10 @@ export function apiAuthHook(token: () => string | null) {
     const header = req.headers.authorization ?? '';
     const given = header.startsWith('Bearer ') ? header.slice(7).trim() : '';
     // Compare digests: constant time whatever the lengths.
-    if (expected !== null && given !== '' && timingSafeEqual(digest(given), digest(expected))) return;
+    if (expected !== null && given !== '' && timingSafeEqual(digest(given), digest(expected))) {
+      req.auth = installation;
+      return;
+    }
     const es = (req.headers['accept-language'] ?? '').toLowerCase().startsWith('es');
     await sendError(
       reply,

@@ -18,6 +18,8 @@ export interface AppDeps {
   readonly verifyToken: () => string | null;
   /** Bearer token the REST API requires (null: every protected route answers 401). */
   readonly apiToken?: () => string | null;
+  /** The workspace the installation token acts on. Default 'default'. */
+  readonly workspaceId?: string;
   readonly bodyLimit: number;
   readonly logger: Logger | false;
   /** Answers GET /__bench/stats for the peer benchmark (off by default). */
@@ -40,7 +42,7 @@ export function buildApp(deps: AppDeps) {
       }),
   });
 
-  app.addHook('onRequest', apiAuthHook(deps.apiToken ?? (() => null)));
+  app.addHook('onRequest', apiAuthHook(deps.apiToken ?? (() => null), deps.workspaceId));
 
   app.register(async (scope) => {
     // Raw bytes are needed for the signature: keep the body as a Buffer in this scope. The built-in

@@ -111,6 +111,8 @@ export interface ConversationsTable {
   created_at: Millis;
   updated_at: Millis;
   closed_at: Millis | null;
+  /** When automation or the person asked for a human (migration 0004); null when not waiting. */
+  handoff_at: Millis | null;
 }
 
 export interface MessagesTable {
