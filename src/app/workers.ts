@@ -6,6 +6,7 @@
 
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { createAutomation } from '../automation/index.ts';
 import type { Config } from '../config/config.ts';
 import {
   createGraphClient,
@@ -17,7 +18,6 @@ import { keywordConfirmation } from '../ingest/opt-out.ts';
 import { createInboundProcessor } from '../ingest/processor.ts';
 import { createProfileFetcher } from '../ingest/profiles.ts';
 import type { OutboxContent } from '../outbound/content.ts';
-import { createAutomation } from '../automation/index.ts';
 import { createOutboxWorker } from '../outbound/worker.ts';
 import type { RuleBook } from '../policy/index.ts';
 import { createQueue, type JobQueue } from '../queue/index.ts';
@@ -77,7 +77,8 @@ export async function createWorkers(deps: WorkerDeps) {
   // burst, not once per event), by which time the slice has committed.
   let wakeSoon: NodeJS.Timeout | null = null;
   const outboxTouched = () => {
-    wakeSoon ??= setTimeout(() => {
+    if (wakeSoon) return;
+    wakeSoon = setTimeout(() => {
       wakeSoon = null;
       sender.wake();
     }, 10);

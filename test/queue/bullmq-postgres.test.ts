@@ -6,10 +6,10 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { expect, it } from 'vitest';
 import { createQueue, type JobQueue } from '../../src/queue/index.ts';
-import { usePostgresTestDatabase } from '../storage/pg-fixture.ts';
+import { setupPostgresTestDatabase } from '../storage/pg-fixture.ts';
 import { runQueueContract } from './queue.contract.ts';
 
-const requireServer = usePostgresTestDatabase();
+const requireServer = setupPostgresTestDatabase();
 
 it('connects to the PostgreSQL test server', () => {
   expect(requireServer().url).toMatch(/ventana_test_/);

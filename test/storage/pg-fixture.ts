@@ -75,7 +75,7 @@ export async function createTestPostgres(): Promise<TestPostgres> {
  * the accessor its tests call. An unreachable server makes every such call throw the setup error,
  * so the tests fail rather than skip.
  */
-export function usePostgresTestDatabase(): () => TestPostgres {
+export function setupPostgresTestDatabase(): () => TestPostgres {
   let server: TestPostgres | undefined;
   let setupError: unknown;
   beforeAll(async () => {

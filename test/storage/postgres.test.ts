@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/storage/index.ts';
-import { usePostgresTestDatabase } from './pg-fixture.ts';
+import { setupPostgresTestDatabase } from './pg-fixture.ts';
 import { runStoreContract } from './store.contract.ts';
 
 // An unreachable PostgreSQL must FAIL these tests (CI starts the server), never skip them:
 // the setup error is kept and rethrown by every test that needs the server.
-const requireServer = usePostgresTestDatabase();
+const requireServer = setupPostgresTestDatabase();
 
 it('connects to the PostgreSQL test server', () => {
   expect(requireServer().url).toMatch(/ventana_test_/);
