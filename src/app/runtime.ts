@@ -9,7 +9,11 @@ import { createWebhookIntake } from '../ingest/intake.ts';
 import type { InboundProcessor } from '../ingest/processor.ts';
 import { createRuleBook } from '../policy/index.ts';
 import { buildApp } from '../server/app.ts';
+import { issueSetupToken } from '../accounts/service.ts';
+import { createGraphClient, type GraphClient } from '../graph/index.ts';
+import { registerAccountRoutes } from '../server/account-routes.ts';
 import { registerAuditRoutes } from '../server/audit-routes.ts';
+import { registerPageRoutes } from '../server/page-routes.ts';
 import { registerBroadcastRoutes } from '../server/broadcast-routes.ts';
 import { type Database, inbound, openDatabase, pages, workspaces } from '../storage/index.ts';
 import { type DemoHandle, startDemo } from './demo.ts';
@@ -36,6 +40,8 @@ export interface Runtime {
   readonly workers: Workers;
   readonly processor: InboundProcessor;
   readonly demo: DemoHandle | null;
+  /** One-time token for `/setup?token=…` while no user exists (null once there is an owner). */
+  readonly setupToken: string | null;
   /** Processes every stored webhook and sends every due message (tests, the demo banner). */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -53,15 +59,23 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
         'req.headers["x-hub-signature-256"]',
         'req.headers["x-hub-signature"]',
         'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-csrf-token"]',
+        'res.headers["set-cookie"]',
         '*.accessToken',
         '*.appSecret',
+        '*.verifyToken',
         '*.token',
+        '*.password',
+        '*.key',
+        '*.csrfToken',
       ],
     });
   const now = options.now ?? Date.now;
   const secrets = loadOrCreateSecrets(config);
   const database = await openDatabase(config.databaseUrl, { migrate: true });
   const rules = createRuleBook();
+  const setupToken = await issueSetupToken(database);
 
   const workspace =
     (await workspaces.getWorkspace(database, DEFAULT_WORKSPACE)) ??
@@ -106,16 +120,41 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     intake,
     verifyToken: () => secrets.verifyToken,
     apiToken: () => secrets.apiToken,
+    workspaceId: workspace.id,
+    accounts: { database, now },
     bodyLimit: config.webhookBodyLimit,
     logger,
     benchStats: options.benchStats ?? false,
     health: async () => ({ pendingBodies: await inbound.countPendingBodies(database) }),
   });
-  registerBroadcastRoutes(app, { database, rules, now, workspaceId: workspace.id, logger });
-  registerAuditRoutes(app, { database, workspaceId: workspace.id });
+  registerBroadcastRoutes(app, { database, rules, now, logger });
+  registerAuditRoutes(app, { database });
+  // Late-bound: the address is known once listening, the Graph URL once the demo (if any) runs.
+  let url = '';
+  let webhookUrl = '';
+  let pageGraph: GraphClient | null = null;
+  registerAccountRoutes(app, {
+    database,
+    now,
+    defaultWorkspaceId: workspace.id,
+    publicUrl: () => url,
+    logger,
+  });
+  registerPageRoutes(app, {
+    database,
+    secretKey: secrets.secretKey,
+    graph: () => {
+      pageGraph ??= createGraphClient({ baseUrl: demo?.graphUrl ?? config.graphUrl, version: config.graphVersion });
+      return pageGraph;
+    },
+    webhookUrl: () => webhookUrl,
+    now,
+    onPagesChanged: refreshAppSecrets,
+    logger,
+  });
   const address = await app.listen({ port: config.port, host: config.host });
-  const url = address.replace('[::1]', '127.0.0.1');
-  const webhookUrl = `${url}/webhooks/messenger`;
+  url = address.replace('[::1]', '127.0.0.1');
+  webhookUrl = `${url}/webhooks/messenger`;
 
   const useDemo = options.demo !== false && (await pages.listAllPages(database)).length === 0;
   const demo = useDemo
@@ -146,10 +185,12 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     workers,
     processor: workers.processor,
     demo,
+    setupToken,
     settle: () => workers.settle(),
     async close() {
       await demo?.close();
       await app.close();
+      await pageGraph?.close();
       await workers.stop();
       await database.close();
     },

@@ -20,7 +20,9 @@ export {
   type ProfileWriteResponse,
   redactToken,
   type SendMessageResponse,
+  type SubscribedApp,
   type SuccessResponse,
+  type TokenInfo,
   type ThreadOwner,
   type UserProfile,
 } from './client.ts';

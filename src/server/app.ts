@@ -8,7 +8,7 @@ import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { verifyHandshake, type WebhookIntake } from '../ingest/intake.ts';
 import { preparePolicyRun } from '../services/policy-check.ts';
-import { apiAuthHook } from './api-auth.ts';
+import { type AccountsAuthDeps, apiAuthHook } from './api-auth.ts';
 import { httpError, sendError } from './errors.ts';
 import { createFastWebhookHandler, WEBHOOK_PATH } from './fast-webhook.ts';
 import { requestLang } from './lang.ts';
@@ -20,6 +20,8 @@ export interface AppDeps {
   readonly apiToken?: () => string | null;
   /** The workspace the installation token acts on. Default 'default'. */
   readonly workspaceId?: string;
+  /** Sessions and API keys (absent: only the installation token is accepted). */
+  readonly accounts?: AccountsAuthDeps;
   readonly bodyLimit: number;
   readonly logger: Logger | false;
   /** Answers GET /__bench/stats for the peer benchmark (off by default). */
@@ -42,7 +44,7 @@ export function buildApp(deps: AppDeps) {
       }),
   });
 
-  app.addHook('onRequest', apiAuthHook(deps.apiToken ?? (() => null), deps.workspaceId));
+  app.addHook('onRequest', apiAuthHook(deps.apiToken ?? (() => null), deps.workspaceId, deps.accounts));
 
   app.register(async (scope) => {
     // Raw bytes are needed for the signature: keep the body as a Buffer in this scope. The built-in
