@@ -16,7 +16,6 @@ export type AccountsCode =
   | 'invitation_invalid'
   | 'invitation_not_found'
   | 'wrong_password'
-  | 'user_not_found'
   | 'member_not_found'
   | 'last_owner'
   | 'role_too_high'
@@ -84,10 +83,6 @@ const MESSAGES: Record<AccountsCode, Record<Lang, Render>> = {
   wrong_password: {
     es: () => 'Ya tienes cuenta con ese correo: escribe tu contraseña para aceptar la invitación',
     en: () => 'You already have an account with that email: enter your password to accept the invitation',
-  },
-  user_not_found: {
-    es: () => 'No hay ninguna cuenta con ese correo: envía una invitación',
-    en: () => 'No account has that email: send an invitation',
   },
   member_not_found: {
     es: (p) => `${p.id} no es miembro de este espacio de trabajo`,

@@ -275,29 +275,25 @@ export function registerAccountRoutes<L extends FastifyBaseLogger>(
     return { items: await accounts.users.listMembers(database, authOf(req).workspaceId) };
   });
 
-  // Adds an existing account to the workspace, or changes a member's role: `{ email | userId, role }`.
+  // Changes a member's role: `{ userId, role }`. People join through invitations (or the CLI), so a
+  // workspace can neither probe which emails have accounts nor pull someone in without consent.
   app.post('/api/v1/members', async (req, reply) => {
     if (!requireRole(req, reply, 'admin')) return reply;
     const { workspaceId } = authOf(req);
     const b = bodyOf(req.body);
+    if (typeof b.userId !== 'string' || b.userId === '')
+      return fail(req, reply, 400, 'invalid_field', { field: 'userId' });
     const role = parseRole(b.role);
     if (!role.ok) return badField(req, reply, role.problem);
-    let user: User | undefined;
-    if (typeof b.userId === 'string') user = await accounts.users.getUser(database, b.userId);
-    else {
-      const email = parseEmail(b.email);
-      if (!email.ok) return badField(req, reply, email.problem);
-      user = await accounts.users.findUserByEmail(database, email.value);
-    }
-    if (!user) return fail(req, reply, 404, 'user_not_found');
-    const current = await accounts.users.roleIn(database, workspaceId, user.id);
-    if (!mayGrant(req, reply, role.value) || (current !== undefined && !mayGrant(req, reply, current))) return reply;
+    const current = await accounts.users.roleIn(database, workspaceId, b.userId);
+    if (current === undefined) return fail(req, reply, 404, 'member_not_found', { id: b.userId });
+    if (!mayGrant(req, reply, role.value) || !mayGrant(req, reply, current)) return reply;
     if (current === 'owner' && role.value !== 'owner' && (await accounts.users.countOwners(database, workspaceId)) <= 1)
       return fail(req, reply, 409, 'last_owner');
-    await accounts.users.setMembership(database, { workspaceId, userId: user.id, role: role.value, now: now() });
-    log?.info({ workspaceId, userId: user.id, role: role.value }, 'membership set');
+    await accounts.users.setMembership(database, { workspaceId, userId: b.userId, role: role.value, now: now() });
+    log?.info({ workspaceId, userId: b.userId, role: role.value }, 'member role changed');
     const members = await accounts.users.listMembers(database, workspaceId);
-    return reply.code(current === undefined ? 201 : 200).send(members.find((m) => m.userId === user.id));
+    return members.find((m) => m.userId === b.userId);
   });
 
   app.delete<{ Params: { userId: string } }>('/api/v1/members/:userId', async (req, reply) => {
