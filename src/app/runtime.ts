@@ -3,7 +3,7 @@
  * storage, the rule book, the webhook intake, the inbound processor, the Graph client, the send
  * pipeline and (in demo mode) the simulator.
  */
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import type { Config } from '../config/config.ts';
 import { createWebhookIntake } from '../ingest/intake.ts';
 import type { InboundProcessor } from '../ingest/processor.ts';
@@ -23,6 +23,8 @@ import { createWorkers, type Workers } from './workers.ts';
 
 export interface RuntimeOptions {
   readonly logger?: Logger;
+  /** Where the built-in logger writes (default stdout); tests capture it to prove nothing secret is logged. */
+  readonly logDestination?: DestinationStream;
   /** Answer /__bench/stats (the peer benchmark). Default false. */
   readonly benchStats?: boolean;
   /** Start the demo (simulator + fake people) when no Page is connected. Default true. */
@@ -70,7 +72,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
         '*.key',
         '*.csrfToken',
       ],
-    });
+    }, options.logDestination ?? pino.destination(1));
   const now = options.now ?? Date.now;
   const secrets = loadOrCreateSecrets(config);
   const database = await openDatabase(config.databaseUrl, { migrate: true });
