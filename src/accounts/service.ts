@@ -152,7 +152,12 @@ export async function startSession(
 }
 
 export type LoginOutcome =
-  | { readonly ok: true; readonly user: User; readonly token: string; readonly session: accounts.sessions.Session }
+  | {
+      readonly ok: true;
+      readonly user: User;
+      readonly token: string;
+      readonly session: accounts.sessions.Session;
+    }
   | { readonly ok: false; readonly code: 'invalid_credentials' }
   | { readonly ok: false; readonly code: 'too_many_attempts'; readonly retryAfterSeconds: number };
 
@@ -189,14 +194,20 @@ export async function login(
   }
   const user = await accounts.users.findUserByEmail(database, input.email);
   const stored = user ? await accounts.users.getPasswordHash(database, user.id) : null;
-  const valid = stored === null ? (await burnPasswordCheck(input.password), false) : await verifyPassword(stored, input.password);
+  let valid = false;
+  if (stored === null) await burnPasswordCheck(input.password);
+  else valid = await verifyPassword(stored, input.password);
   if (!user || !valid) {
     await throttle.recordFailure(database, emailKey, now, window);
     await throttle.recordFailure(database, ipKey, now, window);
     return { ok: false, code: 'invalid_credentials' };
   }
   await throttle.clearThrottle(database, emailKey);
-  const s = await startSession(database, { userId: user.id, ip: input.ip, userAgent: input.userAgent, now }, policy);
+  const s = await startSession(
+    database,
+    { userId: user.id, ip: input.ip, userAgent: input.userAgent, now },
+    policy,
+  );
   return { ok: true, user, ...s };
 }
 
@@ -302,7 +313,8 @@ export async function acceptInvitation(
   }
   const passwordHash = existing ? null : await hashPassword(input.password!);
   return inTransaction(database, async (tx) => {
-    if (!(await invitations.markAccepted(tx, inv.id, input.now))) return { ok: false, code: 'invitation_invalid' };
+    if (!(await invitations.markAccepted(tx, inv.id, input.now)))
+      return { ok: false, code: 'invitation_invalid' };
     let user = existing;
     if (!user) {
       const created = await accounts.users.createUser(tx, {
@@ -318,8 +330,14 @@ export async function acceptInvitation(
     // An invitation never lowers a role the person already has there.
     const current = await accounts.users.roleIn(tx, inv.workspaceId, user.id);
     const ranks = ['owner', 'admin', 'agent', 'viewer'];
-    const role = current !== undefined && ranks.indexOf(current) < ranks.indexOf(inv.role) ? current : inv.role;
-    await accounts.users.setMembership(tx, { workspaceId: inv.workspaceId, userId: user.id, role, now: input.now });
+    const role =
+      current !== undefined && ranks.indexOf(current) < ranks.indexOf(inv.role) ? current : inv.role;
+    await accounts.users.setMembership(tx, {
+      workspaceId: inv.workspaceId,
+      userId: user.id,
+      role,
+      now: input.now,
+    });
     return { ok: true, user, created: existing === undefined, workspaceId: inv.workspaceId };
   });
 }
@@ -336,9 +354,12 @@ export async function changePassword(
   },
 ): Promise<{ readonly ok: true } | { readonly ok: false; readonly code: 'wrong_password' }> {
   const stored = await accounts.users.getPasswordHash(database, input.userId);
-  if (stored !== null && !(await verifyPassword(stored, input.current))) return { ok: false, code: 'wrong_password' };
-  await accounts.users.updateUser(database, input.userId, { passwordHash: await hashPassword(input.next), now: input.now });
+  if (stored !== null && !(await verifyPassword(stored, input.current)))
+    return { ok: false, code: 'wrong_password' };
+  await accounts.users.updateUser(database, input.userId, {
+    passwordHash: await hashPassword(input.next),
+    now: input.now,
+  });
   await sessions.revokeOtherSessions(database, input.userId, input.keepSessionId, input.now);
   return { ok: true };
 }
-

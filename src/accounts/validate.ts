@@ -6,7 +6,9 @@ export type FieldProblem =
   | { readonly code: 'invalid_field'; readonly field: string; readonly hint?: string }
   | { readonly code: 'password_too_short'; readonly field: string; readonly min: number };
 
-export type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: FieldProblem };
+export type Parsed<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly problem: FieldProblem };
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -32,7 +34,8 @@ export function parseName(v: unknown, field = 'name'): Parsed<string> {
 
 export function parsePassword(v: unknown, field = 'password'): Parsed<string> {
   if (typeof v !== 'string' || v.length > PASSWORD_MAX) return bad(field);
-  if (v.length < PASSWORD_MIN) return { ok: false, problem: { code: 'password_too_short', field, min: PASSWORD_MIN } };
+  if (v.length < PASSWORD_MIN)
+    return { ok: false, problem: { code: 'password_too_short', field, min: PASSWORD_MIN } };
   return { ok: true, value: v };
 }
 
@@ -42,7 +45,8 @@ export function parseLang(v: unknown, field = 'lang'): Parsed<'es' | 'en'> {
 }
 
 export function parseRole(v: unknown, field = 'role'): Parsed<Role> {
-  if (typeof v !== 'string' || !(ROLES as readonly string[]).includes(v)) return bad(field, ROLES.join(' | '));
+  if (typeof v !== 'string' || !(ROLES as readonly string[]).includes(v))
+    return bad(field, ROLES.join(' | '));
   return { ok: true, value: v as Role };
 }
 

@@ -4,17 +4,17 @@
  * pipeline and (in demo mode) the simulator.
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { issueSetupToken } from '../accounts/service.ts';
 import type { Config } from '../config/config.ts';
+import { createGraphClient, type GraphClient } from '../graph/index.ts';
 import { createWebhookIntake } from '../ingest/intake.ts';
 import type { InboundProcessor } from '../ingest/processor.ts';
 import { createRuleBook } from '../policy/index.ts';
-import { buildApp } from '../server/app.ts';
-import { issueSetupToken } from '../accounts/service.ts';
-import { createGraphClient, type GraphClient } from '../graph/index.ts';
 import { registerAccountRoutes } from '../server/account-routes.ts';
+import { buildApp } from '../server/app.ts';
 import { registerAuditRoutes } from '../server/audit-routes.ts';
-import { registerPageRoutes } from '../server/page-routes.ts';
 import { registerBroadcastRoutes } from '../server/broadcast-routes.ts';
+import { registerPageRoutes } from '../server/page-routes.ts';
 import { type Database, inbound, openDatabase, pages, workspaces } from '../storage/index.ts';
 import { type DemoHandle, startDemo } from './demo.ts';
 import { createPacer } from './pacer.ts';
@@ -54,25 +54,28 @@ export const DEFAULT_WORKSPACE = 'default';
 export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger =
     options.logger ??
-    pino({
-      level: config.logLevel,
-      // Secrets never reach the logs, whatever a handler attaches.
-      redact: [
-        'req.headers["x-hub-signature-256"]',
-        'req.headers["x-hub-signature"]',
-        'req.headers.authorization',
-        'req.headers.cookie',
-        'req.headers["x-csrf-token"]',
-        'res.headers["set-cookie"]',
-        '*.accessToken',
-        '*.appSecret',
-        '*.verifyToken',
-        '*.token',
-        '*.password',
-        '*.key',
-        '*.csrfToken',
-      ],
-    }, options.logDestination ?? pino.destination(1));
+    pino(
+      {
+        level: config.logLevel,
+        // Secrets never reach the logs, whatever a handler attaches.
+        redact: [
+          'req.headers["x-hub-signature-256"]',
+          'req.headers["x-hub-signature"]',
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'req.headers["x-csrf-token"]',
+          'res.headers["set-cookie"]',
+          '*.accessToken',
+          '*.appSecret',
+          '*.verifyToken',
+          '*.token',
+          '*.password',
+          '*.key',
+          '*.csrfToken',
+        ],
+      },
+      options.logDestination ?? pino.destination(1),
+    );
   const now = options.now ?? Date.now;
   const secrets = loadOrCreateSecrets(config);
   const database = await openDatabase(config.databaseUrl, { migrate: true });
@@ -146,7 +149,10 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     database,
     secretKey: secrets.secretKey,
     graph: () => {
-      pageGraph ??= createGraphClient({ baseUrl: demo?.graphUrl ?? config.graphUrl, version: config.graphVersion });
+      pageGraph ??= createGraphClient({
+        baseUrl: demo?.graphUrl ?? config.graphUrl,
+        version: config.graphVersion,
+      });
       return pageGraph;
     },
     webhookUrl: () => webhookUrl,

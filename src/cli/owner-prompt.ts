@@ -49,7 +49,11 @@ export async function promptFirstOwner(
       done();
     },
   });
-  const rl = createInterface({ input, output: sink, terminal: (input as { isTTY?: boolean }).isTTY === true });
+  const rl = createInterface({
+    input,
+    output: sink,
+    terminal: (input as { isTTY?: boolean }).isTTY === true,
+  });
   let closed = false;
   const pending: ((v: string | null) => void)[] = [];
   rl.on('close', () => {
@@ -70,7 +74,11 @@ export async function promptFirstOwner(
       });
       muted = hidden;
     });
-  const until = async <T>(question: string, parse: (v: string) => Parsed<T>, hidden = false): Promise<T | null> => {
+  const until = async <T>(
+    question: string,
+    parse: (v: string) => Parsed<T>,
+    hidden = false,
+  ): Promise<T | null> => {
     for (;;) {
       const answer = await ask(question, hidden);
       if (answer === null) return null;

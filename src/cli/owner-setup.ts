@@ -17,6 +17,8 @@ export async function createOwnerOnTerminal(runtime: Runtime, io: CliIo): Promis
     now: Date.now(),
   });
   if (r.ok)
-    io.out(io.defaultLang === 'es' ? `Propietario creado: ${r.user.email}` : `Owner created: ${r.user.email}`);
+    io.out(
+      io.defaultLang === 'es' ? `Propietario creado: ${r.user.email}` : `Owner created: ${r.user.email}`,
+    );
   else io.err(accountsText(r.code, io.defaultLang));
 }

@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { type Config, configProblemText, parseConfig } from '../config/config.ts';
 import { runSimulatorCommand } from '../simulator/cli.ts';
 import { migrateToLatest, openDatabase, redactUrl } from '../storage/index.ts';
-import type { CliIo } from './policy.ts';
 import { createOwnerOnTerminal } from './owner-setup.ts';
+import type { CliIo } from './policy.ts';
 import { printStartBanner } from './start-banner.ts';
 
 export interface ServerCommandEnv {

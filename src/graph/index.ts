@@ -22,8 +22,8 @@ export {
   type SendMessageResponse,
   type SubscribedApp,
   type SuccessResponse,
-  type TokenInfo,
   type ThreadOwner,
+  type TokenInfo,
   type UserProfile,
 } from './client.ts';
 export {

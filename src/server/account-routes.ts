@@ -4,9 +4,16 @@
  * token, API key) leave exactly once, in the answer that creates them, and are never logged.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  RawServerDefault,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { type AccountsCode, accountsText } from '../accounts/messages.ts';
+import { PASSWORD_MIN } from '../accounts/passwords.ts';
 import { csrfTokenFor } from '../accounts/secrets.ts';
 import {
   type AccountPolicy,
@@ -17,11 +24,10 @@ import {
   invite,
   issueApiKey,
   login,
-  needsOwner,
   type NewSession,
+  needsOwner,
   startSession,
 } from '../accounts/service.ts';
-import { PASSWORD_MIN } from '../accounts/passwords.ts';
 import {
   bodyOf,
   type FieldProblem,
@@ -74,7 +80,9 @@ function badField(req: FastifyRequest, reply: FastifyReply, p: FieldProblem): Fa
 /** Reads several fields; the first bad one answers 400 naming it. */
 function parseAll<T extends Record<string, Parsed<unknown>>>(
   fields: T,
-): { ok: true; value: { [K in keyof T]: T[K] extends Parsed<infer V> ? V : never } } | { ok: false; problem: FieldProblem } {
+):
+  | { ok: true; value: { [K in keyof T]: T[K] extends Parsed<infer V> ? V : never } }
+  | { ok: false; problem: FieldProblem } {
   const out: Record<string, unknown> = {};
   for (const [k, r] of Object.entries(fields)) {
     if (!r.ok) return r;
@@ -91,7 +99,8 @@ export function registerAccountRoutes<L extends FastifyBaseLogger>(
   const policy = deps.policy ?? DEFAULT_POLICY;
   const log = deps.logger;
 
-  const secureCookie = (req: FastifyRequest) => req.protocol === 'https' || deps.publicUrl().startsWith('https:');
+  const secureCookie = (req: FastifyRequest) =>
+    req.protocol === 'https' || deps.publicUrl().startsWith('https:');
   const setSessionCookie = (req: FastifyRequest, reply: FastifyReply, token: string) =>
     reply.header(
       'set-cookie',
@@ -114,7 +123,11 @@ export function registerAccountRoutes<L extends FastifyBaseLogger>(
   const loggedIn = async (req: FastifyRequest, reply: FastifyReply, user: User, s: NewSession) => {
     setSessionCookie(req, reply, s.token);
     log?.info({ userId: user.id, sessionId: s.session.id }, 'session started');
-    return { user: userView(user), workspaces: await workspacesOf(user.id), csrfToken: csrfTokenFor(s.token) };
+    return {
+      user: userView(user),
+      workspaces: await workspacesOf(user.id),
+      csrfToken: csrfTokenFor(s.token),
+    };
   };
   const clientOf = (req: FastifyRequest) => ({
     ip: req.ip,
@@ -141,7 +154,9 @@ export function registerAccountRoutes<L extends FastifyBaseLogger>(
       password: parsePassword(b.password),
       lang: b.lang === undefined ? { ok: true, value: requestLang(req) } : parseLang(b.lang),
       workspaceName:
-        b.workspaceName === undefined ? { ok: true, value: undefined } : parseName(b.workspaceName, 'workspaceName'),
+        b.workspaceName === undefined
+          ? { ok: true, value: undefined }
+          : parseName(b.workspaceName, 'workspaceName'),
     });
     if (!p.ok) return badField(req, reply, p.problem);
     const r = await createFirstOwner(database, {
@@ -150,8 +165,7 @@ export function registerAccountRoutes<L extends FastifyBaseLogger>(
       ...(p.value.workspaceName ? { workspaceName: p.value.workspaceName } : {}),
       now: now(),
     });
-    if (!r.ok)
-      return fail(req, reply, r.code === 'setup_token_invalid' ? 403 : 409, r.code);
+    if (!r.ok) return fail(req, reply, r.code === 'setup_token_invalid' ? 403 : 409, r.code);
     log?.info({ userId: r.user.id }, 'first owner created');
     const s = await startSession(database, { userId: r.user.id, ...clientOf(req), now: now() }, policy);
     return reply.code(201).send(await loggedIn(req, reply, r.user, s));
@@ -288,9 +302,18 @@ export function registerAccountRoutes<L extends FastifyBaseLogger>(
     const current = await accounts.users.roleIn(database, workspaceId, b.userId);
     if (current === undefined) return fail(req, reply, 404, 'member_not_found', { id: b.userId });
     if (!mayGrant(req, reply, role.value) || !mayGrant(req, reply, current)) return reply;
-    if (current === 'owner' && role.value !== 'owner' && (await accounts.users.countOwners(database, workspaceId)) <= 1)
+    if (
+      current === 'owner' &&
+      role.value !== 'owner' &&
+      (await accounts.users.countOwners(database, workspaceId)) <= 1
+    )
       return fail(req, reply, 409, 'last_owner');
-    await accounts.users.setMembership(database, { workspaceId, userId: b.userId, role: role.value, now: now() });
+    await accounts.users.setMembership(database, {
+      workspaceId,
+      userId: b.userId,
+      role: role.value,
+      now: now(),
+    });
     log?.info({ workspaceId, userId: b.userId, role: role.value }, 'member role changed');
     const members = await accounts.users.listMembers(database, workspaceId);
     return members.find((m) => m.userId === b.userId);
@@ -317,13 +340,24 @@ export function registerAccountRoutes<L extends FastifyBaseLogger>(
     createdAt: i.createdAt,
     expiresAt: i.expiresAt,
     acceptedAt: i.acceptedAt,
-    status: i.acceptedAt !== null ? 'accepted' : i.revokedAt !== null ? 'revoked' : i.expiresAt <= t ? 'expired' : 'pending',
+    status:
+      i.acceptedAt !== null
+        ? 'accepted'
+        : i.revokedAt !== null
+          ? 'revoked'
+          : i.expiresAt <= t
+            ? 'expired'
+            : 'pending',
   });
 
   app.get('/api/v1/invitations', async (req, reply) => {
     if (!requireRole(req, reply, 'admin')) return reply;
     const t = now();
-    return { items: (await accounts.invitations.listInvitations(database, authOf(req).workspaceId)).map((i) => invitationView(i, t)) };
+    return {
+      items: (await accounts.invitations.listInvitations(database, authOf(req).workspaceId)).map((i) =>
+        invitationView(i, t),
+      ),
+    };
   });
 
   app.post('/api/v1/invitations', async (req, reply) => {
@@ -336,7 +370,13 @@ export function registerAccountRoutes<L extends FastifyBaseLogger>(
     const t = now();
     const { token, invitation } = await invite(
       database,
-      { workspaceId: auth.workspaceId, email: p.value.email, role: p.value.role, invitedBy: auth.userId, now: t },
+      {
+        workspaceId: auth.workspaceId,
+        email: p.value.email,
+        role: p.value.role,
+        invitedBy: auth.userId,
+        now: t,
+      },
       policy,
     );
     log?.info({ workspaceId: auth.workspaceId, invitationId: invitation.id }, 'invitation created');
@@ -350,14 +390,17 @@ export function registerAccountRoutes<L extends FastifyBaseLogger>(
 
   app.delete<{ Params: { id: string } }>('/api/v1/invitations/:id', async (req, reply) => {
     if (!requireRole(req, reply, 'admin')) return reply;
-    if (!(await accounts.invitations.revokeInvitation(database, authOf(req).workspaceId, req.params.id, now())))
+    if (
+      !(await accounts.invitations.revokeInvitation(database, authOf(req).workspaceId, req.params.id, now()))
+    )
       return fail(req, reply, 404, 'invitation_not_found', { id: req.params.id });
     return { ok: true };
   });
 
   app.post('/api/v1/invitations/accept', async (req, reply) => {
     const b = bodyOf(req.body);
-    if (typeof b.token !== 'string' || b.token === '') return fail(req, reply, 400, 'invalid_field', { field: 'token' });
+    if (typeof b.token !== 'string' || b.token === '')
+      return fail(req, reply, 400, 'invalid_field', { field: 'token' });
     let name: string | undefined;
     let password: string | undefined;
     if (b.name !== undefined) {
@@ -366,7 +409,8 @@ export function registerAccountRoutes<L extends FastifyBaseLogger>(
       name = n.value;
     }
     if (b.password !== undefined) {
-      if (typeof b.password !== 'string') return fail(req, reply, 400, 'invalid_field', { field: 'password' });
+      if (typeof b.password !== 'string')
+        return fail(req, reply, 400, 'invalid_field', { field: 'password' });
       password = b.password;
     }
     const lang = b.lang === 'es' || b.lang === 'en' ? b.lang : requestLang(req);
@@ -383,7 +427,12 @@ export function registerAccountRoutes<L extends FastifyBaseLogger>(
         return fail(req, reply, 400, 'invalid_field', { field: 'password' });
       }
       if (r.code === 'password_too_short') return fail(req, reply, 400, r.code, { min: PASSWORD_MIN });
-      return fail(req, reply, r.code === 'wrong_password' ? 403 : r.code === 'email_taken' ? 409 : 404, r.code);
+      return fail(
+        req,
+        reply,
+        r.code === 'wrong_password' ? 403 : r.code === 'email_taken' ? 409 : 404,
+        r.code,
+      );
     }
     log?.info({ userId: r.user.id, workspaceId: r.workspaceId, created: r.created }, 'invitation accepted');
     const s = await startSession(database, { userId: r.user.id, ...clientOf(req), now: now() }, policy);
@@ -422,7 +471,10 @@ export function registerAccountRoutes<L extends FastifyBaseLogger>(
       createdBy: auth.userId,
       now: now(),
     });
-    log?.info({ workspaceId: auth.workspaceId, apiKeyId: apiKey.id, prefix: apiKey.prefix }, 'API key created');
+    log?.info(
+      { workspaceId: auth.workspaceId, apiKeyId: apiKey.id, prefix: apiKey.prefix },
+      'API key created',
+    );
     return reply.code(201).send({ ...keyView(apiKey), key });
   });
 

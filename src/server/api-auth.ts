@@ -9,9 +9,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type AccountsCode, accountsText } from '../accounts/messages.ts';
-import { csrfTokenFor } from '../accounts/secrets.ts';
-import { API_KEY_PREFIX } from '../accounts/secrets.ts';
-import { type AccountPolicy, authenticateApiKey, authenticateSession, DEFAULT_POLICY } from '../accounts/service.ts';
+import { API_KEY_PREFIX, csrfTokenFor } from '../accounts/secrets.ts';
+import {
+  type AccountPolicy,
+  authenticateApiKey,
+  authenticateSession,
+  DEFAULT_POLICY,
+} from '../accounts/service.ts';
 import { accounts, type Queryable } from '../storage/index.ts';
 import type { AuthContext } from './auth-context.ts';
 import { httpError, sendError } from './errors.ts';
@@ -58,7 +62,12 @@ function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(digest(a), digest(b));
 }
 
-async function fail(req: FastifyRequest, reply: FastifyReply, status: number, code: AccountsCode): Promise<void> {
+async function fail(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  code: AccountsCode,
+): Promise<void> {
   await sendError(reply, httpError(status, code, accountsText(code, requestLang(req))));
 }
 
@@ -78,7 +87,11 @@ export function sessionCookieOf(header: string | undefined): string | undefined 
  * The onRequest hook. Without `accountsDeps` only the installation token is accepted (tests of
  * other areas, the worker process).
  */
-export function apiAuthHook(token: () => string | null, workspaceId = 'default', accountsDeps?: AccountsAuthDeps) {
+export function apiAuthHook(
+  token: () => string | null,
+  workspaceId = 'default',
+  accountsDeps?: AccountsAuthDeps,
+) {
   const installation: AuthContext = Object.freeze({
     workspaceId,
     role: 'owner',
@@ -115,7 +128,9 @@ export function apiAuthHook(token: () => string | null, workspaceId = 'default',
 
     const cookie = accountsDeps ? sessionCookieOf(req.headers.cookie) : undefined;
     const found =
-      accountsDeps && cookie ? await authenticateSession(accountsDeps.database, cookie, accountsDeps.now(), policy) : undefined;
+      accountsDeps && cookie
+        ? await authenticateSession(accountsDeps.database, cookie, accountsDeps.now(), policy)
+        : undefined;
     if (!accountsDeps || !cookie || !found) {
       await fail(req, reply, 401, 'unauthorized');
       return;

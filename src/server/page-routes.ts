@@ -5,7 +5,13 @@
  * A Page belongs to one workspace.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  RawServerDefault,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { type AccountsCode, accountsText } from '../accounts/messages.ts';
 import { bodyOf, parseText } from '../accounts/validate.ts';
@@ -135,7 +141,12 @@ export function registerPageRoutes<L extends FastifyBaseLogger>(
     const accessToken = secrets?.accessToken ?? null;
     const status = { status: page.status, statusReason: page.statusReason };
     if (accessToken === null)
-      return { token: { valid: false, reason: 'no_token' }, subscribed: false, permissions: page.permissions, ...status };
+      return {
+        token: { valid: false, reason: 'no_token' },
+        subscribed: false,
+        permissions: page.permissions,
+        ...status,
+      };
     const graph = deps.graph();
     const [me, debug, subs] = await Promise.all([
       graph.debugPage(page.id, accessToken),
@@ -143,7 +154,11 @@ export function registerPageRoutes<L extends FastifyBaseLogger>(
       graph.getSubscribedApps(page.id, accessToken),
     ]);
     const valid = me.ok && (!debug.ok || debug.data.isValid);
-    const reason = me.ok ? (debug.ok && !debug.data.isValid ? (debug.data.errorMessage ?? 'invalid') : undefined) : me.failure.message;
+    const reason = me.ok
+      ? debug.ok && !debug.data.isValid
+        ? (debug.data.errorMessage ?? 'invalid')
+        : undefined
+      : me.failure.message;
     const fields = subs.ok ? subs.data.flatMap((a) => a.subscribedFields) : [];
     const missingFields = MESSAGING_FIELDS.filter((f) => !fields.includes(f));
     let permissions = page.permissions;
@@ -154,12 +169,19 @@ export function registerPageRoutes<L extends FastifyBaseLogger>(
         (await pages.setPagePermissions(
           database,
           page.id,
-          { humanAgent: scopes.includes('human_agent'), utilityMessaging: scopes.includes('page_utility_messaging') },
+          {
+            humanAgent: scopes.includes('human_agent'),
+            utilityMessaging: scopes.includes('page_utility_messaging'),
+          },
           now(),
         )) ?? permissions;
     }
     return {
-      token: { valid, ...(reason !== undefined ? { reason } : {}), ...(debug.ok && debug.data.expiresAt ? { expiresAt: debug.data.expiresAt } : {}) },
+      token: {
+        valid,
+        ...(reason !== undefined ? { reason } : {}),
+        ...(debug.ok && debug.data.expiresAt ? { expiresAt: debug.data.expiresAt } : {}),
+      },
       subscribed: subs.ok && fields.includes('messages'),
       subscribedFields: fields,
       missingFields,
@@ -174,7 +196,13 @@ export function registerPageRoutes<L extends FastifyBaseLogger>(
     const page = await ownPage(req, req.params.id);
     if (!page) return fail(req, reply, 404, 'page_not_found', { id: req.params.id });
     // Disconnect, not erase: contacts, conversations and the audit trail are proof and stay.
-    await pages.setPageSecrets(database, deps.secretKey, page.id, { accessToken: null, appSecret: null, verifyToken: null }, now());
+    await pages.setPageSecrets(
+      database,
+      deps.secretKey,
+      page.id,
+      { accessToken: null, appSecret: null, verifyToken: null },
+      now(),
+    );
     await pages.setPageStatus(database, page.id, 'needs_reconnect', 'disconnected', now());
     await deps.onPagesChanged?.();
     deps.logger?.info({ pageId: page.id }, 'page disconnected');

@@ -12,11 +12,24 @@ import { parseConfig } from '../../src/config/config.ts';
 import type { Lang } from '../../src/policy/index.ts';
 import { accounts, openDatabase } from '../../src/storage/index.ts';
 
-async function run(argv: string[], env: Record<string, string>, stdin: NodeJS.ReadableStream = Readable.from([]), lang: Lang = 'en') {
+async function run(
+  argv: string[],
+  env: Record<string, string>,
+  stdin: NodeJS.ReadableStream = Readable.from([]),
+  lang: Lang = 'en',
+) {
   const out: string[] = [];
   const err: string[] = [];
   let code = 0;
-  const io = { stdin, out: (s: string) => out.push(s), err: (s: string) => err.push(s), defaultLang: lang, setExitCode: (c: number) => { code = c; } };
+  const io = {
+    stdin,
+    out: (s: string) => out.push(s),
+    err: (s: string) => err.push(s),
+    defaultLang: lang,
+    setExitCode: (c: number) => {
+      code = c;
+    },
+  };
   await buildProgram(io, { env, untilStopped: async () => {} }).parseAsync(['node', 'ventana', ...argv]);
   return { out: out.join('\n'), err: err.join('\n'), code };
 }
@@ -25,9 +38,18 @@ describe('ventana user create', () => {
   it('creates an account with a role, reading the password from stdin, and refuses a second one with the same email', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ventana-user-'));
     const env = { VENTANA_DATA_DIR: dir, VENTANA_LOG_LEVEL: 'silent' };
-    const r = await run(['user', 'create', '--email', 'Bot@Tienda.test', '--role', 'agent', '--password-stdin'], env, Readable.from(['una clave de script\n']));
+    const r = await run(
+      ['user', 'create', '--email', 'Bot@Tienda.test', '--role', 'agent', '--password-stdin'],
+      env,
+      Readable.from(['una clave de script\n']),
+    );
     expect(r).toMatchObject({ code: 0, out: 'Account created: Bot@Tienda.test (agent in default)' });
-    const dup = await run(['user', 'create', '--email', 'bot@tienda.test', '--role', 'viewer'], env, undefined, 'es');
+    const dup = await run(
+      ['user', 'create', '--email', 'bot@tienda.test', '--role', 'viewer'],
+      env,
+      undefined,
+      'es',
+    );
     expect(dup).toMatchObject({ code: 1, err: 'Ya existe una cuenta con ese correo' });
     const bad = await run(['user', 'create', '--email', 'x@y.test', '--role', 'boss'], env);
     expect(bad.code).toBe(2);
@@ -41,9 +63,21 @@ describe('ventana user create', () => {
     try {
       const user = await accounts.users.findUserByEmail(db, 'bot@tienda.test');
       expect(await accounts.users.roleIn(db, 'default', user!.id)).toBe('agent');
-      const ok = await login(db, { email: 'bot@tienda.test', password: 'una clave de script', ip: '::1', userAgent: null, now: Date.now() });
+      const ok = await login(db, {
+        email: 'bot@tienda.test',
+        password: 'una clave de script',
+        ip: '::1',
+        userAgent: null,
+        now: Date.now(),
+      });
       expect(ok.ok).toBe(true);
-      const viaGenerated = await login(db, { email: 'gen@tienda.test', password, ip: '::1', userAgent: null, now: Date.now() });
+      const viaGenerated = await login(db, {
+        email: 'gen@tienda.test',
+        password,
+        ip: '::1',
+        userAgent: null,
+        now: Date.now(),
+      });
       expect(viaGenerated.ok).toBe(true);
     } finally {
       await db.close();
@@ -60,11 +94,24 @@ describe('the first start', () => {
       shown += String(c);
     });
     const answers = promptFirstOwner(input, output, 'es');
-    for (const line of ['no-es-un-correo', 'ana@tienda.test', 'Ana', 'corta', 'una contraseña larga', 'otra distinta xx', 'una contraseña larga', 'una contraseña larga']) {
+    for (const line of [
+      'no-es-un-correo',
+      'ana@tienda.test',
+      'Ana',
+      'corta',
+      'una contraseña larga',
+      'otra distinta xx',
+      'una contraseña larga',
+      'una contraseña larga',
+    ]) {
       input.write(`${line}\n`);
       await new Promise((r) => setTimeout(r, 5));
     }
-    expect(await answers).toEqual({ email: 'ana@tienda.test', name: 'Ana', password: 'una contraseña larga' });
+    expect(await answers).toEqual({
+      email: 'ana@tienda.test',
+      name: 'Ana',
+      password: 'una contraseña larga',
+    });
     expect(shown).toContain('El campo «email» no es válido');
     expect(shown).toContain('La contraseña debe tener al menos 10 caracteres');
     expect(shown).toContain('Las contraseñas no coinciden.');
@@ -85,7 +132,13 @@ describe('the first start', () => {
     const runtime = await startRuntime(parsed.config, { demo: false, workers: false });
     try {
       const out: string[] = [];
-      const io = { stdin: Readable.from([]), out: (s: string) => out.push(s), err: () => {}, defaultLang: 'en' as const, setExitCode: () => {} };
+      const io = {
+        stdin: Readable.from([]),
+        out: (s: string) => out.push(s),
+        err: () => {},
+        defaultLang: 'en' as const,
+        setExitCode: () => {},
+      };
       await printStartBanner(runtime, parsed.config, io);
       expect(out.join('\n')).toContain(`CREATE THE OWNER:  ${runtime.url}/setup?token=${runtime.setupToken}`);
     } finally {

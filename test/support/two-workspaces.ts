@@ -8,11 +8,12 @@
  *   const created = await t.a.inject({ method: 'POST', url: '/api/v1/flows', payload });
  *   expect((await t.b.inject({ method: 'GET', url: `/api/v1/flows/${id}` })).statusCode).toBe(404);
  */
-import type { Logger } from 'pino';
+
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { Logger } from 'pino';
 import { createMember } from '../../src/accounts/service.ts';
-import { createWebhookIntake } from '../../src/ingest/intake.ts';
 import { createGraphClient } from '../../src/graph/index.ts';
+import { createWebhookIntake } from '../../src/ingest/intake.ts';
 import { createRuleBook } from '../../src/policy/index.ts';
 import { registerAccountRoutes } from '../../src/server/account-routes.ts';
 import { buildApp } from '../../src/server/app.ts';
@@ -68,7 +69,12 @@ export interface TwoWorkspacesOptions {
   readonly register?: (app: App, deps: { readonly database: Database; readonly now: () => number }) => void;
 }
 
-function actorFor(app: App, workspaceId: string, creds: { cookie?: string; csrfToken?: string; apiKey?: string }, who: { userId: string | null; email: string | null }): Actor {
+function actorFor(
+  app: App,
+  workspaceId: string,
+  creds: { cookie?: string; csrfToken?: string; apiKey?: string },
+  who: { userId: string | null; email: string | null },
+): Actor {
   return {
     workspaceId,
     ...who,
@@ -83,7 +89,10 @@ function actorFor(app: App, workspaceId: string, creds: { cookie?: string; csrfT
         headers['x-workspace-id'] = workspaceId;
         if (creds.csrfToken) headers['x-csrf-token'] = creds.csrfToken;
       }
-      return app.inject({ ...opts, headers: { ...headers, ...(opts.headers as Record<string, string> | undefined) } });
+      return app.inject({
+        ...opts,
+        headers: { ...headers, ...(opts.headers as Record<string, string> | undefined) },
+      });
     },
   };
 }
@@ -154,11 +163,28 @@ export async function createTwoWorkspaces(options: TwoWorkspacesOptions = {}): P
     if (res.statusCode !== 200) throw new Error(`login ${email}: ${res.statusCode} ${res.body}`);
     const body = res.json() as { user: { id: string }; workspaces: { id: string }[]; csrfToken: string };
     const cookie = sessionCookieFrom(res)!;
-    return actorFor(app, workspaceId ?? body.workspaces[0]?.id ?? '', { cookie, csrfToken: body.csrfToken }, { userId: body.user.id, email });
+    return actorFor(
+      app,
+      workspaceId ?? body.workspaces[0]?.id ?? '',
+      { cookie, csrfToken: body.csrfToken },
+      { userId: body.user.id, email },
+    );
   }
 
-  async function member(workspaceId: string, role: Role, email = `person${++people}-${role}@${workspaceId}.test`): Promise<Actor> {
-    const r = await createMember(database, { email, name: `${role} ${people}`, password: PASSWORD, lang: 'en', role, workspaceId, now: clock.t });
+  async function member(
+    workspaceId: string,
+    role: Role,
+    email = `person${++people}-${role}@${workspaceId}.test`,
+  ): Promise<Actor> {
+    const r = await createMember(database, {
+      email,
+      name: `${role} ${people}`,
+      password: PASSWORD,
+      lang: 'en',
+      role,
+      workspaceId,
+      now: clock.t,
+    });
     if (!r.ok) throw new Error(`createMember ${email}: ${r.code}`);
     return login(email, PASSWORD, workspaceId);
   }
@@ -175,9 +201,18 @@ export async function createTwoWorkspaces(options: TwoWorkspacesOptions = {}): P
     member,
     login,
     async apiKeyActor(by, role) {
-      const res = await by.inject({ method: 'POST', url: '/api/v1/api-keys', payload: { name: `key ${role}`, role } });
+      const res = await by.inject({
+        method: 'POST',
+        url: '/api/v1/api-keys',
+        payload: { name: `key ${role}`, role },
+      });
       if (res.statusCode !== 201) throw new Error(`api key: ${res.statusCode} ${res.body}`);
-      return actorFor(app, by.workspaceId, { apiKey: (res.json() as { key: string }).key }, { userId: by.userId, email: null });
+      return actorFor(
+        app,
+        by.workspaceId,
+        { apiKey: (res.json() as { key: string }).key },
+        { userId: by.userId, email: null },
+      );
     },
     async close() {
       await app.close();

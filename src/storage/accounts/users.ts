@@ -128,7 +128,12 @@ export async function updateUser(
 /** Adds the user to the workspace, or changes their role there. */
 export async function setMembership(
   database: Queryable,
-  input: { readonly workspaceId: string; readonly userId: string; readonly role: MemberRole; readonly now: number },
+  input: {
+    readonly workspaceId: string;
+    readonly userId: string;
+    readonly role: MemberRole;
+    readonly now: number;
+  },
 ): Promise<void> {
   const row: MembershipsTable = {
     workspace_id: input.workspaceId,
