@@ -96,15 +96,20 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   }
 
   // Signatures may come from the configured app or from any app a connected Page was set up with.
+  // Likewise the webhook handshake accepts the verify token any connected Page was given.
   let appSecrets: readonly string[] = [secrets.appSecret];
+  let pageVerifyTokens: readonly string[] = [];
   const refreshAppSecrets = async () => {
     const all = new Set([secrets.appSecret]);
+    const verify = new Set<string>();
     for (const page of await pages.listAllPages(database)) {
-      if (!page.hasAppSecret) continue;
+      if (!page.hasAppSecret && !page.hasVerifyToken) continue;
       const s = await pages.getPageSecrets(database, secrets.secretKey, page.id);
       if (s?.appSecret) all.add(s.appSecret);
+      if (s?.verifyToken) verify.add(s.verifyToken);
     }
     appSecrets = [...all];
+    pageVerifyTokens = [...verify];
   };
   await refreshAppSecrets();
 
@@ -124,6 +129,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const app = buildApp({
     intake,
     verifyToken: () => secrets.verifyToken,
+    pageVerifyTokens: () => pageVerifyTokens,
     apiToken: () => secrets.apiToken,
     workspaceId: workspace.id,
     accounts: { database, now },

@@ -16,6 +16,8 @@ import { requestLang } from './lang.ts';
 export interface AppDeps {
   readonly intake: WebhookIntake;
   readonly verifyToken: () => string | null;
+  /** Verify tokens given to connected Pages, also accepted by the handshake. */
+  readonly pageVerifyTokens?: () => readonly string[];
   /** Bearer token the REST API requires (null: every protected route answers 401). */
   readonly apiToken?: () => string | null;
   /** The workspace the installation token acts on. Default 'default'. */
@@ -62,7 +64,10 @@ export function buildApp(deps: AppDeps) {
   });
 
   app.get(WEBHOOK_PATH, async (req, reply) => {
-    const r = verifyHandshake(req.query as Record<string, unknown>, deps.verifyToken());
+    const query = req.query as Record<string, unknown>;
+    const given = query['hub.verify_token'];
+    const pageToken = deps.pageVerifyTokens?.().find((t) => t === given);
+    const r = verifyHandshake(query, pageToken ?? deps.verifyToken());
     return reply.code(r.status).type('text/plain').send(r.body);
   });
 

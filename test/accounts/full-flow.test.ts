@@ -146,6 +146,16 @@ describe('a whole account and Page setup through the running server', () => {
       APP_SECRET,
     );
 
+    // Meta's handshake now succeeds with the verify token the Page was connected with.
+    const handshake = await fetch(
+      `${runtime.webhookUrl}?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=77`,
+    );
+    expect(await handshake.text()).toBe('77');
+    const wrong = await fetch(
+      `${runtime.webhookUrl}?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=77`,
+    );
+    expect(wrong.status).toBe(403);
+
     const health = await call('GET', `/api/v1/pages/${PAGE}/health`);
     expect(health.json).toMatchObject({
       token: { valid: true },
