@@ -123,11 +123,17 @@ export function registerPageRoutes<L extends FastifyBaseLogger>(
     });
     if (!r.ok) return fail(req, reply, 409, 'page_in_other_workspace', { id: b.id });
     await deps.onPagesChanged?.();
-    const sub = await deps.graph().subscribeApp(b.id, token.value, MESSAGING_FIELDS);
-    deps.logger?.info({ workspaceId, pageId: b.id, subscribed: sub.ok }, 'page connected');
+    const graph = deps.graph();
+    const me = await graph.debugPage(b.id, token.value);
+    // A new token that works lifts the "reconnect" state a rejected token (or a disconnection) left.
+    if (me.ok && r.page.status === 'needs_reconnect')
+      await pages.setPageStatus(database, b.id, 'active', null, now());
+    const sub = await graph.subscribeApp(b.id, token.value, MESSAGING_FIELDS);
+    deps.logger?.info({ workspaceId, pageId: b.id, tokenValid: me.ok, subscribed: sub.ok }, 'page connected');
     const page = (await pages.getPage(database, b.id))!;
     return reply.code(r.created ? 201 : 200).send({
       ...view(page),
+      token: me.ok ? { valid: true } : { valid: false, reason: me.failure.message },
       subscribed: sub.ok,
       ...(sub.ok ? {} : { subscribeError: { code: sub.failure.category, message: sub.failure.message } }),
     });

@@ -190,6 +190,18 @@ describe('a whole account and Page setup through the running server', () => {
     });
     const removed = await call('DELETE', '/api/v1/pages/500000000000002');
     expect(removed.json).toMatchObject({ hasToken: false, status: 'needs_reconnect' });
+    const again = await call('POST', '/api/v1/pages', {
+      id: '500000000000002',
+      name: 'Dos',
+      accessToken: 'EAAGtokenTWO',
+    });
+    expect(again.status).toBe(200);
+    expect(again.json).toMatchObject({
+      token: { valid: true },
+      subscribed: true,
+      hasToken: true,
+      status: 'active',
+    });
   });
 
   it('issues an API key that works as a bearer token, and an invitation a new person accepts', async () => {
