@@ -3,14 +3,18 @@
  * storage, the rule book, the webhook intake, the inbound processor, the Graph client, the send
  * pipeline and (in demo mode) the simulator.
  */
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { issueSetupToken } from '../accounts/service.ts';
 import type { Config } from '../config/config.ts';
+import { createGraphClient, type GraphClient } from '../graph/index.ts';
 import { createWebhookIntake } from '../ingest/intake.ts';
 import type { InboundProcessor } from '../ingest/processor.ts';
 import { createRuleBook } from '../policy/index.ts';
+import { registerAccountRoutes } from '../server/account-routes.ts';
 import { buildApp } from '../server/app.ts';
 import { registerAuditRoutes } from '../server/audit-routes.ts';
 import { registerBroadcastRoutes } from '../server/broadcast-routes.ts';
+import { registerPageRoutes } from '../server/page-routes.ts';
 import { type Database, inbound, openDatabase, pages, workspaces } from '../storage/index.ts';
 import { type DemoHandle, startDemo } from './demo.ts';
 import { createPacer } from './pacer.ts';
@@ -19,6 +23,8 @@ import { createWorkers, type Workers } from './workers.ts';
 
 export interface RuntimeOptions {
   readonly logger?: Logger;
+  /** Where the built-in logger writes (default stdout); tests capture it to prove nothing secret is logged. */
+  readonly logDestination?: DestinationStream;
   /** Answer /__bench/stats (the peer benchmark). Default false. */
   readonly benchStats?: boolean;
   /** Start the demo (simulator + fake people) when no Page is connected. Default true. */
@@ -36,6 +42,8 @@ export interface Runtime {
   readonly workers: Workers;
   readonly processor: InboundProcessor;
   readonly demo: DemoHandle | null;
+  /** One-time token for `/setup?token=…` while no user exists (null once there is an owner). */
+  readonly setupToken: string | null;
   /** Processes every stored webhook and sends every due message (tests, the demo banner). */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -46,22 +54,33 @@ export const DEFAULT_WORKSPACE = 'default';
 export async function startRuntime(config: Config, options: RuntimeOptions = {}): Promise<Runtime> {
   const logger =
     options.logger ??
-    pino({
-      level: config.logLevel,
-      // Secrets never reach the logs, whatever a handler attaches.
-      redact: [
-        'req.headers["x-hub-signature-256"]',
-        'req.headers["x-hub-signature"]',
-        'req.headers.authorization',
-        '*.accessToken',
-        '*.appSecret',
-        '*.token',
-      ],
-    });
+    pino(
+      {
+        level: config.logLevel,
+        // Secrets never reach the logs, whatever a handler attaches.
+        redact: [
+          'req.headers["x-hub-signature-256"]',
+          'req.headers["x-hub-signature"]',
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'req.headers["x-csrf-token"]',
+          'res.headers["set-cookie"]',
+          '*.accessToken',
+          '*.appSecret',
+          '*.verifyToken',
+          '*.token',
+          '*.password',
+          '*.key',
+          '*.csrfToken',
+        ],
+      },
+      options.logDestination ?? pino.destination(1),
+    );
   const now = options.now ?? Date.now;
   const secrets = loadOrCreateSecrets(config);
   const database = await openDatabase(config.databaseUrl, { migrate: true });
   const rules = createRuleBook();
+  const setupToken = await issueSetupToken(database);
 
   const workspace =
     (await workspaces.getWorkspace(database, DEFAULT_WORKSPACE)) ??
@@ -77,15 +96,20 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   }
 
   // Signatures may come from the configured app or from any app a connected Page was set up with.
+  // Likewise the webhook handshake accepts the verify token any connected Page was given.
   let appSecrets: readonly string[] = [secrets.appSecret];
+  let pageVerifyTokens: readonly string[] = [];
   const refreshAppSecrets = async () => {
     const all = new Set([secrets.appSecret]);
+    const verify = new Set<string>();
     for (const page of await pages.listAllPages(database)) {
-      if (!page.hasAppSecret) continue;
+      if (!page.hasAppSecret && !page.hasVerifyToken) continue;
       const s = await pages.getPageSecrets(database, secrets.secretKey, page.id);
       if (s?.appSecret) all.add(s.appSecret);
+      if (s?.verifyToken) verify.add(s.verifyToken);
     }
     appSecrets = [...all];
+    pageVerifyTokens = [...verify];
   };
   await refreshAppSecrets();
 
@@ -105,17 +129,46 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const app = buildApp({
     intake,
     verifyToken: () => secrets.verifyToken,
+    pageVerifyTokens: () => pageVerifyTokens,
     apiToken: () => secrets.apiToken,
+    workspaceId: workspace.id,
+    accounts: { database, now },
     bodyLimit: config.webhookBodyLimit,
     logger,
     benchStats: options.benchStats ?? false,
     health: async () => ({ pendingBodies: await inbound.countPendingBodies(database) }),
   });
-  registerBroadcastRoutes(app, { database, rules, now, workspaceId: workspace.id, logger });
-  registerAuditRoutes(app, { database, workspaceId: workspace.id });
+  registerBroadcastRoutes(app, { database, rules, now, logger });
+  registerAuditRoutes(app, { database });
+  // Late-bound: the address is known once listening, the Graph URL once the demo (if any) runs.
+  let url = '';
+  let webhookUrl = '';
+  let pageGraph: GraphClient | null = null;
+  registerAccountRoutes(app, {
+    database,
+    now,
+    defaultWorkspaceId: workspace.id,
+    publicUrl: () => url,
+    logger,
+  });
+  registerPageRoutes(app, {
+    database,
+    secretKey: secrets.secretKey,
+    graph: () => {
+      pageGraph ??= createGraphClient({
+        baseUrl: demo?.graphUrl ?? config.graphUrl,
+        version: config.graphVersion,
+      });
+      return pageGraph;
+    },
+    webhookUrl: () => webhookUrl,
+    now,
+    onPagesChanged: refreshAppSecrets,
+    logger,
+  });
   const address = await app.listen({ port: config.port, host: config.host });
-  const url = address.replace('[::1]', '127.0.0.1');
-  const webhookUrl = `${url}/webhooks/messenger`;
+  url = address.replace('[::1]', '127.0.0.1');
+  webhookUrl = `${url}/webhooks/messenger`;
 
   const useDemo = options.demo !== false && (await pages.listAllPages(database)).length === 0;
   const demo = useDemo
@@ -146,10 +199,12 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     workers,
     processor: workers.processor,
     demo,
+    setupToken,
     settle: () => workers.settle(),
     async close() {
       await demo?.close();
       await app.close();
+      await pageGraph?.close();
       await workers.stop();
       await database.close();
     },

@@ -8,6 +8,7 @@ import { registerAuditCommands } from './audit-commands.ts';
 import { registerBroadcastCommands } from './broadcast-commands.ts';
 import { type CliIo, registerPolicyCommands } from './policy.ts';
 import { registerServerCommands, type ServerCommandEnv } from './server-commands.ts';
+import { registerUserCommands } from './user-commands.ts';
 
 /** Spanish when the environment asks for it (VENTANA_LANG, then LANG), English otherwise. */
 export function defaultLang(env: NodeJS.ProcessEnv): Lang {
@@ -26,6 +27,7 @@ export function buildProgram(io: CliIo, host: ServerCommandEnv): Command {
   registerServerCommands(program, io, host);
   registerBroadcastCommands(program, io, host);
   registerAuditCommands(program, io, host);
+  registerUserCommands(program, io, host);
   return program;
 }
 

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { type Config, configProblemText, parseConfig } from '../config/config.ts';
 import { runSimulatorCommand } from '../simulator/cli.ts';
 import { migrateToLatest, openDatabase, redactUrl } from '../storage/index.ts';
+import { createOwnerOnTerminal } from './owner-setup.ts';
 import type { CliIo } from './policy.ts';
 import { printStartBanner } from './start-banner.ts';
 
@@ -34,6 +35,8 @@ export function registerServerCommands(program: Command, io: CliIo, host: Server
         demo: flags.demo,
         benchStats: host.env.VENTANA_BENCH_STATS === '1',
       });
+      if (runtime.setupToken !== null && (io.stdin as { isTTY?: boolean }).isTTY === true)
+        await createOwnerOnTerminal(runtime, io);
       await printStartBanner(runtime, config, io);
       await host.untilStopped();
       io.out(io.defaultLang === 'es' ? 'Parando Ventana…' : 'Stopping Ventana…');

@@ -3,6 +3,7 @@
  * mode a first look at the compliance engine on the demo people (their windows and what a promotion
  * would do for each of them right now).
  */
+import { needsOwner } from '../accounts/service.ts';
 import type { Runtime } from '../app/runtime.ts';
 import type { Config } from '../config/config.ts';
 import { catalogFor, createRuleBook, decide, formatMoment, reasonText } from '../policy/index.ts';
@@ -25,6 +26,14 @@ export async function printStartBanner(runtime: Runtime, config: Config, io: Cli
   out(
     `  API:          ${runtime.url}/api/v1  (Authorization: Bearer ${runtime.secrets.apiToken.slice(0, 4)}… ${es ? `— completo en ${config.dataDir}/secrets.json o VENTANA_API_TOKEN` : `— in full in ${config.dataDir}/secrets.json or VENTANA_API_TOKEN`})`,
   );
+  if (runtime.setupToken !== null && (await needsOwner(runtime.database))) {
+    const link = `${runtime.url}/setup?token=${runtime.setupToken}`;
+    out(
+      es
+        ? `  CREA EL PROPIETARIO: ${link}  (enlace de un solo uso; o POST /api/v1/setup con ese token)`
+        : `  CREATE THE OWNER:  ${link}  (one-time link; or POST /api/v1/setup with that token)`,
+    );
+  }
   if (runtime.secrets.generated.length > 0) {
     out(
       es

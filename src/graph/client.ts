@@ -111,6 +111,22 @@ export interface PageInfo {
   readonly name?: string;
 }
 
+/** One app subscribed to a Page's webhooks (`GET /{page-id}/subscribed_apps`). */
+export interface SubscribedApp {
+  readonly id: string;
+  readonly name?: string;
+  readonly subscribedFields: readonly string[];
+}
+
+/** What `GET /debug_token` says about an access token. */
+export interface TokenInfo {
+  readonly isValid: boolean;
+  readonly scopes: readonly string[];
+  readonly profileId?: string;
+  readonly expiresAt?: number;
+  readonly errorMessage?: string;
+}
+
 /** The Graph calls Ventana makes: the port the rest of the app depends on. */
 export interface GraphClient {
   /** `POST /{page-id}/messages` with a body from `buildSendRequest`. */
@@ -191,6 +207,10 @@ export interface GraphClient {
   ): Promise<GraphResult<readonly MessageTemplateInfo[]>>;
   /** `GET /{page-id}?fields=id,name`. */
   debugPage(pageId: string, accessToken: string): Promise<GraphResult<PageInfo>>;
+  /** `GET /{page-id}/subscribed_apps`: which apps receive the Page's webhooks, with their fields. */
+  getSubscribedApps(pageId: string, accessToken: string): Promise<GraphResult<readonly SubscribedApp[]>>;
+  /** `GET /debug_token?input_token=…` inspected with the token itself: validity and granted scopes. */
+  debugToken(accessToken: string): Promise<GraphResult<TokenInfo>>;
   /** Closes the client's own connection pool (not an injected dispatcher). */
   close(): Promise<void>;
 }
@@ -292,6 +312,27 @@ function threadOwnerOf(raw: Readonly<Record<string, unknown>>): ThreadOwner {
     };
   }
   return { appId: null };
+}
+
+function subscribedAppsOf(raw: Readonly<Record<string, unknown>>): readonly SubscribedApp[] {
+  if (!Array.isArray(raw.data)) return [];
+  return raw.data.filter(isRecord).map((a) => ({
+    id: String(a.id ?? ''),
+    ...(typeof a.name === 'string' ? { name: a.name } : {}),
+    subscribedFields: Array.isArray(a.subscribed_fields) ? a.subscribed_fields.map(String) : [],
+  }));
+}
+
+function tokenInfoOf(raw: Readonly<Record<string, unknown>>): TokenInfo {
+  const d = isRecord(raw.data) ? raw.data : {};
+  const err = isRecord(d.error) ? d.error : undefined;
+  return {
+    isValid: d.is_valid === true,
+    scopes: Array.isArray(d.scopes) ? d.scopes.map(String) : [],
+    ...(typeof d.profile_id === 'string' ? { profileId: d.profile_id } : {}),
+    ...(typeof d.expires_at === 'number' && d.expires_at > 0 ? { expiresAt: d.expires_at * 1000 } : {}),
+    ...(err && typeof err.message === 'string' ? { errorMessage: err.message } : {}),
+  };
 }
 
 function templatesOf(raw: Readonly<Record<string, unknown>>): readonly MessageTemplateInfo[] {
@@ -520,6 +561,10 @@ export function createGraphClient({
       }),
     debugPage: (pageId, token) =>
       call({ method: 'GET', path: seg(pageId), token, query: { fields: 'id,name' } }),
+    getSubscribedApps: (pageId, token) =>
+      call({ method: 'GET', path: `${seg(pageId)}/subscribed_apps`, token, map: subscribedAppsOf }),
+    debugToken: (token) =>
+      call({ method: 'GET', path: 'debug_token', token, query: { input_token: token }, map: tokenInfoOf }),
     async close() {
       await ownAgent?.close();
     },

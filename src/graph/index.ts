@@ -20,8 +20,10 @@ export {
   type ProfileWriteResponse,
   redactToken,
   type SendMessageResponse,
+  type SubscribedApp,
   type SuccessResponse,
   type ThreadOwner,
+  type TokenInfo,
   type UserProfile,
 } from './client.ts';
 export {

@@ -8,7 +8,7 @@ import Fastify, { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { verifyHandshake, type WebhookIntake } from '../ingest/intake.ts';
 import { preparePolicyRun } from '../services/policy-check.ts';
-import { apiAuthHook } from './api-auth.ts';
+import { type AccountsAuthDeps, apiAuthHook } from './api-auth.ts';
 import { httpError, sendError } from './errors.ts';
 import { createFastWebhookHandler, WEBHOOK_PATH } from './fast-webhook.ts';
 import { requestLang } from './lang.ts';
@@ -16,10 +16,14 @@ import { requestLang } from './lang.ts';
 export interface AppDeps {
   readonly intake: WebhookIntake;
   readonly verifyToken: () => string | null;
+  /** Verify tokens given to connected Pages, also accepted by the handshake. */
+  readonly pageVerifyTokens?: () => readonly string[];
   /** Bearer token the REST API requires (null: every protected route answers 401). */
   readonly apiToken?: () => string | null;
   /** The workspace the installation token acts on. Default 'default'. */
   readonly workspaceId?: string;
+  /** Sessions and API keys (absent: only the installation token is accepted). */
+  readonly accounts?: AccountsAuthDeps;
   readonly bodyLimit: number;
   readonly logger: Logger | false;
   /** Answers GET /__bench/stats for the peer benchmark (off by default). */
@@ -42,7 +46,7 @@ export function buildApp(deps: AppDeps) {
       }),
   });
 
-  app.addHook('onRequest', apiAuthHook(deps.apiToken ?? (() => null), deps.workspaceId));
+  app.addHook('onRequest', apiAuthHook(deps.apiToken ?? (() => null), deps.workspaceId, deps.accounts));
 
   app.register(async (scope) => {
     // Raw bytes are needed for the signature: keep the body as a Buffer in this scope. The built-in
@@ -60,7 +64,10 @@ export function buildApp(deps: AppDeps) {
   });
 
   app.get(WEBHOOK_PATH, async (req, reply) => {
-    const r = verifyHandshake(req.query as Record<string, unknown>, deps.verifyToken());
+    const query = req.query as Record<string, unknown>;
+    const given = query['hub.verify_token'];
+    const pageToken = deps.pageVerifyTokens?.().find((t) => t === given);
+    const r = verifyHandshake(query, pageToken ?? deps.verifyToken());
     return reply.code(r.status).type('text/plain').send(r.body);
   });
 

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { FastifyBaseLogger, FastifyInstance, RawServerDefault } from 'fastify';
 import { audit, type Queryable } from '../storage/index.ts';
+import { authOf, requireRole } from './auth-context.ts';
 import { httpError, sendError } from './errors.ts';
 import { requestLang } from './lang.ts';
 
@@ -47,7 +48,7 @@ export function auditFilterOf(
 
 export function registerAuditRoutes<L extends FastifyBaseLogger>(
   app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse<IncomingMessage>, L>,
-  deps: { readonly database: Queryable; readonly workspaceId: string },
+  deps: { readonly database: Queryable },
 ): void {
   const badParam = (lang: 'es' | 'en', param: string) =>
     httpError(
@@ -57,9 +58,10 @@ export function registerAuditRoutes<L extends FastifyBaseLogger>(
     );
 
   app.get('/api/v1/audit', async (req, reply) => {
+    if (!requireRole(req, reply, 'viewer')) return reply;
     const lang = requestLang(req);
     const q = req.query as Query;
-    const parsed = auditFilterOf(deps.workspaceId, q);
+    const parsed = auditFilterOf(authOf(req).workspaceId, q);
     if (!parsed.ok) return sendError(reply, badParam(lang, parsed.param));
     const after = q.cursor ? audit.decodeAuditCursor(q.cursor) : undefined;
     if (q.cursor && !after) return sendError(reply, badParam(lang, 'cursor'));
@@ -74,7 +76,8 @@ export function registerAuditRoutes<L extends FastifyBaseLogger>(
   });
 
   app.get('/api/v1/audit.csv', async (req, reply) => {
-    const parsed = auditFilterOf(deps.workspaceId, req.query as Query);
+    if (!requireRole(req, reply, 'viewer')) return reply;
+    const parsed = auditFilterOf(authOf(req).workspaceId, req.query as Query);
     if (!parsed.ok) return sendError(reply, badParam(requestLang(req), parsed.param));
     reply
       .header('content-type', 'text/csv; charset=utf-8')

@@ -26,6 +26,7 @@ import {
 import type { Lang, RuleBook } from '../policy/index.ts';
 import { listUnfinishedFanOuts } from '../storage/broadcasts.ts';
 import type { Queryable } from '../storage/index.ts';
+import { authOf, requireRole } from './auth-context.ts';
 import { httpError, sendError } from './errors.ts';
 import { requestLang } from './lang.ts';
 
@@ -33,8 +34,6 @@ export interface BroadcastRouteDeps {
   readonly database: Queryable;
   readonly rules: RuleBook;
   readonly now: () => number;
-  /** The workspace requests act on (until authentication picks it per user). */
-  readonly workspaceId: string;
   /** Tells the outbox worker that rows were enqueued (it also polls). Default: nothing. */
   readonly wake?: () => void;
   readonly logger?: Logger;
@@ -58,7 +57,7 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
   app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse<IncomingMessage>, L>,
   deps: BroadcastRouteDeps,
 ): void {
-  const { database, rules, now, workspaceId } = deps;
+  const { database, rules, now } = deps;
   const running = new Set<string>();
   const fanOut = (id: string): void => {
     if (running.has(id)) return;
@@ -72,7 +71,9 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
   });
 
   app.post('/api/v1/broadcasts', async (req, reply) => {
+    if (!requireRole(req, reply, 'admin')) return reply;
     const lang = requestLang(req);
+    const { workspaceId } = authOf(req);
     const r = await createBroadcast(database, { workspaceId, body: req.body ?? null, lang, now: now() });
     if (!r.ok) {
       const first = r.problems[0]!;
@@ -84,13 +85,15 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/broadcasts/:id', async (req, reply) => {
-    const b = await findBroadcast(database, req.params.id, workspaceId);
+    if (!requireRole(req, reply, 'viewer')) return reply;
+    const b = await findBroadcast(database, req.params.id, authOf(req).workspaceId);
     return b ?? notFound(reply, requestLang(req), req.params.id);
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/broadcasts/:id/preflight', async (req, reply) => {
+    if (!requireRole(req, reply, 'viewer')) return reply;
     const lang = requestLang(req);
-    const b = await findBroadcast(database, req.params.id, workspaceId);
+    const b = await findBroadcast(database, req.params.id, authOf(req).workspaceId);
     if (!b) return notFound(reply, lang, req.params.id);
     return renderPreflight(await preflight(database, b, atOf(req, now()), { rules }), lang);
   });
@@ -99,8 +102,9 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
   app.get<{ Params: { id: string; file: string } }>(
     '/api/v1/broadcasts/:id/preflight/:file',
     async (req, reply) => {
+      if (!requireRole(req, reply, 'viewer')) return reply;
       const lang = requestLang(req);
-      const b = await findBroadcast(database, req.params.id, workspaceId);
+      const b = await findBroadcast(database, req.params.id, authOf(req).workspaceId);
       if (!b) return notFound(reply, lang, req.params.id);
       const group = req.params.file.replace(/\.csv$/, '');
       if (!req.params.file.endsWith('.csv') || (group !== 'all' && !isGroupFilter(group)))
@@ -117,8 +121,9 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
 
   for (const action of ['send', 'pause', 'resume', 'cancel'] as const satisfies readonly ControlAction[]) {
     app.post<{ Params: { id: string } }>(`/api/v1/broadcasts/:id/${action}`, async (req, reply) => {
+      if (!requireRole(req, reply, 'admin')) return reply;
       const lang = requestLang(req);
-      const r = await controlBroadcast(database, req.params.id, action, now(), workspaceId);
+      const r = await controlBroadcast(database, req.params.id, action, now(), authOf(req).workspaceId);
       if (!r.ok) {
         if (r.code === 'broadcast_not_found') return notFound(reply, lang, req.params.id);
         return sendError(
@@ -133,7 +138,8 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
   }
 
   app.get<{ Params: { id: string } }>('/api/v1/broadcasts/:id/report', async (req, reply) => {
-    const b = await findBroadcast(database, req.params.id, workspaceId);
+    if (!requireRole(req, reply, 'viewer')) return reply;
+    const b = await findBroadcast(database, req.params.id, authOf(req).workspaceId);
     if (!b) return notFound(reply, requestLang(req), req.params.id);
     return broadcastReport(database, b.id, now());
   });

@@ -6,6 +6,7 @@
  *   const r = await contacts.recordInbound(database, { pageId, psid, at, kind: 'message', opensWindow: true });
  */
 
+export * as accounts from './accounts/index.ts';
 export * as audit from './audit.ts';
 export * as contacts from './contacts.ts';
 export * as conversations from './conversations.ts';

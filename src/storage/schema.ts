@@ -233,6 +233,14 @@ export interface Schema {
 
   // --- Broadcasts (src/broadcasts, migration 0003_broadcasts) ---
   broadcasts: BroadcastsTable;
+
+  // --- Accounts (migration 0010) ---
+  users: UsersTable;
+  memberships: MembershipsTable;
+  invitations: InvitationsTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  login_throttle: LoginThrottleTable;
 }
 
 // --- Job queue (src/queue/embedded.ts, migration 0002_jobs) ---
@@ -296,4 +304,79 @@ export interface BroadcastsTable {
   updated_at: Millis;
   started_at: Millis | null;
   finished_at: Millis | null;
+}
+
+// --- Accounts (migration 0010) ---
+
+export type MemberRole = 'owner' | 'admin' | 'agent' | 'viewer';
+export type UserLang = 'es' | 'en';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  /** Lower-cased email, unique. */
+  email_key: string;
+  name: string;
+  lang: UserLang;
+  /** argon2id PHC string; null for a user who has not set a password yet. */
+  password_hash: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface MembershipsTable {
+  workspace_id: string;
+  user_id: string;
+  role: MemberRole;
+  created_at: Millis;
+}
+
+export interface InvitationsTable {
+  id: string;
+  workspace_id: string;
+  email: string;
+  role: MemberRole;
+  /** SHA-256 (hex) of the token in the accept URL. */
+  token_hash: string;
+  invited_by: string | null;
+  created_at: Millis;
+  expires_at: Millis;
+  accepted_at: Millis | null;
+  revoked_at: Millis | null;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  /** SHA-256 (hex) of the cookie value. */
+  token_hash: string;
+  created_at: Millis;
+  /** Idle expiry counts from here. */
+  last_seen_at: Millis;
+  /** Absolute expiry. */
+  expires_at: Millis;
+  revoked_at: Millis | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  /** The visible start of the key (`vk_xxxxxxxx`), to recognise it in a list. */
+  prefix: string;
+  /** SHA-256 (hex) of the whole key. */
+  key_hash: string;
+  role: MemberRole;
+  created_by: string | null;
+  created_at: Millis;
+  last_used_at: Millis | null;
+  revoked_at: Millis | null;
+}
+
+export interface LoginThrottleTable {
+  key: string;
+  failures: number;
+  window_started_at: Millis;
 }
