@@ -69,8 +69,8 @@ function decisionSummary(d: Decision): JsonValue {
 }
 
 /**
- * Schedules the first step at or after `index` that has no row yet for this enrollment, or
- * completes the enrollment when none is left.
+ * Schedules the step at `index` (a no-op when its row exists already), or completes the enrollment
+ * when the sequence has no step there.
  */
 async function advance(
   tx: Queryable,
@@ -80,26 +80,26 @@ async function advance(
   index: number,
   at: number,
 ): Promise<void> {
-  for (let i = index; i < sequence.steps.length; i++) {
-    const step = sequence.steps[i]!;
-    const scheduled = await repo.scheduleStep(tx, {
-      enrollmentId: enrollment.id,
-      sequenceId: sequence.id,
-      contactId: enrollment.contactId,
-      stepId: step.id,
-      stepIndex: i,
-      dueAt: dueAt({
-        delay: step.delay,
-        enrolledAt: enrollment.enrolledAt,
-        previousAt: at,
-        timezone,
-        defaultTimezone: sequence.settings.defaultTimezone,
-      }),
-      now: at,
-    });
-    if (scheduled) return;
+  const step = sequence.steps[index];
+  if (!step) {
+    await repo.finishEnrollment(tx, enrollment.id, { status: 'completed', now: at });
+    return;
   }
-  await repo.finishEnrollment(tx, enrollment.id, { status: 'completed', now: at });
+  await repo.scheduleStep(tx, {
+    enrollmentId: enrollment.id,
+    sequenceId: sequence.id,
+    contactId: enrollment.contactId,
+    stepId: step.id,
+    stepIndex: index,
+    dueAt: dueAt({
+      delay: step.delay,
+      enrolledAt: enrollment.enrolledAt,
+      previousAt: at,
+      timezone,
+      defaultTimezone: sequence.settings.defaultTimezone,
+    }),
+    now: at,
+  });
 }
 
 /** Handles one claimed row in one transaction. Exported for tests (a crash between claim and this). */
@@ -117,9 +117,12 @@ export async function processStep(deps: SequenceRunnerDeps, row: StepRowRecord):
         return { kind: 'cancelled', note };
       };
 
+      // A step whose primary message was refused at dispatch (the window closed in between) runs again
+      // for its fallback; the sequence has already moved on past it, perhaps to its end.
+      const rerun = row.variant === 'primary_refused';
       const enrollment = await repo.getEnrollment(tx, row.enrollmentId);
-      if (!enrollment || enrollment.status !== 'active')
-        return cancel(`enrollment_${enrollment?.status ?? 'missing'}`);
+      const alive = enrollment?.status === 'active' || (rerun && enrollment?.status === 'completed');
+      if (!enrollment || !alive) return cancel(`enrollment_${enrollment?.status ?? 'missing'}`);
       const record = await repo.getSequence(tx, row.sequenceId);
       if (!record) return cancel('sequence_missing');
       const sequence = toSequence(record);
@@ -167,7 +170,11 @@ export async function processStep(deps: SequenceRunnerDeps, row: StepRowRecord):
             action.variant === 'utility_template' && step.fallback.template
               ? compileContent({ message: step.fallback.template }).render(person)
               : primary;
-          const key = `sequence-${enrollment.id}-${step.id}`;
+          // One key per enrollment and step. Only a rerun (its primary row exists, refused) needs another;
+          // a claim taken over after a lease never committed a row, and the claim token keeps the row
+          // to one commit.
+          const base = `sequence-${enrollment.id}-${step.id}`;
+          const key = rerun ? `${base}-r${row.attempts}` : base;
           const r = await outbox.enqueueOutbox(tx, [
             {
               workspaceId: enrollment.workspaceId,
@@ -188,16 +195,21 @@ export async function processStep(deps: SequenceRunnerDeps, row: StepRowRecord):
             note: action.variant === 'primary' ? null : 'window_closed',
             decision: summary,
           });
-          await advance(tx, sequence, enrollment, contact.timezone, index + 1, at);
+          if (!rerun) await advance(tx, sequence, enrollment, contact.timezone, index + 1, at);
           return { kind: 'enqueued', variant: action.variant, outboxId };
         }
         case 'skip':
           await settle({ status: 'skipped', note: action.note, decision: summary });
-          await advance(tx, sequence, enrollment, contact.timezone, index + 1, at);
+          if (!rerun) await advance(tx, sequence, enrollment, contact.timezone, index + 1, at);
           return { kind: 'skipped', note: action.note };
         case 'wait':
           // Held until the person writes again (automation releases it); later steps wait behind it.
-          await settle({ status: 'waiting', note: action.note, decision: summary });
+          await settle({
+            status: 'waiting',
+            variant: rerun ? 'primary_refused' : null,
+            note: action.note,
+            decision: summary,
+          });
           return { kind: 'waiting', note: action.note };
         default: {
           const never: never = action;
@@ -211,10 +223,25 @@ export async function processStep(deps: SequenceRunnerDeps, row: StepRowRecord):
   }
 }
 
-/** Claims and handles due rows until none is left; returns the outcomes. */
-export async function runDueSteps(deps: SequenceRunnerDeps): Promise<StepOutcome[]> {
+const WEEK = 7 * 86_400_000;
+
+/**
+ * Claims and handles due rows until none is left; returns the outcomes. First, steps whose primary
+ * message the pipeline refused since `refusedSince` because the window had closed meanwhile become
+ * due again for their fallback (default: the last 7 days).
+ */
+export async function runDueSteps(
+  deps: SequenceRunnerDeps,
+  opts: { readonly refusedSince?: number } = {},
+): Promise<StepOutcome[]> {
   const { batch = 200, leaseMs = 60_000 } = deps;
   const outcomes: StepOutcome[] = [];
+  const since = opts.refusedSince ?? deps.now() - WEEK;
+  while (
+    (await repo.reopenWindowRefusedSteps(deps.database, { since, now: deps.now(), limit: batch })) === batch
+  ) {
+    if (deps.pace) await deps.pace();
+  }
   for (;;) {
     const rows = await repo.claimDueSteps(deps.database, { now: deps.now(), limit: batch, leaseMs });
     for (const row of rows) {
@@ -238,10 +265,17 @@ export function createSequenceRunner(deps: SequenceRunnerDeps) {
   let timer: NodeJS.Timeout | null = null;
   let running = false;
   let busy: Promise<unknown> | null = null;
+  // Refusals are looked for since the previous scan (a minute of overlap covers commits in flight);
+  // after a start, over the last week.
+  let refusedSince = deps.now() - WEEK;
 
   const tick = async (): Promise<StepOutcome[]> => {
     while (busy) await busy;
-    const run = runDueSteps(deps);
+    const startedAt = deps.now();
+    const run = runDueSteps(deps, { refusedSince }).then((outcomes) => {
+      refusedSince = startedAt - 60_000;
+      return outcomes;
+    });
     busy = run.catch(() => undefined);
     try {
       return await run;

@@ -4,6 +4,7 @@
  * lease (SKIP LOCKED on PostgreSQL, the single writer on SQLite) and settled only by the claim that
  * holds it, so a crashed runner's rows are taken over after the lease and never handled twice.
  */
+import { sql } from 'kysely';
 import type { Queryable } from './db.ts';
 import { fromIntBool, fromJson, type JsonValue, lockForClaim, toIntBool, toJson } from './dialect.ts';
 import { newId } from './ids.ts';
@@ -503,6 +504,63 @@ export async function releaseWaitingSteps(
     .where('enrollment_id', 'in', (eb) =>
       eb.selectFrom('sequence_enrollments').select('id').where('status', '=', 'active'),
     )
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** Reason codes that mean "the window had closed" in a refused decision. */
+const WINDOW_REASON_CODES = ['outside_window', 'no_inbound_yet'];
+
+/**
+ * Step rows whose primary message the pipeline refused at dispatch because the window had closed in
+ * the meantime (refused since `since`): they become due again at `now` with variant
+ * 'primary_refused', so the runner applies the step's fallback. Returns how many.
+ */
+export async function reopenWindowRefusedSteps(
+  database: Queryable,
+  opts: { readonly since: number; readonly now: number; readonly limit: number },
+): Promise<number> {
+  const rows = await database.db
+    .selectFrom('outbox as o')
+    .innerJoin('sequence_steps as s', 's.outbox_id', 'o.id')
+    .select('s.id')
+    // Literals, so both planners can use the partial index outbox_sequence_refused_idx.
+    .where('o.origin', '=', sql.lit('sequence'))
+    .where('o.status', '=', sql.lit('refused'))
+    .where('o.updated_at', '>=', opts.since)
+    .where('s.status', '=', 'enqueued')
+    .where('s.variant', '=', 'primary')
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('audit_log as a')
+          .innerJoin('audit_reasons as r', 'r.audit_id', 'a.id')
+          .select('a.id')
+          .whereRef('a.message_ref', '=', 'o.id')
+          .where('r.code', 'in', WINDOW_REASON_CODES),
+      ),
+    )
+    .limit(opts.limit)
+    .execute();
+  if (rows.length === 0) return 0;
+  const result = await database.db
+    .updateTable('sequence_steps')
+    .set({
+      status: 'scheduled',
+      variant: 'primary_refused',
+      note: 'window_closed_at_dispatch',
+      due_at: opts.now,
+      claimed_until: null,
+      claim_token: null,
+      updated_at: opts.now,
+    })
+    .where(
+      'id',
+      'in',
+      rows.map((r) => r.id),
+    )
+    .where('status', '=', 'enqueued')
+    .where('variant', '=', 'primary')
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
 }

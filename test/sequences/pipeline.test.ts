@@ -366,6 +366,51 @@ describe('sequences through the send pipeline', () => {
     expect(h.sim.state.counters.sends).toBe(0);
   });
 
+  it('applies the fallback when the window closes between the runner\u2019s decision and the dispatch', async () => {
+    const ana = await h.person({ hoursAgo: 23.99, firstName: 'Ana' });
+    const s = await activeSequence({
+      name: 'Justo',
+      steps: [
+        {
+          id: 'aviso',
+          delay: { amount: 0, unit: 'minutes' },
+          content: text('¿Ya recibiste tu pedido?'),
+          intent: 'non_promotional',
+          fallback: { type: 'utility_template', template: TEMPLATE },
+        },
+        {
+          id: 'luego',
+          delay: { amount: 2, unit: 'days' },
+          content: text('¿Todo bien?'),
+          intent: 'non_promotional',
+        },
+      ],
+    });
+    const enrollmentId = await enroll(s, ana.contactId);
+    expect(await runDueSteps(runner)).toEqual([
+      expect.objectContaining({ kind: 'enqueued', variant: 'primary' }),
+    ]);
+    h.clock.t += 2 * MIN; // the outbox was slow: the window closed before dispatch
+    await tick();
+    expect(await outbox.getOutboxItemByKey(h.database, `sequence-${enrollmentId}-aviso`)).toMatchObject({
+      status: 'refused',
+    });
+    // The next scan sees the refusal for the window and sends the step's utility template instead.
+    expect(await tick()).toEqual([
+      expect.objectContaining({ kind: 'enqueued', variant: 'utility_template' }),
+    ]);
+    expect(await sequenceRows(enrollmentId)).toMatchObject({ refused: 1, sent: 1 });
+    expect(h.sim.state.counters.sendsOk).toBe(1);
+    expect(h.sim.state.counters.violations).toBe(0);
+    // The sequence went on as scheduled, without a second "luego" and without running ahead.
+    const rows = await sequences.listStepRows(h.database, enrollmentId);
+    expect(rows.map((r) => [r.stepId, r.status, r.variant])).toEqual([
+      ['aviso', 'enqueued', 'utility_template'],
+      ['luego', 'scheduled', null],
+    ]);
+    expect(await tick()).toEqual([]);
+  });
+
   it('skips a marketing-message fallback for someone who is not a subscriber, saying why', async () => {
     const ana = await h.person({ hoursAgo: 30 });
     const s = await activeSequence({

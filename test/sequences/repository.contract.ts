@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  audit,
   contacts,
   type Database,
   migrateToLatest,
@@ -262,6 +263,71 @@ export function runSequencesRepositoryContract(name: string, make: () => Promise
       const refused = [];
       for await (const r of sequences.refusedDecisions(database, sequenceId)) refused.push(r);
       expect(refused).toEqual([{ stepId: 'a', decision: { reasons: [{ code: 'contact_blocked' }] } }]);
+    });
+
+    it('reopens a step whose primary message was refused at dispatch because the window had closed', async () => {
+      const refuse = async (contact: string, stepId: string, code: string) => {
+        const e = await enroll(contact);
+        await schedule(e.id, stepId, T0, contact);
+        const [row] = await sequences.claimDueSteps(database, { now: T0, limit: 1, leaseMs: LEASE });
+        const { inserted } = await outbox.enqueueOutbox(database, [
+          {
+            workspaceId,
+            pageId: '2001',
+            contactId: contact,
+            origin: 'sequence',
+            originId: e.id,
+            idempotencyKey: `sequence-${e.id}-${stepId}`,
+            content: { message: { type: 'text', text: 'hola' } },
+            now: T0,
+          },
+        ]);
+        await sequences.settleStep(database, row!.id, row!.claimToken!, {
+          status: 'enqueued',
+          variant: 'primary',
+          outboxId: inserted[0]!.id,
+          now: T0,
+        });
+        const [item] = await outbox.claimDueOutbox(database, { limit: 1, now: T0 + 10 });
+        await audit.appendAudit(database, {
+          workspaceId,
+          messageRef: item!.id,
+          at: T0 + 10,
+          ruleSet: 'r',
+          route: null,
+          allowed: false,
+          reasons: [{ code }],
+        });
+        await outbox.completeOutbox(database, item!.id, { status: 'refused', now: T0 + 10 });
+        return row!.id;
+      };
+      const closed = await refuse(contactId, 'a', 'outside_window');
+      const other = await contacts.upsertContact(database, {
+        workspaceId,
+        pageId: '2001',
+        psid: 'p2',
+        now: T0,
+      });
+      const blocked = await refuse(other.id, 'a', 'contact_blocked');
+      expect(
+        await sequences.reopenWindowRefusedSteps(database, { since: T0 + 11, now: T0 + 20, limit: 10 }),
+      ).toBe(0);
+      expect(await sequences.reopenWindowRefusedSteps(database, { since: T0, now: T0 + 20, limit: 10 })).toBe(
+        1,
+      );
+      expect(await sequences.getStepRow(database, closed)).toMatchObject({
+        status: 'scheduled',
+        variant: 'primary_refused',
+        note: 'window_closed_at_dispatch',
+        dueAt: T0 + 20,
+      });
+      expect(await sequences.getStepRow(database, blocked)).toMatchObject({
+        status: 'enqueued',
+        variant: 'primary',
+      });
+      expect(await sequences.reopenWindowRefusedSteps(database, { since: T0, now: T0 + 30, limit: 10 })).toBe(
+        0,
+      );
     });
 
     it('deletes a sequence with its enrollments and rows', async () => {

@@ -85,9 +85,20 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('sequence_steps')
     .columns(['sequence_id', 'step_id'])
     .execute();
+  // Sequence messages the pipeline refused: the runner looks for those refused because the window had
+  // closed between its decision and the dispatch, to apply the step's fallback. Partial, so broadcast
+  // rows never enter it.
+  await db.schema
+    .createIndex('outbox_sequence_refused_idx')
+    .on('outbox')
+    .columns(['updated_at'])
+    .where(sql.ref('origin'), '=', 'sequence')
+    .where(sql.ref('status'), '=', 'refused')
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropIndex('outbox_sequence_refused_idx').ifExists().execute();
   await db.schema.dropTable('sequence_steps').ifExists().execute();
   await db.schema.dropTable('sequence_enrollments').ifExists().execute();
   await db.schema.dropTable('sequences').ifExists().execute();
