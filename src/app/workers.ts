@@ -84,6 +84,7 @@ export async function createWorkers(deps: WorkerDeps) {
       sender.wake();
     }, 10);
   };
+  // WIRE(links): pass `links: { track: trackLinks, baseUrl: <public URL> }` once src/links/track.ts exists.
   const sequences = createSequenceRunner({
     database,
     rules,

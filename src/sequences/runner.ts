@@ -32,6 +32,21 @@ import type { Sequence } from './model.ts';
 import { toSequence } from './record.ts';
 import { dueAt } from './schedule.ts';
 
+/**
+ * The links area's port (`src/links/track.ts`, CONTRACTS.md): rewrites web_url buttons and URLs in
+ * text to tracked `${baseUrl}/r/<code>` redirects, idempotent per origin, contact and URL.
+ */
+export type TrackLinks = (
+  db: Queryable,
+  input: {
+    workspaceId: string;
+    content: OutboxContent;
+    origin: { kind: 'broadcast' | 'sequence' | 'flow'; id: string };
+    contactId: string;
+    baseUrl: string;
+  },
+) => Promise<OutboxContent>;
+
 export interface SequenceRunnerDeps {
   readonly database: Queryable;
   readonly rules: RuleBook;
@@ -47,6 +62,8 @@ export interface SequenceRunnerDeps {
   readonly onEnqueued?: () => void;
   /** Called between batches; resolves later while webhooks are arriving (app/pacer.ts). */
   readonly pace?: () => Promise<void>;
+  /** Tracked links (clicks per sequence and person). Default: links are sent as written. */
+  readonly links?: { readonly track: TrackLinks; readonly baseUrl: string };
 }
 
 /** What happened to one claimed row. */
@@ -166,10 +183,19 @@ export async function processStep(deps: SequenceRunnerDeps, row: StepRowRecord):
 
       switch (action.kind) {
         case 'send': {
-          const content: OutboxContent =
+          const rendered: OutboxContent =
             action.variant === 'utility_template' && step.fallback.template
               ? compileContent({ message: step.fallback.template }).render(person)
               : primary;
+          const content = deps.links
+            ? await deps.links.track(tx, {
+                workspaceId: enrollment.workspaceId,
+                content: rendered,
+                origin: { kind: 'sequence', id: sequence.id },
+                contactId: contact.id,
+                baseUrl: deps.links.baseUrl,
+              })
+            : rendered;
           // One key per enrollment and step. Only a rerun (its primary row exists, refused) needs another;
           // a claim taken over after a lease never committed a row, and the claim token keeps the row
           // to one commit.

@@ -429,6 +429,52 @@ describe('sequences through the send pipeline', () => {
     expect(h.sim.state.counters.sends).toBe(0);
   });
 
+  it('sends its links through the tracked-link port, per sequence and person', async () => {
+    const ana = await h.person({ hoursAgo: 1 });
+    const calls: unknown[] = [];
+    const tracked: SequenceRunnerDeps = {
+      ...runner,
+      links: {
+        baseUrl: 'https://v.example',
+        async track(_db, input) {
+          calls.push({ origin: input.origin, contactId: input.contactId });
+          const m = input.content.message;
+          if (m.type !== 'button_template') return input.content;
+          return {
+            ...input.content,
+            message: {
+              ...m,
+              buttons: m.buttons.map((b) =>
+                b.type === 'web_url' ? { ...b, url: `${input.baseUrl}/r/abc` } : b,
+              ),
+            },
+          };
+        },
+      },
+    };
+    const s = await activeSequence({
+      name: 'Guía',
+      steps: [
+        {
+          delay: { amount: 0, unit: 'minutes' },
+          content: {
+            message: {
+              type: 'button_template',
+              text: 'Tu guía de uso',
+              buttons: [{ type: 'web_url', title: 'Abrir', url: 'https://example.com/guia' }],
+            },
+          },
+          intent: 'promotional',
+        },
+      ],
+    });
+    const e = await enroll(s, ana.contactId);
+    await runDueSteps(tracked);
+    expect(calls).toEqual([{ origin: { kind: 'sequence', id: s.id }, contactId: ana.contactId }]);
+    const item = await outbox.getOutboxItemByKey(h.database, `sequence-${e}-s1`);
+    expect(item!.content).toMatchObject({ message: { buttons: [{ url: 'https://v.example/r/abc' }] } });
+  });
+
   it('sends at the person\u2019s local hour', async () => {
     const ana = await h.person({ hoursAgo: 1 });
     await contacts.updateContactProfile(h.database, ana.contactId, { timezone: -5 }, h.clock.t);
