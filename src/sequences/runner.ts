@@ -14,9 +14,11 @@
  */
 import type { Logger } from 'pino';
 import { compileContent } from '../broadcasts/personalize.ts';
+import { auditEntryFor } from '../outbound/audit-entry.ts';
 import { messageFacts, type OutboxContent } from '../outbound/content.ts';
-import { type Decision, decide, type Facts, type RuleBook } from '../policy/index.ts';
+import { type Decision, decide, decisionDocument, type Facts, type RuleBook } from '../policy/index.ts';
 import {
+  audit,
   contacts,
   inTransaction,
   type JsonValue,
@@ -25,6 +27,7 @@ import {
   type Queryable,
   sequences as repo,
 } from '../storage/index.ts';
+import type { OutboxItem } from '../storage/outbox.ts';
 import type { StepRowRecord } from '../storage/sequences.ts';
 import { chooseStepAction, type StepAction } from './choose.ts';
 import { goalReached, leaveEnrollment } from './enroll.ts';
@@ -180,6 +183,26 @@ export async function processStep(deps: SequenceRunnerDeps, row: StepRowRecord):
       const decision = decide(facts, rules.ruleSet, at);
       const action: StepAction = chooseStepAction(step.fallback.type, decision);
       const summary = decisionSummary(decision);
+      // A step not sent now (skipped, held) is a decision like any other: the audit keeps it and its
+      // evidence, under the step row's reference (no outbox row exists for it).
+      const auditNotSent = () =>
+        audit.appendAudit(
+          tx,
+          auditEntryFor(
+            {
+              id: `sequence-step:${row.id}`,
+              workspaceId: enrollment.workspaceId,
+              pageId: contact.pageId,
+              contactId: contact.id,
+              origin: 'sequence',
+              originId: enrollment.id,
+            } as OutboxItem,
+            facts,
+            decision,
+            decisionDocument(decision),
+            at,
+          ),
+        );
 
       switch (action.kind) {
         case 'send': {
@@ -226,6 +249,7 @@ export async function processStep(deps: SequenceRunnerDeps, row: StepRowRecord):
         }
         case 'skip':
           await settle({ status: 'skipped', note: action.note, decision: summary });
+          await auditNotSent();
           if (!rerun) await advance(tx, sequence, enrollment, contact.timezone, index + 1, at);
           return { kind: 'skipped', note: action.note };
         case 'wait':
@@ -236,6 +260,7 @@ export async function processStep(deps: SequenceRunnerDeps, row: StepRowRecord):
             note: action.note,
             decision: summary,
           });
+          await auditNotSent();
           return { kind: 'waiting', note: action.note };
         default: {
           const never: never = action;

@@ -17,7 +17,7 @@ import {
   enrollmentHistory,
   sequenceStats,
 } from '../../src/sequences/service.ts';
-import { contacts, inbound, outbox, sequences } from '../../src/storage/index.ts';
+import { audit, contacts, inbound, outbox, sequences } from '../../src/storage/index.ts';
 import { createHarness, H, type Harness, PAGE_A } from '../broadcasts/harness.ts';
 
 const MIN = 60_000;
@@ -179,6 +179,18 @@ describe('sequences through the send pipeline', () => {
       ['estado', 'enqueued', 'window_closed'],
       ['opinion', 'skipped', 'window_closed'],
     ]);
+    // The skipped step is in the audit with its reasons and evidence, like any decision.
+    const audited = await audit.queryAudit(h.database, {
+      contactId: ana.contactId,
+      reasonCode: 'outside_window',
+    });
+    expect(audited.items.map((a) => a.messageRef)).toEqual([
+      `sequence-step:${(await sequences.listStepRows(h.database, enrollmentId))[2]!.id}`,
+    ]);
+    expect(audited.items[0]).toMatchObject({
+      allowed: false,
+      evidence: { origin: 'sequence', originId: enrollmentId },
+    });
     expect(history!.steps[1]!.decision).toMatchObject({
       allowed: false,
       reasons: expect.arrayContaining(['outside_window']),
