@@ -8,7 +8,7 @@ import { createAutomation } from '../../src/automation/index.ts';
 import { createInboundProcessor, type InboundProcessor } from '../../src/ingest/processor.ts';
 import { dispatchOne } from '../../src/outbound/dispatch.ts';
 import type { JobQueue } from '../../src/queue/index.ts';
-import { enrollInSequence } from '../../src/sequences/enroll.ts';
+import { enrollByLabels, enrollInSequence } from '../../src/sequences/enroll.ts';
 import type { Sequence } from '../../src/sequences/model.ts';
 import { processStep, runDueSteps, type SequenceRunnerDeps } from '../../src/sequences/runner.ts';
 import {
@@ -485,6 +485,65 @@ describe('sequences through the send pipeline', () => {
     expect(calls).toEqual([{ origin: { kind: 'sequence', id: s.id }, contactId: ana.contactId }]);
     const item = await outbox.getOutboxItemByKey(h.database, `sequence-${e}-s1`);
     expect(item!.content).toMatchObject({ message: { buttons: [{ url: 'https://v.example/r/abc' }] } });
+  });
+
+  it('lets people enter through a label and an entry point, and leave when they reach the goal', async () => {
+    const s = await activeSequence({
+      name: 'Leads',
+      entry: { labels: ['lead'], entryPoints: ['promo-nov'] },
+      goal: { label: 'cliente', field: 'order_id' },
+      steps: [
+        {
+          delay: { amount: 1, unit: 'hours' },
+          content: text('¿Te ayudo a elegir?'),
+          intent: 'non_promotional',
+        },
+      ],
+    });
+    const ana = await h.person({ hoursAgo: 1 });
+    expect(
+      await enrollByLabels(h.database, {
+        workspaceId: 'w1',
+        contactId: ana.contactId,
+        labels: ['vip', 'lead'],
+        now: h.clock.t,
+      }),
+    ).toBe(1);
+    // An m.me link with ref=promo-nov: the referral webhook enrolls the person.
+    const bea = h.sim.people.createPerson({
+      pageId: PAGE_A,
+      firstName: 'Bea',
+      locale: 'es_ES',
+      country: 'ES',
+    });
+    const r = await h.sim.people.referral(bea, 'promo-nov');
+    await inbound.storeWebhookBody(h.database, r.rawBody, h.clock.t);
+    await processor.drain();
+    const beaContact = await contacts.getContactByPsid(h.database, PAGE_A, bea.psid);
+    const [beaEnrollment] = await sequences.listEnrollments(h.database, { contactId: beaContact!.id });
+    expect(beaEnrollment).toMatchObject({
+      sequenceId: s.id,
+      source: 'entry_point:promo-nov',
+      status: 'active',
+    });
+
+    // Ana becomes a customer (label goal); Bea's order arrives (field goal, seen at the due time).
+    expect(
+      await enrollByLabels(h.database, {
+        workspaceId: 'w1',
+        contactId: ana.contactId,
+        labels: ['cliente'],
+        now: h.clock.t,
+      }),
+    ).toBe(0);
+    await contacts.setFields(h.database, beaContact!.id, { order_id: 'A-1001' }, h.clock.t);
+    h.clock.t += 2 * H;
+    expect(await tick()).toEqual([{ kind: 'cancelled', note: 'left_goal' }]);
+    expect((await sequenceStats(h.database, s)).enrollments).toMatchObject({
+      left: 2,
+      leftByReason: { goal: 2 },
+    });
+    expect(h.sim.state.counters.sends).toBe(0);
   });
 
   it('sends at the person\u2019s local hour', async () => {
