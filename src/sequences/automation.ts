@@ -7,7 +7,7 @@
  */
 import type { AutomationDeps, AutomationHandler } from '../automation/index.ts';
 import { contacts, sequences as repo } from '../storage/index.ts';
-import { enrollByEntryPoint, leaveEnrollment, leaveSequences } from './enroll.ts';
+import { enrollByEntryPoint, leaveEnrollment } from './enroll.ts';
 
 function refOf(event: Parameters<AutomationHandler>[1]): string | null {
   if (event.kind === 'referral') return event.ref;
@@ -26,17 +26,19 @@ export function createSequenceAutomation(deps: Pick<AutomationDeps, 'now' | 'log
     const contact = await contacts.getContactByPsid(db, event.pageId, event.contactId);
     if (!contact) return;
     const now = deps.now();
+    // Most inbound events come from people in no sequence: one indexed read, then nothing.
+    const active = await repo.activeEnrollmentsOf(db, contact.id);
     if (contact.optedOutAt !== null) {
-      await leaveSequences(db, { contactId: contact.id, reason: 'opt_out', now });
+      for (const e of active) await leaveEnrollment(db, e.id, 'opt_out', now);
       return;
     }
-    if (event.kind === 'message') {
-      for (const e of await repo.activeEnrollmentsOf(db, contact.id)) {
-        if (e.exitOnReply) await leaveEnrollment(db, e.id, 'reply', now);
+    if (active.length > 0) {
+      if (event.kind === 'message') {
+        for (const e of active) if (e.exitOnReply) await leaveEnrollment(db, e.id, 'reply', now);
       }
+      const released = await repo.releaseWaitingSteps(db, contact.id, now);
+      if (released > 0) deps.logger?.debug({ contact: contact.id, released }, 'sequence steps released');
     }
-    const released = await repo.releaseWaitingSteps(db, contact.id, now);
-    if (released > 0) deps.logger?.debug({ contact: contact.id, released }, 'sequence steps released');
     const ref = refOf(event);
     if (ref)
       await enrollByEntryPoint(db, { workspaceId: contact.workspaceId, contactId: contact.id, ref, now });

@@ -13,6 +13,7 @@ import {
   type SequenceProblem,
   type SequenceWarning,
   sequenceWarnings,
+  toInputJson,
 } from './model.ts';
 import { toSequence } from './record.ts';
 
@@ -40,8 +41,9 @@ export async function createSequence(
 }
 
 /**
- * Replaces a sequence's definition. People already in it keep their history; their next step is
- * looked up by its id, so keep step ids to keep positions (a removed step is skipped).
+ * Replaces a sequence's definition (`merge`: only the top-level fields given, e.g. `{ name }` or
+ * `{ steps }`). People already in it keep their history; their next step is looked up by its id, so
+ * keep step ids to keep positions (a removed step is skipped).
  */
 export async function updateSequence(
   database: Queryable,
@@ -51,11 +53,17 @@ export async function updateSequence(
     readonly body: unknown;
     readonly lang: Lang;
     readonly now: number;
+    /** Keep the fields the body does not give. Default false (the body is the whole definition). */
+    readonly merge?: boolean;
   },
 ): Promise<SaveResult> {
   const current = await findSequence(database, input.id, input.workspaceId);
   if (!current) return { ok: false, code: 'sequence_not_found' };
-  const parsed = parseSequenceInput(input.body, input.lang);
+  const body =
+    input.merge && input.body !== null && typeof input.body === 'object' && !Array.isArray(input.body)
+      ? { ...(toInputJson(current) as object), ...input.body }
+      : input.body;
+  const parsed = parseSequenceInput(body, input.lang);
   if (!parsed.ok) return { ok: false, code: 'invalid', problems: parsed.problems };
   const record = await repo.updateSequence(database, input.id, {
     name: parsed.input.name,

@@ -1,5 +1,5 @@
 /**
- * `/api/v1/sequences`: create, list, get, update, activate, pause, delete, enroll, leave, stats and
+ * `/api/v1/sequences`: create, list, get, update (PUT replaces, PATCH merges top-level fields), activate, pause, delete, enroll, leave, stats and
  * enrollment history. The workspace comes only from the request's auth context; changing needs the
  * admin role, reading the viewer role. Errors are `{ error: { code, message } }` in es/en.
  */
@@ -113,6 +113,7 @@ export function registerSequenceRoutes<L extends FastifyBaseLogger>(
           body: req.body ?? null,
           lang: requestLang(req),
           now: now(),
+          merge: method === 'PATCH',
         });
         return saved(req, reply, r, 200);
       },

@@ -78,6 +78,20 @@ describe('the sequences REST API', () => {
     expect(updated.statusCode).toBe(200);
     expect(updated.json()).toMatchObject({ name: 'Bienvenida 2', warnings: [] });
     expect(updated.json().steps).toHaveLength(1);
+    const patched = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/sequences/${s.id}`,
+      payload: { name: 'Hola' },
+    });
+    expect(patched.json()).toMatchObject({ name: 'Hola', exitOnReply: true });
+    expect(patched.json().steps).toHaveLength(1);
+    const badPatch = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/sequences/${s.id}`,
+      payload: { steps: [] },
+    });
+    expect(badPatch.statusCode).toBe(400);
+    expect(badPatch.json().error.problems[0].field).toBe('steps');
   });
 
   it('refuses a bad sequence naming the field, in the request language, and saves nothing', async () => {
