@@ -163,7 +163,7 @@ export async function processStep(deps: SequenceRunnerDeps, row: StepRowRecord):
       if (index < 0) {
         // The step was removed from the sequence since: its successor took its position.
         await settle({ status: 'skipped', note: 'step_removed' });
-        await advance(tx, sequence, enrollment, contact.timezone, row.stepIndex, at);
+        if (!rerun) await advance(tx, sequence, enrollment, contact.timezone, row.stepIndex, at);
         return { kind: 'skipped', note: 'step_removed' };
       }
       const step = sequence.steps[index]!;

@@ -16,6 +16,7 @@ import {
   createSequence,
   enrollmentHistory,
   sequenceStats,
+  updateSequence,
 } from '../../src/sequences/service.ts';
 import { audit, contacts, inbound, outbox, sequences } from '../../src/storage/index.ts';
 import { createHarness, H, type Harness, PAGE_A } from '../broadcasts/harness.ts';
@@ -544,6 +545,39 @@ describe('sequences through the send pipeline', () => {
       leftByReason: { goal: 2 },
     });
     expect(h.sim.state.counters.sends).toBe(0);
+  });
+
+  it('keeps people on track when a step is removed while they are in the sequence', async () => {
+    const ana = await h.person({ hoursAgo: 1 });
+    const steps = ['a', 'b', 'c'].map((id) => ({
+      id,
+      delay: { amount: 1, unit: 'minutes' },
+      content: text(`Paso ${id}`),
+      intent: 'non_promotional',
+    }));
+    const s = await activeSequence({ name: 'Editable', steps });
+    const e = await enroll(s, ana.contactId);
+    h.clock.t += MIN;
+    await tick(); // a sent, b scheduled
+    const r = await updateSequence(h.database, {
+      id: s.id,
+      workspaceId: 'w1',
+      body: { name: 'Editable', steps: [steps[0], steps[2]] },
+      lang: 'en',
+      now: h.clock.t,
+    });
+    expect(r.ok).toBe(true);
+    h.clock.t += MIN;
+    expect(await tick()).toEqual([{ kind: 'skipped', note: 'step_removed' }]);
+    h.clock.t += MIN;
+    expect(await tick()).toEqual([expect.objectContaining({ kind: 'enqueued' })]);
+    expect((await sequences.listStepRows(h.database, e)).map((x) => [x.stepId, x.status])).toEqual([
+      ['a', 'enqueued'],
+      ['b', 'skipped'],
+      ['c', 'enqueued'],
+    ]);
+    expect(await sequences.getEnrollment(h.database, e)).toMatchObject({ status: 'completed' });
+    expect(h.sim.state.counters.sendsOk).toBe(2);
   });
 
   it('sends at the person\u2019s local hour', async () => {
