@@ -96,6 +96,27 @@ describe('choosing what a due step does', () => {
     expect(chooseStepAction('skip', d)).toEqual({ kind: 'skip', note: 'window_closed' });
   });
 
+  it('sends a transactional utility template on its own route after the window, without the fallback', () => {
+    const f = facts({ hoursAgo: 72 });
+    const d = decide(
+      {
+        ...f,
+        message: messageFacts({
+          message: {
+            type: 'utility_template',
+            name: 'order_update',
+            language: 'es',
+            bodyParameters: ['A-1001'],
+          },
+        }),
+      },
+      rules,
+      NOW,
+    );
+    expect(d.route).toBe('utility');
+    expect(chooseStepAction('skip', d)).toEqual({ kind: 'send', variant: 'primary' });
+  });
+
   it('leaves a refusal for another rule to the pipeline, which audits it', () => {
     const d = decide(facts({ hoursAgo: 2, blocked: true }), rules, NOW);
     expect(d.allowed).toBe(false);
