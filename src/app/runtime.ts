@@ -15,6 +15,7 @@ import { buildApp } from '../server/app.ts';
 import { registerAuditRoutes } from '../server/audit-routes.ts';
 import { registerBroadcastRoutes } from '../server/broadcast-routes.ts';
 import { registerPageRoutes } from '../server/page-routes.ts';
+import { registerSequenceRoutes } from '../server/sequence-routes.ts';
 import { type Database, inbound, openDatabase, pages, workspaces } from '../storage/index.ts';
 import { type DemoHandle, startDemo } from './demo.ts';
 import { createPacer } from './pacer.ts';
@@ -166,6 +167,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     onPagesChanged: refreshAppSecrets,
     logger,
   });
+  registerSequenceRoutes(app, { database, now });
   const address = await app.listen({ port: config.port, host: config.host });
   url = address.replace('[::1]', '127.0.0.1');
   webhookUrl = `${url}/webhooks/messenger`;

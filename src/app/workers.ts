@@ -21,6 +21,7 @@ import type { OutboxContent } from '../outbound/content.ts';
 import { createOutboxWorker } from '../outbound/worker.ts';
 import type { RuleBook } from '../policy/index.ts';
 import { createQueue, type JobQueue } from '../queue/index.ts';
+import { createSequenceRunner } from '../sequences/runner.ts';
 import { contacts, type Database, outbox } from '../storage/index.ts';
 import { NO_PACER, type Pacer } from './pacer.ts';
 
@@ -83,6 +84,15 @@ export async function createWorkers(deps: WorkerDeps) {
       sender.wake();
     }, 10);
   };
+  // WIRE(links): pass `links: { track: trackLinks, baseUrl: <public URL> }` once src/links/track.ts exists.
+  const sequences = createSequenceRunner({
+    database,
+    rules,
+    now,
+    logger,
+    pace,
+    onEnqueued: () => sender.wake(),
+  });
   const automation = createAutomation({ rules, now, logger, queue, outboxTouched });
   const processor = createInboundProcessor({
     database,
@@ -117,17 +127,20 @@ export async function createWorkers(deps: WorkerDeps) {
       processor.start();
       await sender.start();
       profiles.start();
+      sequences.start();
       await profiles.sweep();
     },
     /** Processes every stored webhook and sends every due message (tests, the demo banner). */
     async settle(): Promise<void> {
       await processor.drain();
       await profiles.idle();
+      await sequences.tick();
       await sender.idle();
     },
     async stop(): Promise<void> {
       await processor.stop();
       await profiles.stop();
+      await sequences.stop();
       await sender.stop();
       await queue.close();
       await graph.close();

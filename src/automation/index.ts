@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { InboundEvent } from '../messenger/events.ts';
 import type { RuleBook } from '../policy/index.ts';
 import type { JobQueue } from '../queue/index.ts';
+import { createSequenceAutomation } from '../sequences/automation.ts';
 import type { Queryable } from '../storage/index.ts';
 
 export interface AutomationDeps {
@@ -27,6 +28,7 @@ export type AutomationHandler = (db: Queryable, event: InboundEvent) => Promise<
 export function createAutomation(deps: AutomationDeps): AutomationHandler {
   const handlers: AutomationHandler[] = [
     // Areas register here, each with one line: `createXxxAutomation(deps)`.
+    createSequenceAutomation(deps),
   ];
   void deps;
   return async (db, event) => {

@@ -102,7 +102,8 @@ const button = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('postback'), title: text, payload: text }),
 ]);
 const quickReplies = z.array(quickReply).optional();
-const messageSchema = z.discriminatedUnion('type', [
+/** The messages a campaign may send (shared with sequences). */
+export const messageSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('text'), text, quickReplies }),
   z.strictObject({ type: z.literal('button_template'), text, buttons: z.array(button), quickReplies }),
   z.strictObject({

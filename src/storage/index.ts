@@ -31,5 +31,6 @@ export { type MigrationReport, migrateDown, migrateToLatest } from './migrate.ts
 export * as outbox from './outbox.ts';
 export * as pages from './pages.ts';
 export type * from './schema.ts';
+export * as sequences from './sequences.ts';
 export * as settings from './settings.ts';
 export * as workspaces from './workspaces.ts';

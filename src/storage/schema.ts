@@ -241,6 +241,11 @@ export interface Schema {
   sessions: SessionsTable;
   api_keys: ApiKeysTable;
   login_throttle: LoginThrottleTable;
+
+  // --- Sequences (src/sequences, migration 0005) ---
+  sequences: SequencesTable;
+  sequence_enrollments: SequenceEnrollmentsTable;
+  sequence_steps: SequenceStepsTable;
 }
 
 // --- Job queue (src/queue/embedded.ts, migration 0002_jobs) ---
@@ -379,4 +384,70 @@ export interface LoginThrottleTable {
   key: string;
   failures: number;
   window_started_at: Millis;
+}
+
+// --- Sequences (src/sequences, migration 0005) ---
+
+export type SequenceStatus = 'draft' | 'active' | 'paused';
+export type EnrollmentStatus = 'active' | 'completed' | 'left';
+export type LeaveReason = 'reply' | 'goal' | 'opt_out' | 'manual' | 'flow';
+/**
+ * scheduled (due at `due_at`), waiting (held until the person writes again), enqueued (an outbox row
+ * holds it: the pipeline decides it), skipped (window closed, fallback skip), cancelled (the person left).
+ */
+export type SequenceStepStatus = 'scheduled' | 'waiting' | 'enqueued' | 'skipped' | 'cancelled';
+
+export interface SequencesTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  status: SequenceStatus;
+  exit_on_reply: IntBool;
+  /** JSON: the ordered steps (src/sequences/model.ts `SequenceStep[]`). */
+  steps: JsonText;
+  /** JSON: goal, entry triggers, default time zone (src/sequences/model.ts `SequenceSettings`). */
+  settings: JsonText;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface SequenceEnrollmentsTable {
+  id: string;
+  workspace_id: string;
+  sequence_id: string;
+  contact_id: string;
+  status: EnrollmentStatus;
+  /** How the person entered: `api`, `label:<name>`, `entry_point:<ref>`, `flow:<id>`, … */
+  source: string;
+  left_reason: LeaveReason | null;
+  enrolled_at: Millis;
+  finished_at: Millis | null;
+  updated_at: Millis;
+}
+
+/** One row per (enrollment, step): unique, so a step is decided and sent at most once. */
+export interface SequenceStepsTable {
+  id: string;
+  enrollment_id: string;
+  sequence_id: string;
+  contact_id: string;
+  /** The step's stable id inside the sequence definition. */
+  step_id: string;
+  /** Its position when this row was scheduled (a removed step's successor is found from it). */
+  step_index: number;
+  status: SequenceStepStatus;
+  due_at: Millis;
+  /** Lease of the runner that claimed the row; after it, another runner may take it over. */
+  claimed_until: Millis | null;
+  claim_token: string | null;
+  attempts: number;
+  /** What was enqueued: 'primary', 'utility_template' or 'marketing_message'. */
+  variant: string | null;
+  outbox_id: string | null;
+  /** Why the row ended as it did (a stable code: window_closed, left_reply, step_removed, …). */
+  note: string | null;
+  /** JSON: the decision at the due time that chose the content (route, reason codes, rule set). */
+  decision: JsonText | null;
+  created_at: Millis;
+  updated_at: Millis;
 }

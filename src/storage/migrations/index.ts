@@ -8,6 +8,7 @@ import * as m0002 from './0002_jobs.ts';
 import * as m0003 from './0003_broadcasts.ts';
 import * as m0004 from './0004_handoff.ts';
 import * as m0010 from './0010_accounts.ts';
+import * as m0005 from './0005_sequences.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001,
@@ -15,4 +16,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0003_broadcasts': m0003,
   '0004_handoff': m0004,
   '0010_accounts': m0010,
+  '0005_sequences': m0005,
 };

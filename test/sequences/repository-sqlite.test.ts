@@ -1,0 +1,4 @@
+import { openDatabase } from '../../src/storage/index.ts';
+import { runSequencesRepositoryContract } from './repository.contract.ts';
+
+runSequencesRepositoryContract('SQLite', () => openDatabase(':memory:'));
