@@ -16,6 +16,7 @@ import type {
   RecordedRequest,
   SimComment,
   SimPage,
+  SimCampaign,
   SimTemplate,
   SimulatorCounters,
   TokenKind,
@@ -91,6 +92,8 @@ export class SimulatorState {
   readonly tokens = new Map<string, IssuedToken>();
   readonly comments = new Map<string, SimComment>();
   readonly templates = new Map<string, SimTemplate>();
+  /** Marketing Message API campaigns by id. */
+  readonly campaigns = new Map<string, SimCampaign>();
   /** `${pageId}/${psid}` -> app id owning the thread. */
   readonly threadOwners = new Map<string, string>();
   readonly systemUserTokens = new Set<string>();
@@ -395,6 +398,7 @@ export class SimulatorState {
       this.tokens.clear();
       this.comments.clear();
       this.templates.clear();
+      this.campaigns.clear();
       this.threadOwners.clear();
     }
   }

@@ -112,6 +112,15 @@ export interface SimComment {
 
 export type TemplateStatus = 'APPROVED' | 'REJECTED';
 
+/** A Marketing Message API campaign (`POST act_<id>/message_campaign`). */
+export interface SimCampaign {
+  readonly id: string;
+  readonly adAccountId: string;
+  readonly pageId: string;
+  readonly name: string;
+  readonly createdAt: number;
+}
+
 export interface SimTemplate {
   readonly id: string;
   readonly pageId: string;
