@@ -11,6 +11,7 @@ import { createRuleBook } from '../policy/index.ts';
 import { buildApp } from '../server/app.ts';
 import { registerAuditRoutes } from '../server/audit-routes.ts';
 import { registerBroadcastRoutes } from '../server/broadcast-routes.ts';
+import { registerGrowthRoutes } from '../server/growth-routes.ts';
 import { type Database, inbound, openDatabase, pages, workspaces } from '../storage/index.ts';
 import { type DemoHandle, startDemo } from './demo.ts';
 import { createPacer } from './pacer.ts';
@@ -113,6 +114,16 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   });
   registerBroadcastRoutes(app, { database, rules, now, workspaceId: workspace.id, logger });
   registerAuditRoutes(app, { database, workspaceId: workspace.id });
+  // Graph and the queue exist once the workers start (after the demo simulator listens): late-bound.
+  let late: Workers | null = null;
+  registerGrowthRoutes(app, {
+    database,
+    secretKey: secrets.secretKey,
+    now,
+    graph: () => late?.graph ?? null,
+    queue: () => late?.queue ?? null,
+    wake: () => late?.sender.wake(),
+  });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('[::1]', '127.0.0.1');
   const webhookUrl = `${url}/webhooks/messenger`;
@@ -135,6 +146,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     pacer,
   });
   wake = () => workers.processor.wake();
+  late = workers;
   if (options.workers !== false) await workers.start();
   await demo?.populate();
 

@@ -14,6 +14,7 @@ import {
   createRedisSendRateLimiter,
   type GraphClient,
 } from '../graph/index.ts';
+import { startProfileApplier } from '../growth/profile-service.ts';
 import { keywordConfirmation } from '../ingest/opt-out.ts';
 import { createInboundProcessor } from '../ingest/processor.ts';
 import { createProfileFetcher } from '../ingest/profiles.ts';
@@ -108,6 +109,11 @@ export async function createWorkers(deps: WorkerDeps) {
     },
   });
 
+  // Messenger profile apply jobs (growth): retried with backoff by the queue.
+  const profileApplier = () =>
+    startProfileApplier({ database, secretKey, now, graph: () => graph, queue: () => queue });
+  let profileApplierWorker: ReturnType<typeof profileApplier> = null;
+
   return {
     processor,
     sender,
@@ -117,6 +123,7 @@ export async function createWorkers(deps: WorkerDeps) {
       processor.start();
       await sender.start();
       profiles.start();
+      profileApplierWorker = profileApplier();
       await profiles.sweep();
     },
     /** Processes every stored webhook and sends every due message (tests, the demo banner). */
@@ -128,6 +135,7 @@ export async function createWorkers(deps: WorkerDeps) {
     async stop(): Promise<void> {
       await processor.stop();
       await profiles.stop();
+      await profileApplierWorker?.close();
       await sender.stop();
       await queue.close();
       await graph.close();

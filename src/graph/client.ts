@@ -208,7 +208,11 @@ export interface GraphClient {
     filter?: { readonly name?: string },
   ): Promise<GraphResult<readonly MessageTemplateInfo[]>>;
   /** `DELETE /{page-id}/message_templates?name=…` (every language of that name). */
-  deleteMessageTemplate(pageId: string, accessToken: string, name: string): Promise<GraphResult<SuccessResponse>>;
+  deleteMessageTemplate(
+    pageId: string,
+    accessToken: string,
+    name: string,
+  ): Promise<GraphResult<SuccessResponse>>;
   /** `GET /message_template_library?name_or_content=…&language=…`. */
   searchTemplateLibrary(
     accessToken: string,

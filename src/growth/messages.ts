@@ -2,7 +2,7 @@
  * Words for the growth area (Messenger profile, marketing setup, utility templates) in Spanish and
  * English, rendered from stable codes. `{name}` is replaced by the parameter of that name.
  */
-import type { Lang } from '../policy/index.ts';
+import type { Lang, Signal, SignalKind } from '../policy/index.ts';
 
 export const GROWTH_CODES = [
   // validation of a field
@@ -81,7 +81,8 @@ const en: Readonly<Record<GrowthCode, string>> = {
   page_token_missing: 'The Page {id} has no access token; reconnect it first.',
   template_not_found: 'There is no template {id} in this workspace.',
   template_exists: 'The Page already has a template {name} in {language}.',
-  template_not_submittable: 'The template {name} is {status}: only drafts and rejected templates can be submitted.',
+  template_not_submittable:
+    'The template {name} is {status}: only drafts and rejected templates can be submitted.',
   library_template_not_found: 'Meta’s library has no template {name} in {language}.',
   graph_failed: 'Meta refused the request: {message}',
   marketing_not_configured: 'The Page {id} has no marketing setup yet.',
@@ -153,3 +154,48 @@ export function problemsText(lang: Lang, problems: readonly FieldProblem[]): str
     .map((p) => growthText(lang, p.code, { field: p.field, ...p.params }))
     .join(' ');
 }
+
+/** Names of the classifier's signal kinds, for listing them in the template content error. */
+const SIGNAL_NAMES: Readonly<Record<Lang, Readonly<Record<SignalKind, string>>>> = {
+  en: {
+    shop_link: 'shop link',
+    funnel_link: 'funnel link',
+    external_link: 'outbound link',
+    coupon: 'coupon',
+    discount: 'discount',
+    price_offer: 'price offer',
+    free: '“free” lure',
+    urgency: 'urgency',
+    upsell: 'upsell',
+    event_promotion: 'event promotion',
+    re_engagement: 're-engagement',
+    call_to_buy: 'call to buy',
+    new_product: 'new product',
+    survey_unrelated: 'unrelated survey',
+    giveaway: 'giveaway',
+  },
+  es: {
+    shop_link: 'enlace a tienda',
+    funnel_link: 'enlace de captación',
+    external_link: 'enlace externo',
+    coupon: 'cupón',
+    discount: 'descuento',
+    price_offer: 'oferta de precio',
+    free: 'reclamo “gratis”',
+    urgency: 'urgencia',
+    upsell: 'venta adicional',
+    event_promotion: 'promoción de evento',
+    re_engagement: 'reenganche',
+    call_to_buy: 'llamada a comprar',
+    new_product: 'producto nuevo',
+    survey_unrelated: 'encuesta no relacionada',
+    giveaway: 'sorteo',
+  },
+};
+
+/** `descuento «20% de descuento», cupón «cupón»`: each signal with the words that triggered it. */
+export function signalsText(lang: Lang, signals: readonly Signal[]): string {
+  return signals.map((s) => `${SIGNAL_NAMES[lang][s.kind]} «${s.text}»`).join(', ');
+}
+
+export { SIGNAL_NAMES };

@@ -57,12 +57,7 @@ export type ProfileParse =
   | { readonly ok: true; readonly profile: ProfileSpec }
   | { readonly ok: false; readonly problems: readonly FieldProblem[] };
 
-function text(
-  out: FieldProblem[],
-  value: unknown,
-  field: string,
-  max: number,
-): string | undefined {
+function text(out: FieldProblem[], value: unknown, field: string, max: number): string | undefined {
   if (value === undefined || value === null || value === '') {
     out.push({ field, code: 'required' });
     return undefined;
@@ -87,7 +82,8 @@ function checkLocales(out: FieldProblem[], list: readonly Obj[], field: string):
       out.push({ field: `${field}[${i}].locale`, code: 'locale_invalid' });
       return 'default';
     }
-    if (seen.has(raw)) out.push({ field: `${field}[${i}].locale`, code: 'locale_duplicate', params: { locale: raw } });
+    if (seen.has(raw))
+      out.push({ field: `${field}[${i}].locale`, code: 'locale_duplicate', params: { locale: raw } });
     seen.add(raw);
     return raw;
   });
@@ -132,7 +128,9 @@ function menuItem(out: FieldProblem[], item: Obj, field: string): ProfileMenuIte
     out.push({ field: `${field}.webviewHeightRatio`, code: 'unknown_field' });
     return undefined;
   }
-  return title ? { type: 'web_url', title, url, ...(ratio !== undefined && { webviewHeightRatio: ratio }) } : undefined;
+  return title
+    ? { type: 'web_url', title, url, ...(ratio !== undefined && { webviewHeightRatio: ratio }) }
+    : undefined;
 }
 
 /**
@@ -144,7 +142,8 @@ function menuItem(out: FieldProblem[], item: Obj, field: string): ProfileMenuIte
 export function parseProfile(input: unknown): ProfileParse {
   const out: FieldProblem[] = [];
   if (!isObj(input)) return { ok: false, problems: [{ field: '(body)', code: 'expected_object' }] };
-  for (const key of Object.keys(input)) if (!TOP_KEYS.has(key)) out.push({ field: key, code: 'unknown_field' });
+  for (const key of Object.keys(input))
+    if (!TOP_KEYS.has(key)) out.push({ field: key, code: 'unknown_field' });
 
   let getStarted: ProfileSpec['getStarted'] = null;
   if (input.getStarted !== undefined && input.getStarted !== null) {
@@ -180,13 +179,16 @@ export function parseProfile(input: unknown): ProfileParse {
 
   const menuIn = objects(out, input.persistentMenu, 'persistentMenu');
   const menuLocales = checkLocales(out, menuIn, 'persistentMenu');
-  if (menuIn.length > 0 && getStarted === null) out.push({ field: 'persistentMenu', code: 'menu_needs_get_started' });
+  if (menuIn.length > 0 && getStarted === null)
+    out.push({ field: 'persistentMenu', code: 'menu_needs_get_started' });
   const persistentMenu = menuIn.map((m, i) => {
     const field = `persistentMenu[${i}].items`;
     const disabled = m.composerInputDisabled ?? false;
-    if (typeof disabled !== 'boolean') out.push({ field: `persistentMenu[${i}].composerInputDisabled`, code: 'expected_boolean' });
+    if (typeof disabled !== 'boolean')
+      out.push({ field: `persistentMenu[${i}].composerInputDisabled`, code: 'expected_boolean' });
     const itemsIn = objects(out, m.items, field);
-    if (itemsIn.length === 0 && disabled !== true) out.push({ field, code: 'too_few_items', params: { min: 1 } });
+    if (itemsIn.length === 0 && disabled !== true)
+      out.push({ field, code: 'too_few_items', params: { min: 1 } });
     if (itemsIn.length > PROFILE_LIMITS.menuItems)
       out.push({ field, code: 'too_many_items', params: { max: PROFILE_LIMITS.menuItems } });
     const items = itemsIn.flatMap((item, j) => {

@@ -113,7 +113,10 @@ export async function applyProfileNow(deps: ProfileDeps, pageId: string): Promis
   const unset = unsetFields(spec);
   const steps = [
     () => (unset.length > 0 ? graph.deleteMessengerProfileFields(pageId, token, unset) : null),
-    () => (unset.length < MANAGED_FIELDS.length ? graph.setMessengerProfile(pageId, token, toGraphProfile(spec)) : null),
+    () =>
+      unset.length < MANAGED_FIELDS.length
+        ? graph.setMessengerProfile(pageId, token, toGraphProfile(spec))
+        : null,
   ];
   for (const step of steps) {
     const r = await step();
@@ -129,7 +132,9 @@ export async function applyProfileNow(deps: ProfileDeps, pageId: string): Promis
 }
 
 /** The queue worker of apply jobs; started with the other background work. */
-export function startProfileApplier(deps: ProfileDeps & { readonly queue: () => JobQueue | null }): Worker | null {
+export function startProfileApplier(
+  deps: ProfileDeps & { readonly queue: () => JobQueue | null },
+): Worker | null {
   const queue = deps.queue();
   if (!queue) return null;
   return queue.work(PROFILE_APPLY_JOB, async (job) => {

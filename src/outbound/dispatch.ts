@@ -12,7 +12,16 @@ import type { GraphClient, GraphResult, SendRateLimiter } from '../graph/index.t
 import { backoffDelay, sendKindOf } from '../graph/index.ts';
 import { buildSendRequest } from '../messenger/send-request.ts';
 import { type Decision, decide, decisionDocument, type Facts, type RuleBook } from '../policy/index.ts';
-import { audit, contacts, conversations, type Database, growth, messages, outbox, pages } from '../storage/index.ts';
+import {
+  audit,
+  contacts,
+  conversations,
+  type Database,
+  growth,
+  messages,
+  outbox,
+  pages,
+} from '../storage/index.ts';
 import type { OutboxItem } from '../storage/outbox.ts';
 import { auditEntryFor } from './audit-entry.ts';
 import { messageFacts, type OutboxContent } from './content.ts';
@@ -259,7 +268,9 @@ async function withMarketingHold(database: Database, contact: contacts.Contact):
   const facts = contacts.contactToFacts(contact);
   if (facts.marketingSubscription === null) return facts;
   const hold = await growth.getMarketingHold(database, contact.id);
-  return hold ? { ...facts, marketingSubscription: { ...facts.marketingSubscription, heldUntil: hold.until } } : facts;
+  return hold
+    ? { ...facts, marketingSubscription: { ...facts.marketingSubscription, heldUntil: hold.until } }
+    : facts;
 }
 
 /** The message's facts plus the review status of its utility template (only APPROVED may go). */

@@ -38,7 +38,11 @@ export async function prepareMarketingSend(
   if (!config?.campaignId) return { ok: false, code: 'marketing_campaign_not_configured' };
   if (!input.subscriptionToken) return { ok: false, code: 'recipient_missing' };
   if (config.campaignCreatedAt !== null && input.now < config.campaignCreatedAt + CAMPAIGN_WARMUP_MS)
-    return { ok: false, code: 'marketing_campaign_warming_up', until: config.campaignCreatedAt + CAMPAIGN_WARMUP_MS };
+    return {
+      ok: false,
+      code: 'marketing_campaign_warming_up',
+      until: config.campaignCreatedAt + CAMPAIGN_WARMUP_MS,
+    };
   const systemToken = await growth.getMarketingSystemToken(deps.database, deps.secretKey, input.pageId);
   return {
     ok: true,
@@ -76,13 +80,19 @@ export async function recordMarketingFailure(
 ): Promise<string | null> {
   const { failure: f, contactId, now } = input;
   if (f.rule === '10/1893015') {
-    if (input.route === 'marketing_message') await contacts.setMarketingStatus(database, contactId, 'stopped', now);
+    if (input.route === 'marketing_message')
+      await contacts.setMarketingStatus(database, contactId, 'stopped', now);
     else await contacts.setLegacyTokenStatus(database, contactId, 'stopped', now);
     return 'marketing_stopped_by_person';
   }
   if (f.category !== 'marketing_frequency') return null;
   if (f.rule === '4/2018354') {
-    await contacts.markTokenUsed(database, contactId, input.route === 'marketing_message' ? 'marketing' : 'legacy', now);
+    await contacts.markTokenUsed(
+      database,
+      contactId,
+      input.route === 'marketing_message' ? 'marketing' : 'legacy',
+      now,
+    );
     return 'marketing_cooldown_by_graph';
   }
   if (f.rule === 'mm/weekly-cap' || f.rule === 'mm/daily-cap' || f.rule === 'mm/min-organic') {

@@ -23,6 +23,7 @@ import {
   unknownObject,
 } from './graph-error.ts';
 import type { FakePeople } from './people.ts';
+import { profileProblem } from './profile-rules.ts';
 import {
   checkMarketingRules,
   checkSendRules,
@@ -31,7 +32,6 @@ import {
   resolveTarget,
 } from './send-rules.ts';
 import type { SimulatorState } from './state.ts';
-import { profileProblem } from './profile-rules.ts';
 import { reviewTemplate, TEMPLATE_LIBRARY } from './templates.ts';
 import type {
   ActiveFault,
@@ -668,7 +668,8 @@ export function registerGraphRoutes(app: FastifyInstance, ctx: GraphContext): vo
           removed++;
         }
       }
-      if (removed === 0) return bad(reply, rec, invalidParam(`Message template "${name}" not found`, 2388094));
+      if (removed === 0)
+        return bad(reply, rec, invalidParam(`Message template "${name}" not found`, 2388094));
       return ok(reply, rec, { success: true });
     }),
   );

@@ -16,7 +16,8 @@ function localeProblem(list: unknown, field: string): string | null {
   const seen = new Set<string>();
   for (const [i, item] of list.entries()) {
     const locale = isObj(item) ? (item.locale ?? 'default') : undefined;
-    if (typeof locale !== 'string' || !LOCALE.test(locale)) return `param ${field}[${i}][locale] is not a valid locale`;
+    if (typeof locale !== 'string' || !LOCALE.test(locale))
+      return `param ${field}[${i}][locale] is not a valid locale`;
     if (seen.has(locale)) return `param ${field} has the locale ${locale} twice`;
     seen.add(locale);
   }
@@ -27,7 +28,8 @@ function localeProblem(list: unknown, field: string): string | null {
 function buttonProblem(b: unknown, path: string): string | null {
   if (!isObj(b)) return `param ${path} must be an object`;
   if (b.type === 'nested') return `param ${path}[type] nested menus are no longer supported`;
-  if (b.type !== 'web_url' && b.type !== 'postback') return `param ${path}[type] must be one of {web_url, postback}`;
+  if (b.type !== 'web_url' && b.type !== 'postback')
+    return `param ${path}[type] must be one of {web_url, postback}`;
   if (typeof b.title !== 'string' || b.title === '' || b.title.length > 30)
     return `param ${path}[title] must be 1 to 30 characters`;
   if (b.type === 'web_url' && (typeof b.url !== 'string' || !/^https?:\/\//.test(b.url)))
@@ -48,7 +50,8 @@ export function profileProblem(p: Obj): string | null {
     const problem = localeProblem(p.greeting, 'greeting');
     if (problem) return problem;
     for (const [i, g] of (p.greeting as unknown[]).entries()) {
-      if (!isObj(g) || typeof g.text !== 'string' || g.text === '') return `param greeting[${i}][text] is required`;
+      if (!isObj(g) || typeof g.text !== 'string' || g.text === '')
+        return `param greeting[${i}][text] is required`;
       if (g.text.length > 160) return `param greeting[${i}][text] must be at most 160 characters long`;
     }
   }
@@ -57,7 +60,10 @@ export function profileProblem(p: Obj): string | null {
     // Two shapes: the localised one `[{locale, call_to_actions:[…]}]` and the old flat list.
     const localised = Array.isArray(ib) && ib.every((x) => isObj(x) && Array.isArray(x.call_to_actions));
     const groups: { items: unknown; path: string }[] = localised
-      ? (ib as Obj[]).map((g, i) => ({ items: g.call_to_actions, path: `ice_breakers[${i}][call_to_actions]` }))
+      ? (ib as Obj[]).map((g, i) => ({
+          items: g.call_to_actions,
+          path: `ice_breakers[${i}][call_to_actions]`,
+        }))
       : [{ items: ib, path: 'ice_breakers' }];
     if (localised) {
       const problem = localeProblem(ib, 'ice_breakers');
@@ -85,7 +91,8 @@ export function profileProblem(p: Obj): string | null {
       const disabled = isObj(m) && m.composer_input_disabled === true;
       if (!Array.isArray(actions) || (actions.length === 0 && !disabled))
         return `param persistent_menu[${i}][call_to_actions] is required`;
-      if (actions.length > 20) return `param persistent_menu[${i}][call_to_actions] must have at most 20 items`;
+      if (actions.length > 20)
+        return `param persistent_menu[${i}][call_to_actions] must have at most 20 items`;
       for (const [j, b] of actions.entries()) {
         const bp = buttonProblem(b, `persistent_menu[${i}][call_to_actions][${j}]`);
         if (bp) return bp;

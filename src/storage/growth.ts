@@ -66,7 +66,12 @@ export async function getProfile(database: Queryable, pageId: string): Promise<P
 /** Stores a new desired profile; the version grows by one (so "in sync" is `appliedVersion === version`). */
 export async function saveDesiredProfile(
   database: Queryable,
-  input: { readonly pageId: string; readonly workspaceId: string; readonly desired: unknown; readonly now: number },
+  input: {
+    readonly pageId: string;
+    readonly workspaceId: string;
+    readonly desired: unknown;
+    readonly now: number;
+  },
 ): Promise<ProfileRecord> {
   const desired = toJson(input.desired);
   await database.db
@@ -231,7 +236,11 @@ export async function upsertMarketingConfig(
   input: MarketingConfigInput,
 ): Promise<MarketingConfig> {
   const token =
-    input.systemToken === undefined ? undefined : input.systemToken === null ? null : encrypt(key, input.systemToken);
+    input.systemToken === undefined
+      ? undefined
+      : input.systemToken === null
+        ? null
+        : encrypt(key, input.systemToken);
   const existing = await database.db
     .selectFrom('marketing_configs')
     .selectAll()
@@ -244,10 +253,13 @@ export async function upsertMarketingConfig(
     campaign_name: input.campaignName,
     campaign_id: input.campaignId === undefined ? (existing?.campaign_id ?? null) : input.campaignId,
     campaign_created_at:
-      input.campaignCreatedAt === undefined ? (existing?.campaign_created_at ?? null) : input.campaignCreatedAt,
+      input.campaignCreatedAt === undefined
+        ? (existing?.campaign_created_at ?? null)
+        : input.campaignCreatedAt,
     daily_budget_cents:
       input.dailyBudgetCents === undefined ? (existing?.daily_budget_cents ?? null) : input.dailyBudgetCents,
-    min_gap_seconds: input.minGapSeconds === undefined ? (existing?.min_gap_seconds ?? null) : input.minGapSeconds,
+    min_gap_seconds:
+      input.minGapSeconds === undefined ? (existing?.min_gap_seconds ?? null) : input.minGapSeconds,
     system_token_enc: token === undefined ? (existing?.system_token_enc ?? null) : token,
     created_at: existing?.created_at ?? input.now,
     updated_at: input.now,
@@ -255,26 +267,40 @@ export async function upsertMarketingConfig(
   if (existing === undefined) await database.db.insertInto('marketing_configs').values(row).execute();
   else {
     const { page_id: _p, created_at: _c, ...changes } = row;
-    await database.db.updateTable('marketing_configs').set(changes).where('page_id', '=', input.pageId).execute();
+    await database.db
+      .updateTable('marketing_configs')
+      .set(changes)
+      .where('page_id', '=', input.pageId)
+      .execute();
   }
   return toConfig(row);
 }
 
 export async function deleteMarketingConfig(database: Queryable, pageId: string): Promise<boolean> {
-  const r = await database.db.deleteFrom('marketing_configs').where('page_id', '=', pageId).executeTakeFirst();
+  const r = await database.db
+    .deleteFrom('marketing_configs')
+    .where('page_id', '=', pageId)
+    .executeTakeFirst();
   return r.numDeletedRows > 0n;
 }
 
 /** Meta capped a person: no marketing message to them before `until` (the policy reads it as a fact). */
 export async function holdMarketing(
   database: Queryable,
-  input: { readonly contactId: string; readonly until: number; readonly reason: string; readonly now: number },
+  input: {
+    readonly contactId: string;
+    readonly until: number;
+    readonly reason: string;
+    readonly now: number;
+  },
 ): Promise<void> {
   await database.db
     .insertInto('marketing_holds')
     .values({ contact_id: input.contactId, until: input.until, reason: input.reason, created_at: input.now })
     .onConflict((oc) =>
-      oc.column('contact_id').doUpdateSet({ until: input.until, reason: input.reason, created_at: input.now }),
+      oc
+        .column('contact_id')
+        .doUpdateSet({ until: input.until, reason: input.reason, created_at: input.now }),
     )
     .execute();
 }
@@ -324,6 +350,64 @@ export async function countSubscribers(
   const stopped = count('stopped');
   const expired = count('expired') + lapsedN;
   return { active, stopped, expired, total: active + stopped + expired };
+}
+
+export interface SubscriberRow {
+  readonly contactId: string;
+  readonly psid: string;
+  readonly firstName: string | null;
+  readonly lastName: string | null;
+  readonly country: string | null;
+  readonly status: 'active' | 'stopped' | 'expired';
+  readonly expiresAt: number | null;
+  readonly lastSentAt: number | null;
+}
+
+/** Subscribers of a Page, newest contacts first after `cursor` (a contact id), with the status as of `now`. */
+export async function listSubscribers(
+  database: Queryable,
+  input: {
+    readonly workspaceId: string;
+    readonly pageId: string;
+    readonly now: number;
+    readonly limit: number;
+    readonly cursor?: string;
+  },
+): Promise<SubscriberRow[]> {
+  let q = database.db
+    .selectFrom('contacts')
+    .select([
+      'id',
+      'psid',
+      'first_name',
+      'last_name',
+      'country',
+      'marketing_status',
+      'marketing_token_expires_at',
+      'marketing_last_sent_at',
+    ])
+    .where('workspace_id', '=', input.workspaceId)
+    .where('page_id', '=', input.pageId)
+    .where('marketing_token_enc', 'is not', null);
+  if (input.cursor !== undefined) q = q.where('id', '<', input.cursor);
+  const rows = await q.orderBy('id', 'desc').limit(input.limit).execute();
+  return rows.map((r) => {
+    const expired =
+      r.marketing_status === 'expired' ||
+      (r.marketing_status === 'active' &&
+        r.marketing_token_expires_at !== null &&
+        r.marketing_token_expires_at <= input.now);
+    return {
+      contactId: r.id,
+      psid: r.psid,
+      firstName: r.first_name,
+      lastName: r.last_name,
+      country: r.country,
+      status: expired ? 'expired' : (r.marketing_status ?? 'active'),
+      expiresAt: r.marketing_token_expires_at,
+      lastSentAt: r.marketing_last_sent_at,
+    };
+  });
 }
 
 // --- Utility message templates -----------------------------------------------------------------
@@ -470,7 +554,8 @@ export async function recordTemplateSubmitted(
       status: input.status,
       rejected_reason: input.rejectedReason,
       submitted_at: input.now,
-      status_at: input.now,
+      // Left to the status webhooks: they carry second-precision times and must not look older.
+      status_at: null,
       updated_at: input.now,
     })
     .where('id', '=', id)

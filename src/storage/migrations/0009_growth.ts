@@ -74,7 +74,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('message_templates')
     .columns(['workspace_id', 'id'])
     .execute();
-  await db.schema.createIndex('message_templates_meta_idx').on('message_templates').columns(['meta_id']).execute();
+  await db.schema
+    .createIndex('message_templates_meta_idx')
+    .on('message_templates')
+    .columns(['meta_id'])
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
