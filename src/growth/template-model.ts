@@ -52,6 +52,19 @@ const NAMED = /\{\{\s*([a-z_][a-z0-9_]*)\s*\}\}/g;
 const FORBIDDEN =
   /\b(full|complete|entire)\s+(card|credit card|account|bank account)\s+number\b|\b(cvv|cvc|pin code|social security number)\b|n[uú]mero\s+(completo\s+)?de\s+(tu\s+|la\s+)?(tarjeta|cuenta bancaria)|\b(c[oó]digo\s+cvv|dni\s+completo|n[uú]mero\s+de\s+la\s+seguridad\s+social)\b/i;
 
+/** Signals that alone make a UTILITY template marketing (softer ones count only through the score). */
+const SELLING: ReadonlySet<Signal['kind']> = new Set([
+  'coupon',
+  'discount',
+  'price_offer',
+  'call_to_buy',
+  'shop_link',
+  'upsell',
+  'new_product',
+  'giveaway',
+  're_engagement',
+]);
+
 type Obj = Readonly<Record<string, unknown>>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -204,8 +217,12 @@ export function contentCheck(d: AuthoredTemplate): ContentCheck {
     ),
     extraTexts: d.examples,
   });
-  return verdict.value
-    ? { ok: false, code: 'template_marketing_content', signals: verdict.signals }
+  // Meta reviews templates strictly: a selling word is enough, whatever transactional words surround
+  // it (a shipping notice with a "Shop now" button is rejected as TAG_SHOULD_BE_MARKETING).
+  if (verdict.value) return { ok: false, code: 'template_marketing_content', signals: verdict.signals };
+  const selling = verdict.signals.filter((s) => SELLING.has(s.kind));
+  return selling.length > 0
+    ? { ok: false, code: 'template_marketing_content', signals: selling }
     : { ok: true };
 }
 
