@@ -633,8 +633,13 @@ export function registerGraphRoutes(app: FastifyInstance, ctx: GraphContext): vo
       const r = reviewTemplate(state, page.id, paramsOf(req), ctx.now());
       if (!r.ok) return bad(reply, rec, r.failure);
       // The review outcome also arrives as a status webhook, as Meta sends it.
-      ctx.people.notifyTemplateStatus(r.template);
-      return ok(reply, rec, { id: r.template.id, status: r.template.status, category: r.template.category });
+      const final = r.template;
+      if (state.deferTemplateReview) {
+        state.templates.set(final.id, { ...final, status: 'PENDING', rejectedReason: null });
+        ctx.people.notifyTemplateStatus(final, () => state.templates.set(final.id, final));
+      } else ctx.people.notifyTemplateStatus(final);
+      const answered = state.templates.get(final.id) ?? final;
+      return ok(reply, rec, { id: final.id, status: answered.status, category: final.category });
     }),
   );
   app.get<{ Params: Params }>('/:version/:node/message_templates', (req, reply) =>

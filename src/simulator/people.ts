@@ -570,7 +570,7 @@ export class FakePeople {
    * Meta's review outcome of a utility template: a `message_template_status_update` change, sent
    * shortly after the creation answer (as Meta does, "within seconds"). `flush()` waits for it.
    */
-  notifyTemplateStatus(t: SimTemplate): void {
+  notifyTemplateStatus(t: SimTemplate, apply?: () => void): void {
     const time = this.#now();
     const event: SimEvent = {
       pageId: t.pageId,
@@ -586,6 +586,7 @@ export class FakePeople {
           reason: t.rejectedReason ?? 'NONE',
         },
       },
+      ...(apply ? { apply } : {}),
     };
     const run = new Promise<void>((resolve) => {
       setImmediate(() => {

@@ -92,6 +92,11 @@ export class SimulatorState {
   readonly tokens = new Map<string, IssuedToken>();
   readonly comments = new Map<string, SimComment>();
   readonly templates = new Map<string, SimTemplate>();
+  /**
+   * False (default): a template's review outcome is in the creation answer ("within seconds") and
+   * the status webhook confirms it. True: the answer says PENDING and only the webhook brings it.
+   */
+  deferTemplateReview = false;
   /** Marketing Message API campaigns by id. */
   readonly campaigns = new Map<string, SimCampaign>();
   /** `${pageId}/${psid}` -> app id owning the thread. */

@@ -110,7 +110,7 @@ export interface SimComment {
   repliedAt: number | null;
 }
 
-export type TemplateStatus = 'APPROVED' | 'REJECTED';
+export type TemplateStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'PAUSED' | 'DISABLED';
 
 /** A Marketing Message API campaign (`POST act_<id>/message_campaign`). */
 export interface SimCampaign {
