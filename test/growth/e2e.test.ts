@@ -323,6 +323,27 @@ describe('marketing messages', () => {
     expect(sim.state.counters.violations).toBe(0);
   });
 
+  it('honours a STOP whose opt-in never reached Ventana, keeping the token as stopped', async () => {
+    const person = sim.people.createPerson({ pageId, firstName: 'Iván', locale: 'es_MX', country: 'MX' });
+    await sim.people.sendText(person, 'Hola');
+    await settle();
+    const contact = (await contacts.getContactByPsid(runtime.database, pageId, person.psid))!;
+    await sim.people.optInMarketing(person, { title: 'Novedades', payload: 'NEWS' });
+    await settle();
+    // As if the opt-in webhook had been lost.
+    await contacts.setMarketingToken(runtime.database, runtime.secrets.secretKey, contact.id, {
+      token: null,
+      now: now(),
+    });
+    await sim.people.stopMarketing(person);
+    await settle();
+    const after = (await contacts.getContact(runtime.database, contact.id))!;
+    expect(after).toMatchObject({ hasMarketingToken: true, marketingStatus: 'stopped' });
+    await sim.people.resumeMarketing(person);
+    await settle();
+    expect((await contacts.getContact(runtime.database, contact.id))?.marketingStatus).toBe('active');
+  });
+
   it('refuses an opt-in request outside the window', async () => {
     const person = sim.people.createPerson({ pageId, firstName: 'Eva', locale: 'es_MX', country: 'MX' });
     advance(-30 * H);
