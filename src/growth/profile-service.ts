@@ -17,6 +17,7 @@ import {
 } from './profile-model.ts';
 
 export const PROFILE_APPLY_JOB = 'growth.profile.apply';
+const APPLY_ATTEMPTS = 5;
 
 export interface ProfileDeps {
   readonly database: Database;
@@ -71,7 +72,11 @@ export async function queueProfileApply(
   const job = await queue.enqueue(
     PROFILE_APPLY_JOB,
     { pageId, version: record.version },
-    { key: `${pageId}:${record.version}`, attempts: 5, backoff: { type: 'exponential', delayMs: 2000 } },
+    {
+      key: `${pageId}:${record.version}:${deps.now()}`,
+      attempts: APPLY_ATTEMPTS,
+      backoff: { type: 'exponential', delayMs: 2000 },
+    },
   );
   return { ok: true, jobId: job.id };
 }
@@ -97,7 +102,11 @@ export async function checkProfile(deps: ProfileDeps, pageId: string): Promise<C
 }
 
 /** One apply: set what is desired, delete managed fields left unset, then read back. */
-export async function applyProfileNow(deps: ProfileDeps, pageId: string): Promise<JobOutcome> {
+export async function applyProfileNow(
+  deps: ProfileDeps,
+  pageId: string,
+  attempt: { readonly number: number; readonly max: number } = { number: 1, max: 1 },
+): Promise<JobOutcome> {
   const record = await growth.getProfile(deps.database, pageId);
   if (!record) return { status: 'done' };
   const graph = deps.graph();
@@ -123,7 +132,12 @@ export async function applyProfileNow(deps: ProfileDeps, pageId: string): Promis
     if (r === null || r.ok) continue;
     const f = r.failure;
     const retryable = f.category === 'transient' || f.category === 'rate_limited' || r.outcome === 'unknown';
-    await growth.recordProfileFailed(deps.database, { pageId, error: f.message, now: deps.now() });
+    await growth.recordProfileFailed(deps.database, {
+      pageId,
+      error: f.message,
+      now: deps.now(),
+      willRetry: retryable && attempt.number < attempt.max,
+    });
     return { status: 'failed', reason: `${f.category}: ${f.message}`, retryable };
   }
   await growth.recordProfileApplied(deps.database, { pageId, version: record.version, now: deps.now() });
@@ -139,6 +153,6 @@ export function startProfileApplier(
   if (!queue) return null;
   return queue.work(PROFILE_APPLY_JOB, async (job) => {
     const p = job.payload as { pageId: string };
-    return applyProfileNow(deps, p.pageId);
+    return applyProfileNow(deps, p.pageId, { number: job.attempt, max: APPLY_ATTEMPTS });
   });
 }

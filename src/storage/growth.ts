@@ -132,11 +132,21 @@ export async function recordProfileApplied(
 
 export async function recordProfileFailed(
   database: Queryable,
-  input: { readonly pageId: string; readonly error: string; readonly now: number },
+  input: {
+    readonly pageId: string;
+    readonly error: string;
+    readonly now: number;
+    /** True while the queue will try again: the status stays 'queued', the error is shown. */
+    readonly willRetry?: boolean;
+  },
 ): Promise<void> {
   await database.db
     .updateTable('messenger_profiles')
-    .set({ apply_status: 'failed', last_error: input.error.slice(0, 2000), updated_at: input.now })
+    .set({
+      apply_status: input.willRetry ? 'queued' : 'failed',
+      last_error: input.error.slice(0, 2000),
+      updated_at: input.now,
+    })
     .where('page_id', '=', input.pageId)
     .execute();
 }
