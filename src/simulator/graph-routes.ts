@@ -11,6 +11,7 @@ import {
   type GraphFailure,
   invalidParam,
   invalidToken,
+  marketingWeeklyCap,
   noSuchUser,
   outsideWindow,
   pageRestricted,
@@ -131,6 +132,8 @@ function faultFailure(f: ActiveFault): GraphFailure {
       return outsideWindow;
     case 'page_restricted':
       return pageRestricted;
+    case 'marketing_weekly_cap':
+      return marketingWeeklyCap;
     case 'timeout':
     case 'latency':
       // Never answered with a body; listed for exhaustiveness.
@@ -216,7 +219,7 @@ export function registerGraphRoutes(app: FastifyInstance, ctx: GraphContext): vo
       rec.latencyMs = ms;
       await sleep(ms);
     }
-    return faults.take(pageId, psid, send);
+    return faults.take(pageId, psid, send, rec.endpoint === 'marketing');
   }
 
   async function answerFault(

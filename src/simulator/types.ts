@@ -173,6 +173,8 @@ export type FaultKind =
   | 'blocked_551'
   | 'window_closed_10'
   | 'page_restricted'
+  /** Marketing Message API: the Page's weekly marketing-to-organic ratio cap (since 10 Apr 2026). */
+  | 'marketing_weekly_cap'
   | 'latency';
 
 export interface FaultSpec {

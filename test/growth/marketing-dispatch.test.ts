@@ -6,7 +6,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGraphClient, createMemorySendRateLimiter, type GraphClient } from '../../src/graph/index.ts';
 import { configureMarketing } from '../../src/growth/marketing-service.ts';
-import { classifyGraphError } from '../../src/messenger/graph-errors.ts';
 import type { OutboxContent } from '../../src/outbound/content.ts';
 import { type DispatchDeps, dispatchOne } from '../../src/outbound/dispatch.ts';
 import { createRuleBook } from '../../src/policy/index.ts';
@@ -146,22 +145,8 @@ describe('marketing messages at dispatch', () => {
     const { contactId } = await subscriber();
     await setup();
     t += H;
-    // Meta's weekly marketing-to-organic cap, as the Marketing Message API answers it.
-    const capped = classifyGraphError(400, {
-      error: { message: '(#100) WEEKLY_MM_LOAD_CAP_REACHED', type: 'OAuthException', code: 100 },
-    });
-    const real = graph.sendMarketingMessage;
-    let calls = 0;
-    deps = {
-      ...deps,
-      graph: {
-        ...graph,
-        sendMarketingMessage: async () => {
-          calls++;
-          return { ok: false, failure: capped, status: 400, outcome: 'refused', attempts: 1 };
-        },
-      },
-    };
+    // Meta's weekly marketing-to-organic cap, as the (simulated) Marketing Message API answers it.
+    const capFault = sim.faults.add({ kind: 'marketing_weekly_cap', pageId: PAGE });
     const first = await dispatch(contactId);
     expect(first.result).toMatchObject({ status: 'failed', reason: 'marketing_frequency_capped' });
     expect(await growth.getMarketingHold(database, contactId)).toEqual({
@@ -169,12 +154,12 @@ describe('marketing messages at dispatch', () => {
       reason: 'mm/weekly-cap',
     });
 
-    deps = { ...deps, graph: { ...graph, sendMarketingMessage: real } };
+    sim.faults.remove(capFault);
     const second = await dispatch(contactId);
     expect(second.result.status).toBe('refused');
     const item = await outbox.getOutboxItemByKey(database, second.key);
     expect(JSON.stringify(item?.decision)).toContain('marketing_paused');
-    expect(calls).toBe(1);
+    expect(sim.state.requests.toArray().filter((r) => r.endpoint === 'marketing')).toHaveLength(1);
 
     t += 24 * H;
     expect((await dispatch(contactId)).result.status).toBe('sent');
