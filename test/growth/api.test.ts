@@ -101,6 +101,14 @@ describe('the Messenger profile API', () => {
     const res = await call('POST', `/api/v1/pages/${PAGE_A}/messenger-profile/apply`);
     expect(res.statusCode).toBe(503);
     expect(res.json().error.code).toBe('not_ready');
+    // Meta shows nothing yet: the live status reports every set field as drift; ?live=false does not call Meta.
+    const live = await call('GET', `/api/v1/pages/${PAGE_A}/messenger-profile/status`);
+    expect(live.json()).toMatchObject({ inSync: false, drift: ['get_started'], check: { ok: true } });
+    const calls = h.sim.state.requests.toArray().length;
+    const stored = await call('GET', `/api/v1/pages/${PAGE_A}/messenger-profile/status?live=false`);
+    expect(stored.json()).toMatchObject({ drift: ['get_started'] });
+    expect(stored.json().check).toBeUndefined();
+    expect(h.sim.state.requests.toArray().length).toBe(calls);
   });
 });
 
