@@ -14,6 +14,7 @@ import { registerAccountRoutes } from '../server/account-routes.ts';
 import { buildApp } from '../server/app.ts';
 import { registerAuditRoutes } from '../server/audit-routes.ts';
 import { registerBroadcastRoutes } from '../server/broadcast-routes.ts';
+import { registerGrowthRoutes } from '../server/growth-routes.ts';
 import { registerPageRoutes } from '../server/page-routes.ts';
 import { registerSequenceRoutes } from '../server/sequence-routes.ts';
 import { type Database, inbound, openDatabase, pages, workspaces } from '../storage/index.ts';
@@ -168,6 +169,16 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     logger,
   });
   registerSequenceRoutes(app, { database, now });
+  // Graph and the queue exist once the workers start (after the demo simulator listens): late-bound.
+  let late: Workers | null = null;
+  registerGrowthRoutes(app, {
+    database,
+    secretKey: secrets.secretKey,
+    now,
+    graph: () => late?.graph ?? null,
+    queue: () => late?.queue ?? null,
+    wake: () => late?.sender.wake(),
+  });
   const address = await app.listen({ port: config.port, host: config.host });
   url = address.replace('[::1]', '127.0.0.1');
   webhookUrl = `${url}/webhooks/messenger`;
@@ -190,6 +201,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     pacer,
   });
   wake = () => workers.processor.wake();
+  late = workers;
   if (options.workers !== false) await workers.start();
   await demo?.populate();
 

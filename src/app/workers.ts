@@ -14,6 +14,7 @@ import {
   createRedisSendRateLimiter,
   type GraphClient,
 } from '../graph/index.ts';
+import { startProfileApplier } from '../growth/profile-service.ts';
 import { keywordConfirmation } from '../ingest/opt-out.ts';
 import { createInboundProcessor } from '../ingest/processor.ts';
 import { createProfileFetcher } from '../ingest/profiles.ts';
@@ -118,6 +119,11 @@ export async function createWorkers(deps: WorkerDeps) {
     },
   });
 
+  // Messenger profile apply jobs (growth): retried with backoff by the queue.
+  const profileApplier = () =>
+    startProfileApplier({ database, secretKey, now, graph: () => graph, queue: () => queue });
+  let profileApplierWorker: ReturnType<typeof profileApplier> = null;
+
   return {
     processor,
     sender,
@@ -128,6 +134,7 @@ export async function createWorkers(deps: WorkerDeps) {
       await sender.start();
       profiles.start();
       sequences.start();
+      profileApplierWorker = profileApplier();
       await profiles.sweep();
     },
     /** Processes every stored webhook and sends every due message (tests, the demo banner). */
@@ -141,6 +148,7 @@ export async function createWorkers(deps: WorkerDeps) {
       await processor.stop();
       await profiles.stop();
       await sequences.stop();
+      await profileApplierWorker?.close();
       await sender.stop();
       await queue.close();
       await graph.close();

@@ -5,6 +5,7 @@
  * must only read and write the database and enqueue jobs: never call Graph or other servers here.
  */
 import type { Logger } from 'pino';
+import { createGrowthAutomation } from '../growth/automation.ts';
 import type { InboundEvent } from '../messenger/events.ts';
 import type { RuleBook } from '../policy/index.ts';
 import type { JobQueue } from '../queue/index.ts';
@@ -29,6 +30,7 @@ export function createAutomation(deps: AutomationDeps): AutomationHandler {
   const handlers: AutomationHandler[] = [
     // Areas register here, each with one line: `createXxxAutomation(deps)`.
     createSequenceAutomation(deps),
+    createGrowthAutomation(deps),
   ];
   void deps;
   return async (db, event) => {

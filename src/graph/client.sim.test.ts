@@ -91,6 +91,14 @@ describe('Graph client on the simulator: successes', () => {
   it('sends a marketing message through the ad account with a system-user token', async () => {
     const person = sim.people.createPerson({ pageId: PAGE, country: 'MX' });
     const { token } = await sim.people.optInMarketing(person, { title: 'Novedades', payload: 'NEWS' });
+    // A campaign created long ago: past Meta's one-hour warm-up.
+    sim.state.campaigns.set('campaign-1', {
+      id: 'campaign-1',
+      adAccountId: '42',
+      pageId: PAGE,
+      name: 'Novedades',
+      createdAt: 0,
+    });
     const body = buildMarketingMessageRequest({
       campaignMessageId: 'campaign-1',
       subscriptionToken: token,

@@ -105,6 +105,24 @@ export interface MessageTemplateInfo {
   readonly components?: unknown;
 }
 
+/** `POST act_<id>/message_campaign` (Marketing Message API, reference §3.3). */
+export interface MessageCampaignInput {
+  readonly name: string;
+  readonly page_id: string;
+  /** Cents; weekly cap 7×. */
+  readonly daily_budget?: number;
+}
+
+/** A utility template of Meta's library (`GET /message_template_library`). */
+export interface LibraryTemplateInfo {
+  readonly name: string;
+  readonly language: string;
+  readonly category?: string;
+  readonly topic?: string;
+  readonly body?: string;
+  readonly body_params?: readonly string[];
+}
+
 /** `GET /{page-id}?fields=id,name`: proves the token works for this Page. */
 export interface PageInfo {
   readonly id: string;
@@ -205,6 +223,23 @@ export interface GraphClient {
     accessToken: string,
     filter?: { readonly name?: string },
   ): Promise<GraphResult<readonly MessageTemplateInfo[]>>;
+  /** `DELETE /{page-id}/message_templates?name=…` (every language of that name). */
+  deleteMessageTemplate(
+    pageId: string,
+    accessToken: string,
+    name: string,
+  ): Promise<GraphResult<SuccessResponse>>;
+  /** `GET /message_template_library?name_or_content=…&language=…`. */
+  searchTemplateLibrary(
+    accessToken: string,
+    query: { readonly nameOrContent?: string; readonly language?: string },
+  ): Promise<GraphResult<readonly LibraryTemplateInfo[]>>;
+  /** `POST /act_{ad-account-id}/message_campaign`: the campaign a marketing message belongs to. */
+  createMessageCampaign(
+    adAccountId: string,
+    accessToken: string,
+    campaign: MessageCampaignInput,
+  ): Promise<GraphResult<{ readonly id: string }>>;
   /** `GET /{page-id}?fields=id,name`. */
   debugPage(pageId: string, accessToken: string): Promise<GraphResult<PageInfo>>;
   /** `GET /{page-id}/subscribed_apps`: which apps receive the Page's webhooks, with their fields. */
@@ -558,6 +593,32 @@ export function createGraphClient({
         token,
         ...(filter.name === undefined ? {} : { query: { name: filter.name } }),
         map: templatesOf,
+      }),
+    deleteMessageTemplate: (pageId, token, name) =>
+      call({ method: 'DELETE', path: `${seg(pageId)}/message_templates`, token, query: { name } }),
+    searchTemplateLibrary: (token, query) =>
+      call({
+        method: 'GET',
+        path: 'message_template_library',
+        token,
+        query: {
+          ...(query.nameOrContent === undefined ? {} : { name_or_content: query.nameOrContent }),
+          ...(query.language === undefined ? {} : { language: query.language }),
+        },
+        map: (raw) =>
+          Array.isArray(raw.data)
+            ? raw.data.filter(
+                (t): t is LibraryTemplateInfo =>
+                  isRecord(t) && typeof t.name === 'string' && typeof t.language === 'string',
+              )
+            : [],
+      }),
+    createMessageCampaign: (adAccountId, token, campaign) =>
+      call({
+        method: 'POST',
+        path: `${seg(adAccountId.startsWith('act_') ? adAccountId : `act_${adAccountId}`)}/message_campaign`,
+        token,
+        body: campaign,
       }),
     debugPage: (pageId, token) =>
       call({ method: 'GET', path: seg(pageId), token, query: { fields: 'id,name' } }),

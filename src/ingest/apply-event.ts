@@ -245,14 +245,25 @@ async function applyOptin(
   if (!contactId) return OK;
   switch (optin.type) {
     case 'notification_messages': {
-      if (optin.notificationMessagesStatus === 'STOP') {
-        await contacts.setMarketingStatus(deps.database, contactId, 'stopped', at);
-        await contacts.setLegacyTokenStatus(deps.database, contactId, 'stopped', at);
-        return OK;
-      }
-      if (optin.notificationMessagesStatus === 'RESUME') {
-        await contacts.setMarketingStatus(deps.database, contactId, 'active', at);
-        await contacts.setLegacyTokenStatus(deps.database, contactId, 'active', at);
+      if (optin.notificationMessagesStatus === 'STOP' || optin.notificationMessagesStatus === 'RESUME') {
+        const stop = optin.notificationMessagesStatus === 'STOP';
+        const known = await contacts.getContact(deps.database, contactId);
+        if (optin.token && known && !known.hasMarketingToken) {
+          // The opt-in itself never reached us: the status change carries the token, keep it with
+          // its status so a STOP is honoured (and a RESUME usable) all the same.
+          const token = { token: optin.token, expiresAt: optin.tokenExpiresAt, now: at };
+          await contacts.setMarketingToken(deps.database, deps.secretKey, contactId, {
+            ...token,
+            status: stop ? 'stopped' : 'active',
+          });
+          await contacts.setLegacyToken(deps.database, deps.secretKey, contactId, {
+            ...token,
+            status: stop ? 'stopped' : 'active',
+          });
+          return OK;
+        }
+        await contacts.setMarketingStatus(deps.database, contactId, stop ? 'stopped' : 'active', at);
+        await contacts.setLegacyTokenStatus(deps.database, contactId, stop ? 'stopped' : 'active', at);
         return OK;
       }
       if (!optin.token) return { ok: false, error: 'optin_without_token' };

@@ -89,5 +89,6 @@ export function messageFacts(content: OutboxContent): Facts['message'] {
         }
       : null,
     promotional: null,
+    ...(m.type === 'notification_messages_optin' && { optinRequest: true }),
   };
 }

@@ -8,14 +8,24 @@
  * The window is re-checked here, at dispatch, never at enqueue. A send whose outcome is unknown
  * (timeout after the request left) is marked 'unknown' and never retried.
  */
-import type { GraphClient, SendRateLimiter } from '../graph/index.ts';
+import type { GraphClient, GraphResult, SendRateLimiter } from '../graph/index.ts';
 import { backoffDelay, sendKindOf } from '../graph/index.ts';
 import { buildSendRequest } from '../messenger/send-request.ts';
 import { type Decision, decide, decisionDocument, type Facts, type RuleBook } from '../policy/index.ts';
-import { audit, contacts, conversations, type Database, messages, outbox, pages } from '../storage/index.ts';
+import {
+  audit,
+  contacts,
+  conversations,
+  type Database,
+  growth,
+  messages,
+  outbox,
+  pages,
+} from '../storage/index.ts';
 import type { OutboxItem } from '../storage/outbox.ts';
 import { auditEntryFor } from './audit-entry.ts';
 import { messageFacts, type OutboxContent } from './content.ts';
+import { prepareMarketingSend, recordMarketingFailure, sendMarketing } from './marketing.ts';
 import { recipientFor } from './recipient.ts';
 
 export interface DispatchDeps {
@@ -75,8 +85,8 @@ export async function dispatchOne(deps: DispatchDeps, item: OutboxItem): Promise
   const facts: Facts = {
     now: at,
     page: pageFacts!,
-    contact: contacts.contactToFacts(contact),
-    message: messageFacts(content),
+    contact: await withMarketingHold(database, contact),
+    message: await withTemplateStatus(database, page.id, content),
   };
   const decision = decide(facts, rules.ruleSet, at);
   const doc = decisionDocument(decision);
@@ -92,31 +102,43 @@ export async function dispatchOne(deps: DispatchDeps, item: OutboxItem): Promise
       : await contacts.getContactTokens(database, deps.secretKey, contact.id);
   const recipient = recipientFor(decision, contact.psid, content, tokens);
   const secrets = await pages.getPageSecrets(database, deps.secretKey, page.id);
-  if (!recipient || !secrets?.accessToken)
-    return fail('failed', recipient ? 'page_token_missing' : 'recipient_missing');
+  if (!secrets?.accessToken) return fail('failed', 'page_token_missing');
+  let result: GraphResult<{ readonly message_id?: string }>;
   if (decision.route === 'marketing_message') {
-    // The Marketing Message API needs a campaign and an ad account (issue: marketing setup); not wired yet.
-    return fail('failed', 'marketing_campaign_not_configured');
+    // The paid route: the Page's message campaign and the person's subscription token (§3.3).
+    const prepared = await prepareMarketingSend(deps, {
+      pageId: page.id,
+      pageToken: secrets.accessToken,
+      subscriptionToken: tokens?.marketing ?? null,
+      content,
+      now: now(),
+    });
+    if (!prepared.ok) {
+      if (prepared.code === 'marketing_campaign_warming_up') return reschedule(prepared.until, prepared.code);
+      return fail('failed', prepared.code);
+    }
+    const sent = await sendMarketing(deps.graph, prepared);
+    result = sent.ok ? { ...sent, data: { message_id: sent.data.marketing_message_tracking_id } } : sent;
+  } else {
+    if (!recipient) return fail('failed', 'recipient_missing');
+    const body = buildSendRequest({
+      recipient,
+      messaging_type: decision.send.messaging_type,
+      tag: decision.send.tag,
+      message: content.message,
+      metadata: `ventana:${item.id}`,
+    });
+    // Respect the Page's budget (300/s text, 10/s media, 750/h private replies) before calling Meta.
+    const kind = sendKindOf(body);
+    let wait = await deps.limiter.take(page.id, kind);
+    while (wait > 0) {
+      if (wait > (deps.maxInlineWaitMs ?? 1500)) return reschedule(now() + wait, 'rate_limited_locally');
+      await new Promise((r) => setTimeout(r, wait));
+      wait = await deps.limiter.take(page.id, kind);
+    }
+    result = await deps.graph.sendMessage(page.id, secrets.accessToken, body);
+    if (result.usage) deps.limiter.observe(page.id, result.usage);
   }
-
-  const body = buildSendRequest({
-    recipient,
-    messaging_type: decision.send.messaging_type,
-    tag: decision.send.tag,
-    message: content.message,
-    metadata: `ventana:${item.id}`,
-  });
-  // Respect the Page's budget (300/s text, 10/s media, 750/h private replies) before calling Meta.
-  const kind = sendKindOf(body);
-  let wait = await deps.limiter.take(page.id, kind);
-  while (wait > 0) {
-    if (wait > (deps.maxInlineWaitMs ?? 1500)) return reschedule(now() + wait, 'rate_limited_locally');
-    await new Promise((r) => setTimeout(r, wait));
-    wait = await deps.limiter.take(page.id, kind);
-  }
-
-  const result = await deps.graph.sendMessage(page.id, secrets.accessToken, body);
-  if (result.usage) deps.limiter.observe(page.id, result.usage);
   if (result.ok) {
     const mid = result.data.message_id ?? null;
     await audit.recordAuditOutcome(database, auditId, {
@@ -151,6 +173,16 @@ export async function dispatchOne(deps: DispatchDeps, item: OutboxItem): Promise
     fbtraceId: f.fbtraceId ?? null,
     message: f.message,
   };
+  if (decision.route === 'marketing_message' || decision.route === 'legacy_notification') {
+    // Caps and STOPs concern the person's subscription: record them, never retry blindly.
+    const final = await recordMarketingFailure(database, {
+      route: decision.route,
+      contactId: contact.id,
+      failure: f,
+      now: now(),
+    });
+    if (final) return fail('failed', final, info);
+  }
   switch (f.action) {
     case 'close_window':
       // Meta says the window is closed: believe it, and decide again (another route may be lawful).
@@ -229,4 +261,27 @@ async function recordSent(
           ? 'marketing'
           : null;
   if (token) await contacts.markTokenUsed(deps.database, contactId, token, at);
+}
+
+/** The contact's facts plus a marketing hold Meta's frequency caps left (growth.holdMarketing). */
+async function withMarketingHold(database: Database, contact: contacts.Contact): Promise<Facts['contact']> {
+  const facts = contacts.contactToFacts(contact);
+  if (facts.marketingSubscription === null) return facts;
+  const hold = await growth.getMarketingHold(database, contact.id);
+  return hold
+    ? { ...facts, marketingSubscription: { ...facts.marketingSubscription, heldUntil: hold.until } }
+    : facts;
+}
+
+/** The message's facts plus the review status of its utility template (only APPROVED may go). */
+async function withTemplateStatus(
+  database: Database,
+  pageId: string,
+  content: OutboxContent,
+): Promise<Facts['message']> {
+  const facts = messageFacts(content);
+  const m = content.message;
+  if (m.type !== 'utility_template' || facts.template === null) return facts;
+  const known = await growth.findTemplate(database, pageId, m.name, m.language);
+  return { ...facts, template: { ...facts.template, status: known?.status ?? 'NOT_FOUND' } };
 }

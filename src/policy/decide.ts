@@ -138,6 +138,7 @@ export function decide(facts: Facts, rules: RuleSet, now: number = facts.now): D
   if (d.reasons.length === 0) {
     const m = facts.message;
     if (m.privateReply !== null) privateReplyRoute(facts, params, now, d);
+    else if (m.optinRequest === true) optinRequestRoute(facts, w, d);
     else if (m.template !== null && m.tag === null) utilityRoute(facts, params, promotional, w, now, d);
     else if (m.tag !== null) taggedRoute(facts, params, promotional, w, now, humanAgentUntil, d);
     else automaticRoute(facts, params, promotional, w, now, humanAgentUntil, d);
@@ -219,6 +220,9 @@ function utilityRoute(
     if (!facts.page.utilityMessaging)
       d.reasons.push({ code: 'utility_not_enabled', params: { permission: params.utility.permission } });
     if (promotional) d.reasons.push({ code: 'promotional_content', params: { route: 'utility' } });
+    // Only a template Meta approved may be sent; null status means the caller did not check.
+    if (t.status != null && t.status !== 'APPROVED')
+      d.reasons.push({ code: 'template_not_approved', params: { name: t.name, status: t.status } });
   }
   if (d.reasons.length === 0) {
     allow(d, 'utility', SEND_UTILITY);
@@ -329,6 +333,18 @@ function allowStandard(facts: Facts, w: WindowState, d: Draft): void {
   d.alternatives.push({ code: 'send_before_window_closes', route: 'standard', params: { at: w.closesAt! } });
 }
 
+/**
+ * A marketing opt-in request is a message like any other: the window must be open (Meta: "only
+ * inside the window"), and a person who opted out is not asked to subscribe to promotions.
+ */
+function optinRequestRoute(facts: Facts, w: WindowState, d: Draft): void {
+  if (facts.contact.optedOut) d.reasons.push({ code: 'contact_opted_out' });
+  else if (!w.open) {
+    d.reasons.push({ code: 'optin_request_outside_window' });
+    d.alternatives.push({ code: 'ask_marketing_optin', route: 'standard' });
+  } else allowStandard(facts, w, d);
+}
+
 function automaticRoute(
   facts: Facts,
   params: PolicyParams,
@@ -375,6 +391,8 @@ function automaticRoute(
     if (business !== null && !marketing.businessRegions.includes(business)) {
       failed.push({ code: 'marketing_region_ineligible', params: { country: business } });
     }
+    if (s.heldUntil != null && now < s.heldUntil)
+      failed.push({ code: 'marketing_paused', params: { at: s.heldUntil } });
     if (s.lastSentAt !== null && now < s.lastSentAt + marketing.cooldownHours * HOUR_MS) {
       failed.push({
         code: 'marketing_cooldown',

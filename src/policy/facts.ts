@@ -63,6 +63,7 @@ const factsSchema = z.object({
           status: z.enum(['active', 'stopped', 'expired']).default('active'),
           lastSentAt: instant.nullable().default(null),
           expiresAt: instant.nullable().default(null),
+          heldUntil: instant.nullable().default(null),
         })
         .nullable()
         .default(null),
@@ -112,9 +113,16 @@ const factsSchema = z.object({
           .transform((c) => c.toUpperCase()),
         name: z.string().min(1),
         parameters: z.array(z.string()).default([]),
+        status: z
+          .string()
+          .min(1)
+          .transform((s) => s.toUpperCase())
+          .nullable()
+          .default(null),
       })
       .nullable()
       .default(null),
+    optinRequest: z.boolean().default(false),
     privateReply: z
       .object({
         commentId: z.string().min(1).nullable().default(null),

@@ -74,6 +74,10 @@ export const REASON_CODES = [
   'contact_opted_out',
   'page_restricted',
   'no_inbound_yet',
+  // Growth (issue 5): templates, opt-in requests, Meta's marketing frequency caps.
+  'template_not_approved',
+  'optin_request_outside_window',
+  'marketing_paused',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 
@@ -150,6 +154,8 @@ export interface MarketingSubscriptionFacts {
   readonly status: 'active' | 'stopped' | 'expired';
   readonly lastSentAt: number | null;
   readonly expiresAt: number | null;
+  /** Meta capped this person (frequency caps): no marketing message before this moment. */
+  readonly heldUntil?: number | null;
 }
 
 export interface LegacyTokenFacts {
@@ -205,7 +211,11 @@ export interface Facts {
       readonly category: string;
       readonly name: string;
       readonly parameters: readonly string[];
+      /** Meta's review status of the Page's template (APPROVED, PENDING, REJECTED…); absent = not checked. */
+      readonly status?: string | null;
     } | null;
+    /** The message asks for a marketing opt-in (`notification_messages` template): only inside the window. */
+    readonly optinRequest?: boolean;
     readonly privateReply: {
       readonly commentId: string | null;
       readonly postId: string | null;

@@ -14,6 +14,7 @@ const FAULT_KINDS: readonly FaultKind[] = [
   'blocked_551',
   'window_closed_10',
   'page_restricted',
+  'marketing_weekly_cap',
   'latency',
 ];
 
@@ -29,6 +30,7 @@ export function defaultCount(kind: FaultKind): number {
     case 'blocked_551':
     case 'window_closed_10':
     case 'page_restricted':
+    case 'marketing_weekly_cap':
     case 'latency':
       return Number.POSITIVE_INFINITY;
     default: {
@@ -111,9 +113,11 @@ export class FaultInjector {
    * The fault for this call, consumed, or null. Person faults (551, window closed) only apply to
    * sends (`send` true); other Graph calls skip them without consuming them.
    */
-  take(pageId: string | null, psid: string | null, send = true): ActiveFault | null {
+  take(pageId: string | null, psid: string | null, send = true, marketing = false): ActiveFault | null {
     for (const f of this.#faults) {
       if (f.kind === 'latency') continue;
+      // Marketing caps are answers of the Marketing Message API only.
+      if (f.kind === 'marketing_weekly_cap' && !marketing) continue;
       if (!send && (f.kind === 'blocked_551' || f.kind === 'window_closed_10')) continue;
       if (this.#fires(f, pageId, psid)) {
         this.#prune();

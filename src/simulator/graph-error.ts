@@ -132,6 +132,14 @@ export const marketingFrequency: GraphFailure = {
   message: '(#4) This marketing message was sent before the allowed frequency for this subscription token.',
 };
 
+/** The weekly marketing-to-organic cap (reference §3.3): the text carries Meta's constant. */
+export const marketingWeeklyCap: GraphFailure = {
+  status: 400,
+  code: 100,
+  message:
+    '(#100) WEEKLY_MM_LOAD_CAP_REACHED: this Page sent too many marketing messages compared with organic conversations this week.',
+};
+
 export function permissionDenied(message: string, code: 10 | 200 = 10): GraphFailure {
   return { status: 400, code, message: `(#${code}) ${message}` };
 }

@@ -3,6 +3,7 @@
  * apps, Conversation Routing and utility templates, under any `/vNN.N/` prefix. Every request is
  * recorded; the Send API path is kept cheap (no schema library, Map lookups, one record object).
  */
+import { randomInt } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FaultInjector } from './faults.ts';
 import {
@@ -10,6 +11,7 @@ import {
   type GraphFailure,
   invalidParam,
   invalidToken,
+  marketingWeeklyCap,
   noSuchUser,
   outsideWindow,
   pageRestricted,
@@ -22,6 +24,7 @@ import {
   unknownObject,
 } from './graph-error.ts';
 import type { FakePeople } from './people.ts';
+import { profileProblem } from './profile-rules.ts';
 import {
   checkMarketingRules,
   checkSendRules,
@@ -30,7 +33,7 @@ import {
   resolveTarget,
 } from './send-rules.ts';
 import type { SimulatorState } from './state.ts';
-import { reviewTemplate } from './templates.ts';
+import { reviewTemplate, TEMPLATE_LIBRARY } from './templates.ts';
 import type {
   ActiveFault,
   IssuedToken,
@@ -129,6 +132,8 @@ function faultFailure(f: ActiveFault): GraphFailure {
       return outsideWindow;
     case 'page_restricted':
       return pageRestricted;
+    case 'marketing_weekly_cap':
+      return marketingWeeklyCap;
     case 'timeout':
     case 'latency':
       // Never answered with a body; listed for exhaustiveness.
@@ -214,7 +219,7 @@ export function registerGraphRoutes(app: FastifyInstance, ctx: GraphContext): vo
       rec.latencyMs = ms;
       await sleep(ms);
     }
-    return faults.take(pageId, psid, send);
+    return faults.take(pageId, psid, send, rec.endpoint === 'marketing');
   }
 
   async function answerFault(
@@ -345,6 +350,17 @@ export function registerGraphRoutes(app: FastifyInstance, ctx: GraphContext): vo
     const gap = p.min_conversation_gap_seconds;
     const minGap = typeof gap === 'number' ? gap : typeof gap === 'string' && gap !== '' ? Number(gap) : null;
 
+    const campaign = state.campaigns.get(String(p.message_id));
+    if (!campaign || `act_${campaign.adAccountId}` !== req.params.node) {
+      return fail(reply, rec, true, 'invalid', invalidParam('Invalid message ID', 2300001));
+    }
+    // A new campaign warms up for an hour (enforced since 5 May 2026): "pacing info not ready".
+    if (ctx.now() < campaign.createdAt + 3_600_000) {
+      return fail(reply, rec, true, 'invalid', {
+        ...invalidParam('Pacing info not ready, retry after 1 hour', 2300028),
+        transient: true,
+      });
+    }
     const sub = state.tokens.get(delivery.subscription_token);
     if (sub?.kind !== 'notification_messages') {
       return fail(reply, rec, true, 'invalid', invalidParam('Invalid subscription_token'));
@@ -503,32 +519,8 @@ export function registerGraphRoutes(app: FastifyInstance, ctx: GraphContext): vo
           return bad(reply, rec, invalidParam(`Param ${k} is not a valid field`));
         next[k] = objectParam(raw);
       }
-      const ib = next.ice_breakers;
-      if (ib !== undefined) {
-        const list =
-          Array.isArray(ib) && isObj(ib[0]) && Array.isArray(ib[0].call_to_actions)
-            ? ib[0].call_to_actions
-            : ib;
-        if (!Array.isArray(list) || list.length > 4) {
-          return bad(reply, rec, invalidParam('ice_breakers must have at most 4 questions'));
-        }
-      }
-      const menu = next.persistent_menu;
-      if (menu !== undefined) {
-        if (next.get_started === undefined) {
-          return bad(
-            reply,
-            rec,
-            invalidParam('You must set a Get Started button if you also wish to use persistent menu.'),
-          );
-        }
-        if (
-          !Array.isArray(menu) ||
-          menu.some((m) => !isObj(m) || !Array.isArray(m.call_to_actions) || m.call_to_actions.length > 20)
-        ) {
-          return bad(reply, rec, invalidParam('persistent_menu call_to_actions must have at most 20 items'));
-        }
-      }
+      const problem = profileProblem(next);
+      if (problem !== null) return bad(reply, rec, invalidParam(problem));
       page.messengerProfile = next;
       return ok(reply, rec, { result: 'success' });
     }),
@@ -643,7 +635,14 @@ export function registerGraphRoutes(app: FastifyInstance, ctx: GraphContext): vo
     pageCall(req, reply, 'message_templates', (page, rec) => {
       const r = reviewTemplate(state, page.id, paramsOf(req), ctx.now());
       if (!r.ok) return bad(reply, rec, r.failure);
-      return ok(reply, rec, { id: r.template.id, status: r.template.status, category: r.template.category });
+      // The review outcome also arrives as a status webhook, as Meta sends it.
+      const final = r.template;
+      if (state.deferTemplateReview) {
+        state.templates.set(final.id, { ...final, status: 'PENDING', rejectedReason: null });
+        ctx.people.notifyTemplateStatus(final, () => state.templates.set(final.id, final));
+      } else ctx.people.notifyTemplateStatus(final);
+      const answered = state.templates.get(final.id) ?? final;
+      return ok(reply, rec, { id: final.id, status: answered.status, category: final.category });
     }),
   );
   app.get<{ Params: Params }>('/:version/:node/message_templates', (req, reply) =>
@@ -663,6 +662,71 @@ export function registerGraphRoutes(app: FastifyInstance, ctx: GraphContext): vo
       return ok(reply, rec, { data });
     }),
   );
+
+  app.delete<{ Params: Params }>('/:version/:node/message_templates', (req, reply) =>
+    pageCall(req, reply, 'message_templates', (page, rec) => {
+      const p = paramsOf(req);
+      const name = p.name;
+      if (typeof name !== 'string' || name === '')
+        return bad(reply, rec, invalidParam('The parameter name is required'));
+      let removed = 0;
+      for (const [id, t] of state.templates) {
+        if (t.pageId === page.id && t.name === name && (typeof p.hsm_id !== 'string' || p.hsm_id === id)) {
+          state.templates.delete(id);
+          removed++;
+        }
+      }
+      if (removed === 0)
+        return bad(reply, rec, invalidParam(`Message template "${name}" not found`, 2388094));
+      return ok(reply, rec, { success: true });
+    }),
+  );
+
+  // Meta's utility template library (reference §3.4): ready-made templates a Page may clone.
+  app.get<{ Params: { version: string } }>('/:version/message_template_library', (req, reply) => {
+    const rec = newRecord(ctx, req as FastifyRequest, 'message_template_library', ctx.now());
+    const token = tokenOf(req as FastifyRequest);
+    if (token === null || (!state.pageByToken(token) && !state.systemUserTokens.has(token)))
+      return fail(reply, rec, false, 'auth_error', invalidToken);
+    const q = req.query as Obj;
+    const needle = typeof q.name_or_content === 'string' ? q.name_or_content.toLowerCase() : '';
+    const lang = typeof q.language === 'string' ? q.language : null;
+    const data = TEMPLATE_LIBRARY.filter(
+      (t) =>
+        (needle === '' || t.name.includes(needle) || t.body.toLowerCase().includes(needle)) &&
+        (lang === null || t.language === lang),
+    );
+    return ok(reply, rec, { data });
+  });
+
+  // Marketing Message API campaigns (reference §3.3): `POST act_<id>/message_campaign`.
+  app.post<{ Params: Params }>('/:version/:node/message_campaign', (req, reply) => {
+    const rec = newRecord(ctx, req, 'message_campaign', ctx.now());
+    if (!VERSION.test(req.params.version)) return badVersion(reply, rec);
+    if (!req.params.node.startsWith('act_')) return bad(reply, rec, unknownObject(req.params.node));
+    const token = tokenOf(req);
+    const tokenPage = token === null ? undefined : state.pageByToken(token);
+    if (token === null || (!tokenPage && !state.systemUserTokens.has(token)))
+      return fail(reply, rec, false, 'auth_error', invalidToken);
+    const p = paramsOf(req);
+    const name = p.name;
+    const pageId = typeof p.page_id === 'number' ? String(p.page_id) : p.page_id;
+    if (typeof name !== 'string' || name.trim() === '')
+      return bad(reply, rec, invalidParam('The parameter name is required'));
+    if (typeof pageId !== 'string' || !state.pages.has(pageId))
+      return bad(reply, rec, invalidParam('The parameter page_id must be a Page the app manages'));
+    if (tokenPage && tokenPage.id !== pageId) return bad(reply, rec, unknownObject(pageId));
+    rec.page = pageId;
+    const id = `${randomInt(100_000_000, 999_999_999)}${randomInt(100_000, 999_999)}`;
+    state.campaigns.set(id, {
+      id,
+      adAccountId: req.params.node.slice(4),
+      pageId,
+      name,
+      createdAt: ctx.now(),
+    });
+    return ok(reply, rec, { id });
+  });
 
   app.get<{ Params: { version: string } }>('/:version/debug_token', (req, reply) => {
     const rec = newRecord(ctx, req as FastifyRequest, 'debug_token', ctx.now());

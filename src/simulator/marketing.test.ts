@@ -7,12 +7,30 @@ afterEach(async () => {
   await sim?.close();
 });
 
-function marketing(s: Simulator, subscriptionToken: string, token = 'system-user') {
+const campaigns = new WeakMap<Simulator, string>();
+
+/** A message campaign for the Page, created once per simulator and warmed up (one hour). */
+async function campaignOf(s: Simulator): Promise<string> {
+  const known = campaigns.get(s);
+  if (known) return known;
+  const res = await s.app.inject({
+    method: 'POST',
+    url: `/v26.0/act_42/message_campaign?access_token=page-token-${PAGE}`,
+    payload: { name: 'Ofertas de invierno', page_id: PAGE },
+  });
+  const id = res.json().id as string;
+  campaigns.set(s, id);
+  s.clock.advance(HOUR);
+  return id;
+}
+
+async function marketing(s: Simulator, subscriptionToken: string, token = 'system-user') {
+  const messageId = await campaignOf(s);
   return s.app.inject({
     method: 'POST',
     url: `/v26.0/act_42/messages?access_token=${token}`,
     payload: {
-      message_id: 'campaign-1',
+      message_id: messageId,
       messenger_delivery_data: { subscription_token: subscriptionToken },
       message: {
         attachment: { type: 'template', payload: { template_type: 'button', text: 'Hi', buttons: [] } },
@@ -22,6 +40,38 @@ function marketing(s: Simulator, subscriptionToken: string, token = 'system-user
 }
 
 describe('Marketing Message API', () => {
+  it('creates message campaigns, refuses unknown ones and warms a new one up for an hour', async () => {
+    sim = frozenSimulator({ systemUserTokens: ['system-user'] });
+    const p = sim.people.createPerson({ pageId: PAGE, country: 'MX' });
+    const { token } = await sim.people.optInMarketing(p, { title: 'Ofertas', payload: 'OFERTAS' });
+    const send = (messageId: string) =>
+      sim.app.inject({
+        method: 'POST',
+        url: '/v26.0/act_42/messages?access_token=system-user',
+        payload: {
+          message_id: messageId,
+          messenger_delivery_data: { subscription_token: token },
+          message: { text: 'Hola' },
+        },
+      });
+    expect(errorOf(await send('404'))).toMatchObject({ code: 100, error_subcode: 2300001 });
+    const noPage = await sim.app.inject({
+      method: 'POST',
+      url: '/v26.0/act_42/message_campaign?access_token=system-user',
+      payload: { name: 'x', page_id: '999' },
+    });
+    expect(errorOf(noPage).code).toBe(100);
+    const created = await sim.app.inject({
+      method: 'POST',
+      url: '/v26.0/act_42/message_campaign?access_token=system-user',
+      payload: { name: 'Invierno', page_id: PAGE },
+    });
+    const id = created.json().id as string;
+    expect(errorOf(await send(id))).toMatchObject({ code: 100, error_subcode: 2300028 });
+    sim.clock.advance(HOUR);
+    expect((await send(id)).statusCode).toBe(200);
+  });
+
   it('sends one message per subscription token per 12 hours', async () => {
     sim = frozenSimulator({ systemUserTokens: ['system-user'] });
     const p = sim.people.createPerson({ pageId: PAGE, country: 'MX' });

@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { PAGE_INBOX_APP_ID, type SimulatorState } from './state.ts';
-import type { IssuedToken, Person, PersonInput, SimComment } from './types.ts';
+import type { IssuedToken, Person, PersonInput, SimComment, SimTemplate } from './types.ts';
 import {
   legacySignatureHeader,
   type MessagingEntry,
@@ -561,6 +561,39 @@ export class FakePeople {
           .catch(() => undefined)
           .finally(resolve);
       }, delayMs);
+    });
+    this.#pending.add(run);
+    run.finally(() => this.#pending.delete(run));
+  }
+
+  /**
+   * Meta's review outcome of a utility template: a `message_template_status_update` change, sent
+   * shortly after the creation answer (as Meta does, "within seconds"). `flush()` waits for it.
+   */
+  notifyTemplateStatus(t: SimTemplate, apply?: () => void): void {
+    const time = this.#now();
+    const event: SimEvent = {
+      pageId: t.pageId,
+      kind: 'change',
+      time,
+      body: {
+        field: 'message_template_status_update',
+        value: {
+          event: t.status,
+          message_template_id: t.id,
+          message_template_name: t.name,
+          message_template_language: t.language,
+          reason: t.rejectedReason ?? 'NONE',
+        },
+      },
+      ...(apply ? { apply } : {}),
+    };
+    const run = new Promise<void>((resolve) => {
+      setImmediate(() => {
+        this.deliver([event])
+          .catch(() => undefined)
+          .finally(resolve);
+      });
     });
     this.#pending.add(run);
     run.finally(() => this.#pending.delete(run));

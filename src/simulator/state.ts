@@ -14,6 +14,7 @@ import type {
   Person,
   PersonInput,
   RecordedRequest,
+  SimCampaign,
   SimComment,
   SimPage,
   SimTemplate,
@@ -91,6 +92,13 @@ export class SimulatorState {
   readonly tokens = new Map<string, IssuedToken>();
   readonly comments = new Map<string, SimComment>();
   readonly templates = new Map<string, SimTemplate>();
+  /**
+   * False (default): a template's review outcome is in the creation answer ("within seconds") and
+   * the status webhook confirms it. True: the answer says PENDING and only the webhook brings it.
+   */
+  deferTemplateReview = false;
+  /** Marketing Message API campaigns by id. */
+  readonly campaigns = new Map<string, SimCampaign>();
   /** `${pageId}/${psid}` -> app id owning the thread. */
   readonly threadOwners = new Map<string, string>();
   readonly systemUserTokens = new Set<string>();
@@ -395,6 +403,7 @@ export class SimulatorState {
       this.tokens.clear();
       this.comments.clear();
       this.templates.clear();
+      this.campaigns.clear();
       this.threadOwners.clear();
     }
   }

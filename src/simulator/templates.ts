@@ -17,6 +17,60 @@ export function looksLikeMarketing(text: string): boolean {
 
 type Obj = Record<string, unknown>;
 
+/** A ready-made utility template of Meta's library (`GET /message_template_library`). */
+export interface LibraryTemplate {
+  readonly name: string;
+  readonly language: string;
+  readonly category: 'UTILITY';
+  readonly topic: string;
+  readonly body: string;
+  readonly body_params: readonly string[];
+}
+
+/** A few library templates, enough to search and clone (Meta's library holds hundreds). */
+export const TEMPLATE_LIBRARY: readonly LibraryTemplate[] = [
+  {
+    name: 'order_shipped_update',
+    language: 'en_US',
+    category: 'UTILITY',
+    topic: 'ORDER_MANAGEMENT',
+    body: 'Good news! Your order {{1}} has shipped. Track it with number {{2}}.',
+    body_params: ['order number', 'tracking number'],
+  },
+  {
+    name: 'order_shipped_update',
+    language: 'es',
+    category: 'UTILITY',
+    topic: 'ORDER_MANAGEMENT',
+    body: '¡Buenas noticias! Tu pedido {{1}} ya salió. Síguelo con el número {{2}}.',
+    body_params: ['número de pedido', 'número de seguimiento'],
+  },
+  {
+    name: 'appointment_reminder',
+    language: 'en_US',
+    category: 'UTILITY',
+    topic: 'APPOINTMENT',
+    body: 'Reminder: your appointment is on {{1}} at {{2}}.',
+    body_params: ['date', 'time'],
+  },
+  {
+    name: 'appointment_reminder',
+    language: 'es',
+    category: 'UTILITY',
+    topic: 'APPOINTMENT',
+    body: 'Recordatorio: tu cita es el {{1}} a las {{2}}.',
+    body_params: ['fecha', 'hora'],
+  },
+  {
+    name: 'payment_received',
+    language: 'en_US',
+    category: 'UTILITY',
+    topic: 'PAYMENTS',
+    body: 'We received your payment of {{1}} for invoice {{2}}.',
+    body_params: ['amount', 'invoice'],
+  },
+];
+
 function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -59,6 +113,16 @@ export function reviewTemplate(
   if (body.components === undefined && typeof body.library_template_name !== 'string') {
     return { ok: false, failure: invalidParam('Either components or library_template_name is required') };
   }
+  const library =
+    typeof body.library_template_name === 'string'
+      ? TEMPLATE_LIBRARY.find((t) => t.name === body.library_template_name && t.language === language)
+      : undefined;
+  if (typeof body.library_template_name === 'string' && !library) {
+    return {
+      ok: false,
+      failure: invalidParam(`Library template ${body.library_template_name} does not exist in ${language}`),
+    };
+  }
   for (const t of state.templates.values()) {
     if (t.pageId === pageId && t.name === name && t.language === language) {
       return {
@@ -76,7 +140,7 @@ export function reviewTemplate(
     category,
     status: marketing ? 'REJECTED' : 'APPROVED',
     rejectedReason: marketing ? 'TAG_SHOULD_BE_MARKETING' : null,
-    components: body.components ?? { library_template_name: body.library_template_name },
+    components: body.components ?? [{ type: 'BODY', text: library?.body ?? '' }],
     createdAt: now,
   };
   state.templates.set(template.id, template);

@@ -110,7 +110,16 @@ export interface SimComment {
   repliedAt: number | null;
 }
 
-export type TemplateStatus = 'APPROVED' | 'REJECTED';
+export type TemplateStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'PAUSED' | 'DISABLED';
+
+/** A Marketing Message API campaign (`POST act_<id>/message_campaign`). */
+export interface SimCampaign {
+  readonly id: string;
+  readonly adAccountId: string;
+  readonly pageId: string;
+  readonly name: string;
+  readonly createdAt: number;
+}
 
 export interface SimTemplate {
   readonly id: string;
@@ -164,6 +173,8 @@ export type FaultKind =
   | 'blocked_551'
   | 'window_closed_10'
   | 'page_restricted'
+  /** Marketing Message API: the Page's weekly marketing-to-organic ratio cap (since 10 Apr 2026). */
+  | 'marketing_weekly_cap'
   | 'latency';
 
 export interface FaultSpec {

@@ -246,6 +246,12 @@ export interface Schema {
   sequences: SequencesTable;
   sequence_enrollments: SequenceEnrollmentsTable;
   sequence_steps: SequenceStepsTable;
+
+  // --- Growth: Messenger profile, marketing, templates (migration 0009) ---
+  messenger_profiles: MessengerProfilesTable;
+  marketing_configs: MarketingConfigsTable;
+  marketing_holds: MarketingHoldsTable;
+  message_templates: MessageTemplatesTable;
 }
 
 // --- Job queue (src/queue/embedded.ts, migration 0002_jobs) ---
@@ -448,6 +454,78 @@ export interface SequenceStepsTable {
   note: string | null;
   /** JSON: the decision at the due time that chose the content (route, reason codes, rule set). */
   decision: JsonText | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+// --- Growth: Messenger profile, marketing, templates (migration 0009) ---
+
+export type ProfileApplyStatus = 'never' | 'queued' | 'applied' | 'failed';
+
+export interface MessengerProfilesTable {
+  page_id: string;
+  workspace_id: string;
+  /** JSON: the desired profile (src/growth/profile-model.ts `ProfileSpec`). */
+  desired: JsonText;
+  /** Grows by one on every change of `desired`. */
+  version: number;
+  /** The `version` Meta last accepted; null before the first apply. */
+  applied_version: number | null;
+  apply_status: ProfileApplyStatus;
+  last_error: string | null;
+  applied_at: Millis | null;
+  /** JSON: what `GET me/messenger_profile` answered at the last check. */
+  observed: JsonText | null;
+  /** JSON array of field names whose observed value differs from the desired one. */
+  drift: JsonText | null;
+  checked_at: Millis | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface MarketingConfigsTable {
+  page_id: string;
+  workspace_id: string;
+  /** Without the `act_` prefix. */
+  ad_account_id: string;
+  /** The message campaign id (`POST act_<id>/message_campaign`); null until created. */
+  campaign_id: string | null;
+  campaign_name: string;
+  /** Meta warms a new campaign up for an hour before it sends. */
+  campaign_created_at: Millis | null;
+  daily_budget_cents: number | null;
+  min_gap_seconds: number | null;
+  /** System-user token for `act_<id>/messages`; null uses the Page token. */
+  system_token_enc: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** A contact Meta capped (frequency caps): no marketing message until `until`. */
+export interface MarketingHoldsTable {
+  contact_id: string;
+  until: Millis;
+  reason: string;
+  created_at: Millis;
+}
+
+export type TemplateStatus = 'DRAFT' | 'PENDING' | 'APPROVED' | 'REJECTED' | 'PAUSED' | 'DISABLED';
+
+export interface MessageTemplatesTable {
+  id: string;
+  workspace_id: string;
+  page_id: string;
+  name: string;
+  language: string;
+  category: string;
+  /** JSON: body, buttons, examples or the library clone inputs (src/growth/template-model.ts). */
+  definition: JsonText;
+  status: TemplateStatus;
+  /** Meta's template id once submitted. */
+  meta_id: string | null;
+  rejected_reason: string | null;
+  submitted_at: Millis | null;
+  status_at: Millis | null;
   created_at: Millis;
   updated_at: Millis;
 }

@@ -50,6 +50,11 @@ export const en: Catalog = {
     page_restricted:
       'Meta has restricted this Page from sending messages; nothing may be sent until it is lifted.',
     no_inbound_yet: 'The person has never written to the Page, so there is no window to answer in.',
+    template_not_approved:
+      'The template {name} is not approved by Meta (status {status}); only approved templates may be sent.',
+    optin_request_outside_window:
+      'A marketing opt-in request may only be sent while the 24-hour window is open.',
+    marketing_paused: 'Meta capped marketing messages to this person; the next one may go {at}.',
   },
   alternatives: {
     send_before_window_closes: 'Send it before {at}, while the window is open.',

@@ -54,6 +54,11 @@ export const es: Catalog = {
     page_restricted:
       'Meta ha restringido el envío de mensajes de esta Página; no puede salir nada hasta que se levante.',
     no_inbound_yet: 'La persona nunca ha escrito a la Página, así que no hay ventana en la que responder.',
+    template_not_approved:
+      'Meta no ha aprobado la plantilla {name} (estado {status}); solo se pueden enviar plantillas aprobadas.',
+    optin_request_outside_window:
+      'La petición de suscripción a marketing solo puede enviarse con la ventana de 24 horas abierta.',
+    marketing_paused: 'Meta limitó los mensajes de marketing a esta persona; el siguiente puede salir {at}.',
   },
   alternatives: {
     send_before_window_closes: 'Envíalo antes de {at}, mientras la ventana está abierta.',
