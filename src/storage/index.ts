@@ -23,6 +23,7 @@ export {
   redactUrl,
 } from './db.ts';
 export type { JsonValue } from './dialect.ts';
+export * as flows from './flows.ts';
 export { idTime, newId } from './ids.ts';
 export * as inbound from './inbound.ts';
 export * as messages from './messages.ts';
