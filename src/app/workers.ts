@@ -8,6 +8,8 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createAutomation } from '../automation/index.ts';
 import type { Config } from '../config/config.ts';
+import { SEQUENCE_PORTS } from '../flows/ports.ts';
+import { createFlowWorker } from '../flows/resume.ts';
 import {
   createGraphClient,
   createMemorySendRateLimiter,
@@ -84,6 +86,14 @@ export async function createWorkers(deps: WorkerDeps) {
     }, 10);
   };
   const automation = createAutomation({ rules, now, logger, queue, outboxTouched });
+  const flowWorker = createFlowWorker({
+    database,
+    queue,
+    engine: { rules, sequences: SEQUENCE_PORTS, outboxTouched },
+    secretKey,
+    now,
+    logger,
+  });
   const processor = createInboundProcessor({
     database,
     automation,
@@ -117,6 +127,7 @@ export async function createWorkers(deps: WorkerDeps) {
       processor.start();
       await sender.start();
       profiles.start();
+      flowWorker.start();
       await profiles.sweep();
     },
     /** Processes every stored webhook and sends every due message (tests, the demo banner). */
@@ -128,6 +139,7 @@ export async function createWorkers(deps: WorkerDeps) {
     async stop(): Promise<void> {
       await processor.stop();
       await profiles.stop();
+      await flowWorker.stop();
       await sender.stop();
       await queue.close();
       await graph.close();
