@@ -10,6 +10,9 @@ import { type Runtime, startRuntime } from '../../src/app/runtime.ts';
 import { parseConfig } from '../../src/config/config.ts';
 import { contacts, flows } from '../../src/storage/index.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers whose shape the assertions check
+type Json = any;
+
 let runtime: Runtime;
 let dir: string;
 
@@ -36,7 +39,7 @@ async function api(method: string, path: string, body?: unknown, lang = 'es') {
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: res.status, json: (await res.json()) as Record<string, any> };
+  return { status: res.status, json: (await res.json()) as Record<string, Json> };
 }
 
 /** Waits until the processor and the sender have nothing left (twice: automation enqueues during the first). */
@@ -114,7 +117,7 @@ describe('flows end to end through the simulator', () => {
       sim.state.requests
         .toArray()
         .filter((r) => r.endpoint === 'send' && r.psid === person.psid && r.status === 200)
-        .map((r) => r.body as { messaging_type: string; message: Record<string, any> });
+        .map((r) => r.body as { messaging_type: string; message: Record<string, Json> });
 
     expect((await sim.people.sendText(person, 'ENVIO')).status).toBe(200);
     await settle();
