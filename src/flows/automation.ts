@@ -67,12 +67,13 @@ export function createFlowAutomation(
     await inTransaction(db, async (tx) => {
       const contact = await contacts.getContactByPsid(tx, event.pageId, psid);
       if (!contact) return;
-      // A replayed event (crash between our commit and the processed mark) changes nothing.
-      if (await flows.eventSeen(tx, contact.id, event.dedupeKey)) return;
       const now = deps.now();
       const ws = await triggers.get(tx, contact.workspaceId);
       const match = ws.compiled.size > 0 ? ws.compiled.match(input) : null;
       const pending = (await flows.listActiveRuns(tx, contact.id)).find((r) => r.waitKind === 'input');
+      if (match === null && pending === undefined) return;
+      // A replayed event (crash between our commit and the processed mark) changes nothing.
+      if (await flows.eventSeen(tx, contact.id, event.dedupeKey)) return;
       const explicit = match !== null && !match.isDefault;
       const wins =
         explicit && (pending === undefined || match.priority >= (ws.priorities.get(pending.flowId) ?? 0));

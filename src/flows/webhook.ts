@@ -83,8 +83,7 @@ export function createWebhookJobHandler(deps: WebhookJobDeps): (job: Job) => Pro
     const db = deps.database;
     const run = await flows.getRun(db, runId);
     // The run moved on (archived, interrupted, already resumed): nothing to do.
-    if (!run || run.status !== 'waiting' || run.waitKind !== 'webhook' || run.seq !== seq)
-      return { status: 'done' };
+    if (run?.status !== 'waiting' || run.waitKind !== 'webhook' || run.seq !== seq) return { status: 'done' };
     const step = await webhookStepOf(db, run);
     const contact = await contacts.getContact(db, run.contactId);
     if (!step || !contact) return { status: 'done' };
