@@ -21,6 +21,7 @@ import type { InboundEvent } from '../../src/messenger/events.ts';
 import { createRuleBook } from '../../src/policy/index.ts';
 import { createQueue, type JobQueue } from '../../src/queue/index.ts';
 import { contacts, type Database, flows, openDatabase, pages, workspaces } from '../../src/storage/index.ts';
+import { setupPostgresTestDatabase } from '../storage/pg-fixture.ts';
 
 const KEY = Buffer.alloc(32, 5);
 const H = 3_600_000;
@@ -49,34 +50,6 @@ const sequences: SequencePorts = {
     return 0;
   },
 };
-
-beforeEach(async () => {
-  t = Date.parse('2026-11-25T12:00:00Z');
-  db = await openDatabase(':memory:', { migrate: true });
-  await workspaces.createWorkspace(db, { id: 'w1', name: 'W', now: t });
-  await pages.upsertPage(db, KEY, { id: 'p1', workspaceId: 'w1', name: 'P', accessToken: 'tok', now: t });
-  const r = await contacts.recordInbound(db, {
-    pageId: 'p1',
-    psid: 'u1',
-    at: t,
-    kind: 'message',
-    opensWindow: true,
-    now: t,
-  });
-  if (!r.ok) throw new Error('contact');
-  contactId = r.contactId;
-  await contacts.updateContactProfile(db, contactId, { firstName: 'Lucía', locale: 'es_ES' }, t);
-  queue = await createQueue({ engine: 'embedded', database: db, pollIntervalMs: 20 });
-  touched = 0;
-  seqCalls = [];
-  engine = { rules, sequences, outboxTouched: () => touched++ };
-  handle = createFlowAutomation({ rules, now: () => t, outboxTouched: () => touched++ }, { sequences });
-});
-
-afterEach(async () => {
-  await queue.close();
-  await db.close();
-});
 
 const ctx = () => ({ workspaceId: 'w1', lang: 'en' as const, now: t, rules });
 
@@ -130,7 +103,44 @@ const text = (id: string, body: string, next?: string) => ({
   ...(next ? { next } : {}),
 });
 
-describe('the flow engine', () => {
+const requirePostgres = setupPostgresTestDatabase();
+const TARGETS: [string, () => Promise<Database>][] = [
+  ['SQLite', () => openDatabase(':memory:', { migrate: true })],
+  [
+    'PostgreSQL',
+    async () => openDatabase(await requirePostgres().freshSchemaUrl(), { migrate: true, poolMax: 4 }),
+  ],
+];
+
+describe.each(TARGETS)('the flow engine on %s', (_name, make) => {
+  beforeEach(async () => {
+    t = Date.parse('2026-11-25T12:00:00Z');
+    db = await make();
+    await workspaces.createWorkspace(db, { id: 'w1', name: 'W', now: t });
+    await pages.upsertPage(db, KEY, { id: 'p1', workspaceId: 'w1', name: 'P', accessToken: 'tok', now: t });
+    const r = await contacts.recordInbound(db, {
+      pageId: 'p1',
+      psid: 'u1',
+      at: t,
+      kind: 'message',
+      opensWindow: true,
+      now: t,
+    });
+    if (!r.ok) throw new Error('contact');
+    contactId = r.contactId;
+    await contacts.updateContactProfile(db, contactId, { firstName: 'Lucía', locale: 'es_ES' }, t);
+    queue = await createQueue({ engine: 'embedded', database: db, pollIntervalMs: 20 });
+    touched = 0;
+    seqCalls = [];
+    engine = { rules, sequences, outboxTouched: () => touched++ };
+    handle = createFlowAutomation({ rules, now: () => t, outboxTouched: () => touched++ }, { sequences });
+  });
+
+  afterEach(async () => {
+    await queue.close();
+    await db.close();
+  });
+
   it('does not advance a run twice when the same event is handled again', async () => {
     await publish({
       name: 'Q',
