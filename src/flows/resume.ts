@@ -21,17 +21,25 @@ export interface FlowWorkerDeps {
   readonly fetch?: typeof fetch;
 }
 
-/** Resumes every run whose delay has ended; returns how many moved. */
+/**
+ * Resumes every run whose delay has ended; returns how many moved. Each run moves in its own
+ * transaction: one that fails (a crash, a bug in a step) is rolled back whole and stays due, so the
+ * next scan tries it again, and the others still move.
+ */
 export async function resumeDueDelays(
   db: Queryable,
   engine: EngineDeps,
   now: number,
-  limit = 200,
+  opts: { readonly limit?: number; readonly logger?: Logger } = {},
 ): Promise<number> {
   let moved = 0;
-  for (const run of await flows.listDueDelays(db, now, limit)) {
-    const r = await stepRun(db, engine, run, { kind: 'delay_done' }, { now, inResponse: false });
-    if (r.ok) moved++;
+  for (const run of await flows.listDueDelays(db, now, opts.limit ?? 200)) {
+    try {
+      const r = await stepRun(db, engine, run, { kind: 'delay_done' }, { now, inResponse: false });
+      if (r.ok) moved++;
+    } catch (err) {
+      opts.logger?.warn({ err, run: run.id }, 'flow run not resumed; retried on the next scan');
+    }
   }
   return moved;
 }
@@ -43,7 +51,7 @@ export function createFlowWorker(deps: FlowWorkerDeps) {
   let busy: Promise<void> | null = null;
 
   async function tick(): Promise<number> {
-    const moved = await resumeDueDelays(database, engine, now());
+    const moved = await resumeDueDelays(database, engine, now(), logger ? { logger } : {});
     const queued = await queuePendingWebhooks(database, queue);
     return moved + queued;
   }

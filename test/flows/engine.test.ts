@@ -200,6 +200,38 @@ describe.each(TARGETS)('the flow engine on %s', (_name, make) => {
     ]);
   });
 
+  it('rolls a failing resume back whole and resumes the run on the next scan, once', async () => {
+    await publish({
+      name: 'C',
+      triggers: [{ type: 'keyword', match: 'exact', value: 'luego' }],
+      steps: [
+        { id: 'wait', type: 'delay', minutes: 5, next: 'a' },
+        text('a', 'Hola de nuevo', 'tag'),
+        { id: 'tag', type: 'add_label', labels: ['volvio'] },
+      ],
+    });
+    await handle(db, message('luego'));
+    let crash = true;
+    const crashing: EngineDeps = {
+      ...engine,
+      sequences: {
+        ...sequences,
+        enrollByLabels: async (...args) => {
+          if (crash) throw new Error('crash in the middle of the step');
+          return sequences.enrollByLabels(...args);
+        },
+      },
+    };
+    expect(await resumeDueDelays(db, crashing, t + 5 * 60_000)).toBe(0);
+    expect(await sent()).toEqual([]);
+    expect((await contacts.getContact(db, contactId))?.labels).toEqual([]);
+    crash = false;
+    expect(await resumeDueDelays(db, crashing, t + 6 * 60_000)).toBe(1);
+    expect(await resumeDueDelays(db, crashing, t + 7 * 60_000)).toBe(0);
+    expect((await sent()).map((s) => s.text)).toEqual(['Hola de nuevo']);
+    expect((await contacts.getContact(db, contactId))?.labels).toEqual(['volvio']);
+  });
+
   it('calls a signed webhook as a job, sets fields from its answer, and takes onError when it keeps failing', async () => {
     const seen: { signature: string; body: string }[] = [];
     let fail = false;
