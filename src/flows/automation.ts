@@ -10,6 +10,7 @@
  * run of the very flow being started, which starts over.
  */
 import type { AutomationDeps, AutomationHandler } from '../automation/index.ts';
+import { keywordIntent } from '../ingest/opt-out.ts';
 import type { InboundEvent } from '../messenger/events.ts';
 import { contacts, flows, inTransaction } from '../storage/index.ts';
 import { type EngineDeps, startRun, stepRun } from './engine.ts';
@@ -69,14 +70,17 @@ export function createFlowAutomation(
       if (!contact) return;
       const now = deps.now();
       const ws = await triggers.get(tx, contact.workspaceId);
-      const match = ws.compiled.size > 0 ? ws.compiled.match(input) : null;
+      let match = ws.compiled.size > 0 ? ws.compiled.match(input) : null;
+      // BAJA/STOP and ALTA/START already get their confirmation: the default reply stays quiet.
+      if (match?.isDefault && input.kind === 'message' && keywordIntent(input.text) !== null) match = null;
       const pending = (await flows.listActiveRuns(tx, contact.id)).find((r) => r.waitKind === 'input');
       if (match === null && pending === undefined) return;
       // A replayed event (crash between our commit and the processed mark) changes nothing.
       if (await flows.eventSeen(tx, contact.id, event.dedupeKey)) return;
-      const explicit = match !== null && !match.isDefault;
       const wins =
-        explicit && (pending === undefined || match.priority >= (ws.priorities.get(pending.flowId) ?? 0));
+        match !== null &&
+        !match.isDefault &&
+        (pending === undefined || match.priority >= (ws.priorities.get(pending.flowId) ?? 0));
       if (pending && !wins && input.kind === 'message') {
         await stepRun(
           tx,

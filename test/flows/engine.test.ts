@@ -333,6 +333,9 @@ describe.each(TARGETS)('the flow engine on %s', (_name, make) => {
     expect(runs.map((r) => r.outcome)).toEqual(['interrupted', 'completed']);
     await handle(db, message('qué tal'));
     expect((await sent()).at(-1)?.text).toBe('No te entiendo');
+    const count = (await sent()).length;
+    await handle(db, message('BAJA'));
+    expect(await sent()).toHaveLength(count);
   });
 
   it('branches on labels and locale, hands over to a human and calls the sequence ports', async () => {
