@@ -14,6 +14,7 @@ import { registerAccountRoutes } from '../server/account-routes.ts';
 import { buildApp } from '../server/app.ts';
 import { registerAuditRoutes } from '../server/audit-routes.ts';
 import { registerBroadcastRoutes } from '../server/broadcast-routes.ts';
+import { registerFlowRoutes } from '../server/flow-routes.ts';
 import { registerGrowthRoutes } from '../server/growth-routes.ts';
 import { registerPageRoutes } from '../server/page-routes.ts';
 import { registerSequenceRoutes } from '../server/sequence-routes.ts';
@@ -179,6 +180,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     queue: () => late?.queue ?? null,
     wake: () => late?.sender.wake(),
   });
+  registerFlowRoutes(app, { database, rules, now, secretKey: secrets.secretKey });
   const address = await app.listen({ port: config.port, host: config.host });
   url = address.replace('[::1]', '127.0.0.1');
   webhookUrl = `${url}/webhooks/messenger`;

@@ -8,6 +8,8 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createAutomation } from '../automation/index.ts';
 import type { Config } from '../config/config.ts';
+import { SEQUENCE_PORTS } from '../flows/ports.ts';
+import { createFlowWorker } from '../flows/resume.ts';
 import {
   createGraphClient,
   createMemorySendRateLimiter,
@@ -95,6 +97,14 @@ export async function createWorkers(deps: WorkerDeps) {
     onEnqueued: () => sender.wake(),
   });
   const automation = createAutomation({ rules, now, logger, queue, outboxTouched });
+  const flowWorker = createFlowWorker({
+    database,
+    queue,
+    engine: { rules, sequences: SEQUENCE_PORTS, outboxTouched },
+    secretKey,
+    now,
+    logger,
+  });
   const processor = createInboundProcessor({
     database,
     automation,
@@ -135,6 +145,7 @@ export async function createWorkers(deps: WorkerDeps) {
       profiles.start();
       sequences.start();
       profileApplierWorker = profileApplier();
+      flowWorker.start();
       await profiles.sweep();
     },
     /** Processes every stored webhook and sends every due message (tests, the demo banner). */
@@ -149,6 +160,7 @@ export async function createWorkers(deps: WorkerDeps) {
       await profiles.stop();
       await sequences.stop();
       await profileApplierWorker?.close();
+      await flowWorker.stop();
       await sender.stop();
       await queue.close();
       await graph.close();

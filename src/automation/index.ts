@@ -5,6 +5,7 @@
  * must only read and write the database and enqueue jobs: never call Graph or other servers here.
  */
 import type { Logger } from 'pino';
+import { createFlowAutomation } from '../flows/automation.ts';
 import { createGrowthAutomation } from '../growth/automation.ts';
 import type { InboundEvent } from '../messenger/events.ts';
 import type { RuleBook } from '../policy/index.ts';
@@ -31,6 +32,7 @@ export function createAutomation(deps: AutomationDeps): AutomationHandler {
     // Areas register here, each with one line: `createXxxAutomation(deps)`.
     createSequenceAutomation(deps),
     createGrowthAutomation(deps),
+    createFlowAutomation(deps),
   ];
   void deps;
   return async (db, event) => {

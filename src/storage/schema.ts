@@ -252,6 +252,12 @@ export interface Schema {
   marketing_configs: MarketingConfigsTable;
   marketing_holds: MarketingHoldsTable;
   message_templates: MessageTemplatesTable;
+
+  // --- Flows (src/flows, migration 0008) ---
+  flows: FlowsTable;
+  flow_versions: FlowVersionsTable;
+  flow_runs: FlowRunsTable;
+  flow_step_events: FlowStepEventsTable;
 }
 
 // --- Job queue (src/queue/embedded.ts, migration 0002_jobs) ---
@@ -528,4 +534,75 @@ export interface MessageTemplatesTable {
   status_at: Millis | null;
   created_at: Millis;
   updated_at: Millis;
+}
+
+// --- Flows (src/flows, migration 0008) ---
+
+export type FlowStatus = 'active' | 'archived';
+export type FlowRunStatus = 'waiting' | 'completed' | 'stopped' | 'failed';
+export type FlowWaitKind = 'input' | 'delay' | 'webhook';
+
+export interface FlowsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  status: FlowStatus;
+  /** JSON: the editable document (src/flows/document.ts `FlowDocument`). */
+  draft: JsonText;
+  /** The version new runs start on; null before the first publish. */
+  published_version: number | null;
+  /** The published version's priority (trigger matching reads it without parsing documents). */
+  priority: number;
+  created_at: Millis;
+  updated_at: Millis;
+  published_at: Millis | null;
+  archived_at: Millis | null;
+}
+
+export interface FlowVersionsTable {
+  flow_id: string;
+  version: number;
+  workspace_id: string;
+  /** JSON: the frozen document. */
+  document: JsonText;
+  created_at: Millis;
+}
+
+export interface FlowRunsTable {
+  id: string;
+  workspace_id: string;
+  flow_id: string;
+  /** The version the run started on (it keeps it when a newer one is published). */
+  version: number;
+  contact_id: string;
+  page_id: string;
+  /** What started it, e.g. `keyword:envío`, `ref:qr_tienda`. */
+  trigger: string;
+  status: FlowRunStatus;
+  /** The step the run waits at. */
+  step_id: string | null;
+  wait_kind: FlowWaitKind | null;
+  /** Delay: when it ends. Webhook: set while the job is still to be queued. */
+  resume_at: Millis | null;
+  attempts: number;
+  seq: number;
+  outcome: string | null;
+  /** `flow_id:contact_id` while unfinished (unique), null after. */
+  active_key: string | null;
+  /** Dedupe key of the last inbound event the run consumed (replays change nothing). */
+  last_event_key: string | null;
+  goal_reached_at: Millis | null;
+  started_at: Millis;
+  updated_at: Millis;
+  finished_at: Millis | null;
+}
+
+export interface FlowStepEventsTable {
+  id: string;
+  flow_id: string;
+  version: number;
+  run_id: string;
+  step_id: string;
+  kind: 'enter' | 'goal' | 'rejected';
+  at: Millis;
 }
