@@ -18,7 +18,7 @@ import {
   sequenceStats,
   updateSequence,
 } from '../../src/sequences/service.ts';
-import { audit, contacts, inbound, outbox, sequences } from '../../src/storage/index.ts';
+import { audit, contacts, growth, inbound, outbox, sequences } from '../../src/storage/index.ts';
 import { createHarness, H, type Harness, PAGE_A } from '../broadcasts/harness.ts';
 
 const MIN = 60_000;
@@ -61,6 +61,26 @@ beforeEach(async () => {
     },
   });
   expect(created.json()).toMatchObject({ status: 'APPROVED' });
+  // Ventana sends only templates it knows as APPROVED (the status webhook would say so).
+  const known = await growth.insertTemplate(h.database, {
+    workspaceId: 'w1',
+    pageId: PAGE_A,
+    name: 'order_update',
+    language: 'es',
+    category: 'UTILITY',
+    definition: {},
+    now: h.clock.t,
+  });
+  expect(known.ok).toBe(true);
+  await growth.applyTemplateStatus(h.database, {
+    pageId: PAGE_A,
+    metaId: null,
+    name: 'order_update',
+    language: 'es',
+    status: 'APPROVED',
+    reason: null,
+    at: h.clock.t,
+  });
 });
 
 afterEach(async () => {
