@@ -4,13 +4,14 @@
  * pipeline and (in demo mode) the simulator.
  */
 import pino, { type Logger } from 'pino';
-import type { Config } from '../config/config.ts';
+import { type Config, publicUrlOf } from '../config/config.ts';
 import { createWebhookIntake } from '../ingest/intake.ts';
 import type { InboundProcessor } from '../ingest/processor.ts';
 import { createRuleBook } from '../policy/index.ts';
 import { buildApp } from '../server/app.ts';
 import { registerAuditRoutes } from '../server/audit-routes.ts';
 import { registerBroadcastRoutes } from '../server/broadcast-routes.ts';
+import { registerLinkRoutes } from '../server/link-routes.ts';
 import { type Database, inbound, openDatabase, pages, workspaces } from '../storage/index.ts';
 import { type DemoHandle, startDemo } from './demo.ts';
 import { createPacer } from './pacer.ts';
@@ -113,6 +114,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   });
   registerBroadcastRoutes(app, { database, rules, now, workspaceId: workspace.id, logger });
   registerAuditRoutes(app, { database, workspaceId: workspace.id });
+  registerLinkRoutes(app, { database, now });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('[::1]', '127.0.0.1');
   const webhookUrl = `${url}/webhooks/messenger`;
@@ -133,6 +135,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     now,
     shared: config.queue.engine !== 'embedded',
     pacer,
+    publicUrl: publicUrlOf(config, url),
   });
   wake = () => workers.processor.wake();
   if (options.workers !== false) await workers.start();

@@ -7,7 +7,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createAutomation } from '../automation/index.ts';
-import type { Config } from '../config/config.ts';
+import { type Config, publicUrlOf } from '../config/config.ts';
 import {
   createGraphClient,
   createMemorySendRateLimiter,
@@ -36,6 +36,8 @@ export interface WorkerDeps {
   readonly shared: boolean;
   /** Webhooks first: background loops rest while a burst of webhooks lasts. Default: never rest. */
   readonly pacer?: Pacer;
+  /** Base of tracked links (`/r/<code>`). Default: `publicUrlOf(config)`. */
+  readonly publicUrl?: string;
 }
 
 /** Opens the configured queue engine (the embedded one lives in the app database). */
@@ -72,6 +74,7 @@ export async function createWorkers(deps: WorkerDeps) {
     logger,
     recoverSendingAtStart: !deps.shared,
     pace,
+    publicUrl: deps.publicUrl ?? publicUrlOf(deps.config),
   });
   // Automation enqueues inside the event's transaction: wake the sender a moment later (once per
   // burst, not once per event), by which time the slice has committed.
