@@ -21,6 +21,8 @@ export type { BroadcastIntent, BroadcastStatus } from '../storage/schema.ts';
 
 export const INTENTS = ['promotional', 'non_promotional', 'transactional'] as const;
 export const MARKETING_FILTERS = ['active', 'stopped', 'expired', 'none'] as const;
+export const WINDOW_STATES = ['open', 'human_agent', 'closed'] as const;
+export type WindowState = (typeof WINDOW_STATES)[number];
 
 /** Who receives a broadcast. Every condition given must hold (AND); omitted ones do not filter. */
 export interface Audience {
@@ -33,8 +35,15 @@ export interface Audience {
   /** e.g. ["es", "pt_BR"]: the contact's locale starts with one of them. */
   readonly localePrefixes?: readonly string[];
   readonly lastSeenWithinDays?: number;
+  /** Only people NOT seen for at least this many days (win-back audiences). */
+  readonly notSeenForDays?: number;
   /** Only people whose standard window is open (true) or closed (false) when the fan-out reaches them. */
   readonly windowOpen?: boolean;
+  /**
+   * Window state as the inbox shows it: open (standard), human_agent (closed, but a human agent may
+   * still answer: within 7 days of their last message), closed (beyond that). Any of those listed.
+   */
+  readonly windowState?: readonly WindowState[];
   /** Marketing Message subscription status; 'none' = never subscribed. */
   readonly marketingSubscription?: (typeof MARKETING_FILTERS)[number];
   /** First or last entry point (ref) the person came through. */
@@ -163,7 +172,9 @@ const audienceSchema = z.strictObject({
     .optional(),
   localePrefixes: stringList.optional(),
   lastSeenWithinDays: z.number().positive().optional(),
+  notSeenForDays: z.number().positive().optional(),
   windowOpen: z.boolean().optional(),
+  windowState: z.array(z.enum(WINDOW_STATES)).min(1).optional(),
   marketingSubscription: z.enum(MARKETING_FILTERS).optional(),
   entryPoint: z.string().min(1).optional(),
   fieldEquals: z.record(z.string().min(1), z.union([z.string(), z.number(), z.boolean()])).optional(),
@@ -271,6 +282,22 @@ export function parseSchedule(
       windowMarginMinutes: input.windowMarginMinutes ?? DEFAULT_WINDOW_MARGIN_MINUTES,
       closedWindow: input.closedWindow ?? 'route',
     },
+  };
+}
+
+/** An audience alone (the live size while a marketer edits one), or the problems naming the field. */
+export function parseAudience(
+  raw: unknown,
+  lang: Lang,
+): { readonly ok: true; readonly audience: Audience } | { readonly ok: false; readonly problems: BroadcastProblem[] } {
+  const parsed = audienceSchema.safeParse(raw ?? {});
+  if (parsed.success) return { ok: true, audience: parsed.data as Audience };
+  return {
+    ok: false,
+    problems: parsed.error.issues.map((issue) => {
+      const field = `audience${pathOf(issue.path) ? `.${pathOf(issue.path)}` : ''}`.replace('.[', '[');
+      return { field, code: 'invalid_value', message: `${field}: ${problemText('invalid_value', lang)}` };
+    }),
   };
 }
 

@@ -17,7 +17,7 @@ import {
   createBroadcast,
   findBroadcast,
 } from '../broadcasts/service.ts';
-import { configProblemText, parseConfig } from '../config/config.ts';
+import { configProblemText, parseConfig, publicUrlOf } from '../config/config.ts';
 import { createGraphClient, createMemorySendRateLimiter } from '../graph/index.ts';
 import { createRuleBook, isLang, type Lang } from '../policy/index.ts';
 import { type Database, openDatabase } from '../storage/index.ts';
@@ -25,6 +25,54 @@ import type { CliIo } from './policy.ts';
 import type { ServerCommandEnv } from './server-commands.ts';
 
 const WORKSPACE = 'default';
+
+interface CreateFlags {
+  readonly at?: string;
+  readonly localTime?: boolean;
+  readonly fallbackTimezone?: string;
+  readonly beforeWindowCloses?: boolean;
+  readonly windowMargin?: string;
+  readonly skipClosedWindow?: boolean;
+  /** commander's `--no-track-links`: false when given. */
+  readonly trackLinks?: boolean;
+}
+
+/**
+ * The file's document with the schedule flags laid over it (flags win). A file that is not JSON is
+ * passed through unchanged, so the parse boundary reports it.
+ */
+export function withScheduleFlags(body: string, flags: CreateFlags): unknown {
+  const given =
+    flags.at !== undefined ||
+    flags.localTime ||
+    flags.fallbackTimezone !== undefined ||
+    flags.beforeWindowCloses ||
+    flags.windowMargin !== undefined ||
+    flags.skipClosedWindow ||
+    flags.trackLinks === false;
+  if (!given) return body;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body);
+  } catch {
+    return body;
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return doc;
+  const d = doc as Record<string, unknown>;
+  const schedule: Record<string, unknown> =
+    d.schedule !== null && typeof d.schedule === 'object' ? { ...(d.schedule as object) } : {};
+  if (flags.at !== undefined) schedule.at = flags.at;
+  if (flags.localTime) schedule.localTime = true;
+  if (flags.fallbackTimezone !== undefined) schedule.fallbackTimezone = Number(flags.fallbackTimezone);
+  if (flags.beforeWindowCloses) schedule.beforeWindowCloses = true;
+  if (flags.windowMargin !== undefined) schedule.windowMarginMinutes = Number(flags.windowMargin);
+  if (flags.skipClosedWindow) schedule.closedWindow = 'skip';
+  return {
+    ...d,
+    ...(Object.keys(schedule).length > 0 ? { schedule } : {}),
+    ...(flags.trackLinks === false ? { trackLinks: false } : {}),
+  };
+}
 
 interface Flags {
   readonly lang?: string;
@@ -71,9 +119,16 @@ export function registerBroadcastCommands(program: Command, io: CliIo, host: Ser
   broadcast
     .command('create')
     .description('create a broadcast from a JSON file (validated and classified; nothing stored on error)')
-    .requiredOption('--file <path>', 'JSON document: { name, intent, audience, content }')
+    .requiredOption('--file <path>', 'JSON document: { name, intent, audience, content, schedule?, trackLinks? }')
+    .option('--at <time>', 'send at this time (2026-12-24T09:00+01:00; with --local-time: 2026-12-24T09:00)')
+    .option('--local-time', "read --at in each person's own time zone")
+    .option('--fallback-timezone <hours>', 'hours from UTC for people without a time zone (default: the Page\'s most common)')
+    .option('--before-window-closes', 'send earlier to people whose window would close before --at')
+    .option('--window-margin <minutes>', 'with --before-window-closes: minutes before the close (default 60)')
+    .option('--skip-closed-window', 'with --before-window-closes: skip people whose window is already closed')
+    .option('--no-track-links', 'send links as written (no click tracking)')
     .option('--lang <lang>', 'es or en')
-    .action(async (flags: Flags & { file: string }) => {
+    .action(async (flags: Flags & CreateFlags & { file: string }) => {
       const lang = langOf(flags);
       if (!lang) return;
       let body: string;
@@ -84,7 +139,12 @@ export function registerBroadcastCommands(program: Command, io: CliIo, host: Ser
         return io.setExitCode(2);
       }
       await withDatabase(lang, async (database) => {
-        const r = await createBroadcast(database, { workspaceId: WORKSPACE, body, lang, now: Date.now() });
+        const r = await createBroadcast(database, {
+          workspaceId: WORKSPACE,
+          body: withScheduleFlags(body, flags),
+          lang,
+          now: Date.now(),
+        });
         if (!r.ok) {
           for (const p of r.problems) io.err(p.message);
           return io.setExitCode(2);
@@ -147,6 +207,7 @@ export function registerBroadcastCommands(program: Command, io: CliIo, host: Ser
               database,
               graph,
               limiter: createMemorySendRateLimiter(),
+              publicUrl: publicUrlOf(parsed.config),
               rules: createRuleBook(),
               secretKey: secretKey(),
               now: Date.now,

@@ -13,11 +13,15 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { Logger } from 'pino';
+import { countAudience } from '../broadcasts/audience-count.ts';
 import { runFanOut } from '../broadcasts/fanout.ts';
 import { problemText } from '../broadcasts/messages.ts';
+import { type Broadcast, parseAudience } from '../broadcasts/model.ts';
+import { renderSchedule } from '../broadcasts/schedule.ts';
 import { isGroupFilter, preflight, preflightCsv, renderPreflight } from '../broadcasts/preflight.ts';
 import {
   broadcastReport,
+  type BroadcastReport,
   type ControlAction,
   controlBroadcast,
   createBroadcast,
@@ -26,6 +30,7 @@ import {
 import type { Lang, RuleBook } from '../policy/index.ts';
 import { listUnfinishedFanOuts } from '../storage/broadcasts.ts';
 import type { Queryable } from '../storage/index.ts';
+import { authOf, requireRole } from './auth-context.ts';
 import { httpError, sendError } from './errors.ts';
 import { requestLang } from './lang.ts';
 
@@ -33,8 +38,11 @@ export interface BroadcastRouteDeps {
   readonly database: Queryable;
   readonly rules: RuleBook;
   readonly now: () => number;
-  /** The workspace requests act on (until authentication picks it per user). */
-  readonly workspaceId: string;
+  /**
+   * Unused: every request acts on `authOf(req).workspaceId` (CONTRACTS). Kept so existing
+   * composition roots compile unchanged.
+   */
+  readonly workspaceId?: string;
   /** Tells the outbox worker that rows were enqueued (it also polls). Default: nothing. */
   readonly wake?: () => void;
   readonly logger?: Logger;
@@ -53,12 +61,26 @@ function atOf(req: FastifyRequest, now: number): number {
   return Number.isNaN(parsed) ? now : parsed;
 }
 
+/** A broadcast as JSON: its schedule with ISO moments (local time without an offset). */
+function renderBroadcast(b: Broadcast) {
+  return { ...b, schedule: renderSchedule(b.schedule) };
+}
+
+function renderReport(r: BroadcastReport) {
+  return {
+    ...r,
+    schedule: renderSchedule(r.schedule),
+    nextDueAt: r.nextDueAt === null ? null : new Date(r.nextDueAt).toISOString(),
+  };
+}
+
 /** Registers the routes; also resumes fan-outs a restart interrupted (on `onReady`). */
 export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
   app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse<IncomingMessage>, L>,
   deps: BroadcastRouteDeps,
 ): void {
-  const { database, rules, now, workspaceId } = deps;
+  const { database, rules, now } = deps;
+  const workspaceOf = (req: FastifyRequest): string => authOf(req).workspaceId;
   const running = new Set<string>();
   const fanOut = (id: string): void => {
     if (running.has(id)) return;
@@ -72,25 +94,55 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
   });
 
   app.post('/api/v1/broadcasts', async (req, reply) => {
+    if (!requireRole(req, reply, 'admin')) return reply;
     const lang = requestLang(req);
-    const r = await createBroadcast(database, { workspaceId, body: req.body ?? null, lang, now: now() });
+    const r = await createBroadcast(database, {
+      workspaceId: workspaceOf(req),
+      body: req.body ?? null,
+      lang,
+      now: now(),
+    });
     if (!r.ok) {
       const first = r.problems[0]!;
       return reply
         .code(400)
         .send({ error: { code: first.code, message: first.message, problems: r.problems } });
     }
-    return reply.code(201).send(r.broadcast);
+    return reply.code(201).send(renderBroadcast(r.broadcast));
+  });
+
+  // The live size of an audience being edited: `{ audience }` → `{ count, at }`.
+  app.post('/api/v1/broadcasts/audience/count', async (req, reply) => {
+    const lang = requestLang(req);
+    const body = (req.body ?? {}) as { audience?: unknown };
+    const parsed = parseAudience(
+      body !== null && typeof body === 'object' && 'audience' in body ? body.audience : body,
+      lang,
+    );
+    if (!parsed.ok) {
+      const first = parsed.problems[0]!;
+      return reply
+        .code(400)
+        .send({ error: { code: first.code, message: first.message, problems: parsed.problems } });
+    }
+    const at = now();
+    const count = await countAudience(database, {
+      workspaceId: workspaceOf(req),
+      audience: parsed.audience,
+      at,
+      rules,
+    });
+    return { count, at: new Date(at).toISOString() };
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/broadcasts/:id', async (req, reply) => {
-    const b = await findBroadcast(database, req.params.id, workspaceId);
-    return b ?? notFound(reply, requestLang(req), req.params.id);
+    const b = await findBroadcast(database, req.params.id, workspaceOf(req));
+    return b ? renderBroadcast(b) : notFound(reply, requestLang(req), req.params.id);
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/broadcasts/:id/preflight', async (req, reply) => {
     const lang = requestLang(req);
-    const b = await findBroadcast(database, req.params.id, workspaceId);
+    const b = await findBroadcast(database, req.params.id, workspaceOf(req));
     if (!b) return notFound(reply, lang, req.params.id);
     return renderPreflight(await preflight(database, b, atOf(req, now()), { rules }), lang);
   });
@@ -100,7 +152,7 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
     '/api/v1/broadcasts/:id/preflight/:file',
     async (req, reply) => {
       const lang = requestLang(req);
-      const b = await findBroadcast(database, req.params.id, workspaceId);
+      const b = await findBroadcast(database, req.params.id, workspaceOf(req));
       if (!b) return notFound(reply, lang, req.params.id);
       const group = req.params.file.replace(/\.csv$/, '');
       if (!req.params.file.endsWith('.csv') || (group !== 'all' && !isGroupFilter(group)))
@@ -117,8 +169,9 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
 
   for (const action of ['send', 'pause', 'resume', 'cancel'] as const satisfies readonly ControlAction[]) {
     app.post<{ Params: { id: string } }>(`/api/v1/broadcasts/:id/${action}`, async (req, reply) => {
+      if (!requireRole(req, reply, 'admin')) return reply;
       const lang = requestLang(req);
-      const r = await controlBroadcast(database, req.params.id, action, now(), workspaceId);
+      const r = await controlBroadcast(database, req.params.id, action, now(), workspaceOf(req), rules);
       if (!r.ok) {
         if (r.code === 'broadcast_not_found') return notFound(reply, lang, req.params.id);
         return sendError(
@@ -128,13 +181,14 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
       }
       if (action === 'send' || action === 'resume') fanOut(r.broadcast.id);
       if (action === 'resume') deps.wake?.();
-      return { ...r.broadcast, affected: r.affected };
+      return { ...renderBroadcast(r.broadcast), affected: r.affected };
     });
   }
 
   app.get<{ Params: { id: string } }>('/api/v1/broadcasts/:id/report', async (req, reply) => {
-    const b = await findBroadcast(database, req.params.id, workspaceId);
+    const b = await findBroadcast(database, req.params.id, workspaceOf(req));
     if (!b) return notFound(reply, requestLang(req), req.params.id);
-    return broadcastReport(database, b.id, now());
+    const report = await broadcastReport(database, b.id, now());
+    return report && renderReport(report);
   });
 }

@@ -248,6 +248,8 @@ export interface AudienceScan {
   readonly pageIds?: readonly string[];
   /** Only contacts seen at or after this moment. */
   readonly seenSince?: number;
+  /** Only contacts last seen at or before this moment. */
+  readonly seenBefore?: number;
   /** Default: every column. */
   readonly columns?: AudienceColumns;
 }
@@ -304,10 +306,13 @@ function audienceQuery(database: Queryable, columns: AudienceColumns = ALL_COLUM
 
 /** One keyset chunk of a workspace's contacts (ordered by id), only the columns an audience needs. */
 export async function scanAudience(database: Queryable, scan: AudienceScan): Promise<AudienceRow[]> {
+  // An empty Page list selects nobody (and `in ()` is not SQL).
+  if (scan.pageIds?.length === 0) return [];
   let query = audienceQuery(database, scan.columns).where('workspace_id', '=', scan.workspaceId);
   if (scan.after !== null) query = query.where('id', '>', scan.after);
   if (scan.pageIds !== undefined) query = query.where('page_id', 'in', [...scan.pageIds]);
   if (scan.seenSince !== undefined) query = query.where('last_seen_at', '>=', scan.seenSince);
+  if (scan.seenBefore !== undefined) query = query.where('last_seen_at', '<=', scan.seenBefore);
   return (await query.orderBy('id').limit(scan.limit).execute()) as AudienceRow[];
 }
 
@@ -557,4 +562,21 @@ export async function nextDueAt(database: Queryable, broadcastId: string): Promi
     .where('next_attempt_at', '<', HELD_UNTIL)
     .executeTakeFirst();
   return row?.due === null || row?.due === undefined ? null : Number(row.due);
+}
+
+/** How many of a workspace's contacts pass the SQL-side audience filters. */
+export async function countContacts(
+  database: Queryable,
+  scan: Omit<AudienceScan, 'after' | 'limit' | 'columns'>,
+): Promise<number> {
+  if (scan.pageIds?.length === 0) return 0;
+  let query = database.db
+    .selectFrom('contacts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace_id', '=', scan.workspaceId);
+  if (scan.pageIds !== undefined) query = query.where('page_id', 'in', [...scan.pageIds]);
+  if (scan.seenSince !== undefined) query = query.where('last_seen_at', '>=', scan.seenSince);
+  if (scan.seenBefore !== undefined) query = query.where('last_seen_at', '<=', scan.seenBefore);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -26,11 +26,14 @@ describe('the broadcasts REST API', () => {
 
   async function app() {
     const a = Fastify();
+    // What the API authentication hook does for the installation token.
+    a.addHook('onRequest', async (req) => {
+      req.auth = { workspaceId: 'w1', role: 'owner', userId: null, via: 'install_token' };
+    });
     registerBroadcastRoutes(a, {
       database: h.database,
       rules: createRuleBook(),
       now: () => h.clock.t,
-      workspaceId: 'w1',
     });
     await a.ready();
     return a;
