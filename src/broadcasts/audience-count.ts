@@ -14,7 +14,12 @@ const SQL_ONLY: ReadonlySet<string> = new Set(['pageIds', 'lastSeenWithinDays', 
 
 export async function countAudience(
   database: Queryable,
-  input: { readonly workspaceId: string; readonly audience: Audience; readonly at: number; readonly rules: RuleBook },
+  input: {
+    readonly workspaceId: string;
+    readonly audience: Audience;
+    readonly at: number;
+    readonly rules: RuleBook;
+  },
 ): Promise<number> {
   const { audience, at } = input;
   if (Object.keys(audience).every((k) => SQL_ONLY.has(k)))

@@ -140,7 +140,10 @@ export function matchesAudience(
   if (audience.notSeenForDays !== undefined && row.last_seen_at > at - audience.notSeenForDays * DAY_MS)
     return false;
   if (audience.windowOpen !== undefined && windowOpen() !== audience.windowOpen) return false;
-  if (audience.windowState !== undefined && !audience.windowState.includes(windowStateOf(row, at, windowOpen())))
+  if (
+    audience.windowState !== undefined &&
+    !audience.windowState.includes(windowStateOf(row, at, windowOpen()))
+  )
     return false;
   return true;
 }

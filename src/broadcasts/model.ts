@@ -289,7 +289,9 @@ export function parseSchedule(
 export function parseAudience(
   raw: unknown,
   lang: Lang,
-): { readonly ok: true; readonly audience: Audience } | { readonly ok: false; readonly problems: BroadcastProblem[] } {
+):
+  | { readonly ok: true; readonly audience: Audience }
+  | { readonly ok: false; readonly problems: BroadcastProblem[] } {
   const parsed = audienceSchema.safeParse(raw ?? {});
   if (parsed.success) return { ok: true, audience: parsed.data as Audience };
   return {

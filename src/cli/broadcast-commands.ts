@@ -119,10 +119,16 @@ export function registerBroadcastCommands(program: Command, io: CliIo, host: Ser
   broadcast
     .command('create')
     .description('create a broadcast from a JSON file (validated and classified; nothing stored on error)')
-    .requiredOption('--file <path>', 'JSON document: { name, intent, audience, content, schedule?, trackLinks? }')
+    .requiredOption(
+      '--file <path>',
+      'JSON document: { name, intent, audience, content, schedule?, trackLinks? }',
+    )
     .option('--at <time>', 'send at this time (2026-12-24T09:00+01:00; with --local-time: 2026-12-24T09:00)')
     .option('--local-time', "read --at in each person's own time zone")
-    .option('--fallback-timezone <hours>', 'hours from UTC for people without a time zone (default: the Page\'s most common)')
+    .option(
+      '--fallback-timezone <hours>',
+      "hours from UTC for people without a time zone (default: the Page's most common)",
+    )
     .option('--before-window-closes', 'send earlier to people whose window would close before --at')
     .option('--window-margin <minutes>', 'with --before-window-closes: minutes before the close (default 60)')
     .option('--skip-closed-window', 'with --before-window-closes: skip people whose window is already closed')

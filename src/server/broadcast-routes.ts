@@ -17,11 +17,11 @@ import { countAudience } from '../broadcasts/audience-count.ts';
 import { runFanOut } from '../broadcasts/fanout.ts';
 import { problemText } from '../broadcasts/messages.ts';
 import { type Broadcast, parseAudience } from '../broadcasts/model.ts';
-import { renderSchedule } from '../broadcasts/schedule.ts';
 import { isGroupFilter, preflight, preflightCsv, renderPreflight } from '../broadcasts/preflight.ts';
+import { renderSchedule } from '../broadcasts/schedule.ts';
 import {
-  broadcastReport,
   type BroadcastReport,
+  broadcastReport,
   type ControlAction,
   controlBroadcast,
   createBroadcast,
