@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BROADCAST_MESSAGE_CODES, BROADCAST_MESSAGES } from './messages.ts';
 import { parseSchedule } from './model.ts';
 import { firstDueAt, type Schedule, scheduledFor, timezoneOf, timingFor } from './schedule.ts';
 
@@ -200,5 +201,15 @@ describe('schedule input', () => {
   it('accepts a local time still ahead somewhere (UTC−12) even if it has passed in UTC', () => {
     expect(parseSchedule({ at: '2026-12-20T09:00', localTime: true }, 'en', NOW).ok).toBe(true);
     expect(parseSchedule({ at: '2026-12-19T20:00', localTime: true }, 'en', NOW).ok).toBe(false);
+  });
+});
+
+describe('broadcast messages', () => {
+  it('exist in Spanish and English for every code, and differ', () => {
+    for (const code of BROADCAST_MESSAGE_CODES) {
+      expect(BROADCAST_MESSAGES.en[code].length).toBeGreaterThan(5);
+      expect(BROADCAST_MESSAGES.es[code].length).toBeGreaterThan(5);
+      expect(BROADCAST_MESSAGES.es[code]).not.toBe(BROADCAST_MESSAGES.en[code]);
+    }
   });
 });

@@ -148,6 +148,29 @@ describe('tracked links in a broadcast', () => {
     await app.close();
   });
 
+  it('sends a retried message with the code minted on the first attempt', async () => {
+    const ana = await h.person({ hoursAgo: 1 });
+    const b = await create({
+      name: 'Reintento',
+      intent: 'promotional',
+      content: { message: { type: 'text', text: `Ofertas: ${SHOP}` } },
+    });
+    await controlBroadcast(h.database, b.id, 'send', h.clock.t);
+    await runFanOut(h.database, b.id, { now: () => h.clock.t });
+    // Fails this attempt (the client's own quick retry included); the row is rescheduled.
+    h.sim.faults.add({ kind: 'http_500', pageId: received(ana.psid).pageId, count: 5 });
+    await dispatchDue(PUBLIC);
+    expect(received(ana.psid).messagesReceived).toBe(0);
+    h.sim.faults.clear();
+    const minted = await links.linksOfContact(h.database, ana.contactId);
+    expect(minted).toHaveLength(1);
+    h.clock.t += 10 * 60_000;
+    await dispatchDue(PUBLIC);
+    expect(received(ana.psid).messagesReceived).toBe(1);
+    expect(JSON.stringify(received(ana.psid).inbox[0]?.message)).toContain(`${PUBLIC}/r/${minted[0]!.code}`);
+    expect(await links.linksOfContact(h.database, ana.contactId)).toHaveLength(1);
+  });
+
   it('answers an unknown or malformed code with a 404 page in Spanish or English', async () => {
     const app = await api();
     const es = await app.inject({
