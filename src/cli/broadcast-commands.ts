@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { loadOrCreateSecrets } from '../app/secrets.ts';
 import { problemText } from '../broadcasts/messages.ts';
 import { preflight, renderPreflight } from '../broadcasts/preflight.ts';
+import { renderBroadcast, renderReport } from '../broadcasts/render.ts';
 import { runBroadcast } from '../broadcasts/runner.ts';
 import {
   broadcastProgress,
@@ -155,7 +156,7 @@ export function registerBroadcastCommands(program: Command, io: CliIo, host: Ser
           for (const p of r.problems) io.err(p.message);
           return io.setExitCode(2);
         }
-        io.out(JSON.stringify(r.broadcast, null, 2));
+        io.out(JSON.stringify(renderBroadcast(r.broadcast), null, 2));
       });
     });
 
@@ -259,7 +260,7 @@ export function registerBroadcastCommands(program: Command, io: CliIo, host: Ser
       await withDatabase(lang, async (database) => {
         const r = await broadcastReport(database, id, Date.now());
         if (!r) return notFound(id, lang);
-        io.out(JSON.stringify(r, null, 2));
+        io.out(JSON.stringify(renderReport(r), null, 2));
       });
     });
 }

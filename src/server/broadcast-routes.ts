@@ -16,11 +16,10 @@ import type { Logger } from 'pino';
 import { countAudience } from '../broadcasts/audience-count.ts';
 import { runFanOut } from '../broadcasts/fanout.ts';
 import { problemText } from '../broadcasts/messages.ts';
-import { type Broadcast, parseAudience } from '../broadcasts/model.ts';
+import { parseAudience } from '../broadcasts/model.ts';
 import { isGroupFilter, preflight, preflightCsv, renderPreflight } from '../broadcasts/preflight.ts';
-import { renderSchedule } from '../broadcasts/schedule.ts';
+import { renderBroadcast, renderReport } from '../broadcasts/render.ts';
 import {
-  type BroadcastReport,
   broadcastReport,
   type ControlAction,
   controlBroadcast,
@@ -59,19 +58,6 @@ function atOf(req: FastifyRequest, now: number): number {
   const at = (req.query as { at?: unknown }).at;
   const parsed = typeof at === 'string' ? Date.parse(at) : Number.NaN;
   return Number.isNaN(parsed) ? now : parsed;
-}
-
-/** A broadcast as JSON: its schedule with ISO moments (local time without an offset). */
-function renderBroadcast(b: Broadcast) {
-  return { ...b, schedule: renderSchedule(b.schedule) };
-}
-
-function renderReport(r: BroadcastReport) {
-  return {
-    ...r,
-    schedule: renderSchedule(r.schedule),
-    nextDueAt: r.nextDueAt === null ? null : new Date(r.nextDueAt).toISOString(),
-  };
 }
 
 /** Registers the routes; also resumes fan-outs a restart interrupted (on `onReady`). */
