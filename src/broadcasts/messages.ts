@@ -17,6 +17,7 @@ export const BROADCAST_MESSAGE_CODES = [
   'schedule_in_past',
   'schedule_needs_at',
   'invalid_timezone',
+  'scheduled_notice',
 ] as const;
 export type BroadcastMessageCode = (typeof BROADCAST_MESSAGE_CODES)[number];
 
@@ -40,6 +41,8 @@ export const BROADCAST_MESSAGES: Readonly<Record<Lang, Readonly<Record<Broadcast
     schedule_in_past: 'this moment has already passed',
     schedule_needs_at: 'needs schedule.at (the time to send at)',
     invalid_timezone: 'expected hours from UTC between -12 and 14 (e.g. 1, -5, 5.5)',
+    scheduled_notice:
+      'scheduled: {count} people wait in the outbox, the first at {at}; the running server (ventana start) sends each at their moment',
   },
   es: {
     invalid_json: 'el cuerpo no es JSON válido',
@@ -60,6 +63,8 @@ export const BROADCAST_MESSAGES: Readonly<Record<Lang, Readonly<Record<Broadcast
     schedule_in_past: 'ese momento ya ha pasado',
     schedule_needs_at: 'necesita schedule.at (la hora de envío)',
     invalid_timezone: 'se esperan horas respecto a UTC entre -12 y 14 (p. ej. 1, -5, 5.5)',
+    scheduled_notice:
+      'programada: {count} personas esperan en la cola, la primera el {at}; el servidor en marcha (ventana start) envía a cada una en su momento',
   },
 };
 

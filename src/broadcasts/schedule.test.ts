@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BROADCAST_MESSAGE_CODES, BROADCAST_MESSAGES } from './messages.ts';
 import { parseSchedule } from './model.ts';
-import { firstDueAt, type Schedule, scheduledFor, timezoneOf, timingFor } from './schedule.ts';
+import { type Schedule, scheduledFor, timezoneOf, timingFor } from './schedule.ts';
 
 const H = 3_600_000;
 const NOW = Date.parse('2026-12-20T12:00:00Z');
@@ -55,12 +55,6 @@ describe('schedule timing', () => {
     const s = { ...base, at: Date.UTC(2026, 11, 20, 13), localTime: true };
     // 13:00 in UTC+3 was 10:00 UTC, two hours ago.
     expect(scheduledFor(s, { timezone: 3, pageTimezone: null }, NOW)).toBe(NOW);
-  });
-
-  it('starts a local-time fan-out no earlier than when the first zone (UTC+14) reaches the time', () => {
-    const s = { ...base, at: Date.UTC(2026, 11, 24, 9), localTime: true };
-    expect(firstDueAt(s, NOW)).toBe(Date.UTC(2026, 11, 23, 19));
-    expect(firstDueAt(null, NOW)).toBe(NOW);
   });
 
   describe('before each person’s window closes', () => {

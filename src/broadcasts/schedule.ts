@@ -98,17 +98,6 @@ export function timingFor(
   return { kind: 'due', at: Math.max(latest, now), beforeClose: true };
 }
 
-/** Whether a schedule makes anyone wait (otherwise the fan-out needs no per-person timing). */
-export function isDeferred(schedule: Schedule | null): boolean {
-  return schedule !== null && schedule.at !== null;
-}
-
-/** The earliest moment anyone can be due: for local time, when the first zone reaches `at`. */
-export function firstDueAt(schedule: Schedule | null, now: number): number {
-  if (schedule === null || schedule.at === null) return now;
-  return Math.max(now, schedule.localTime ? schedule.at - MAX_OFFSET_HOURS * HOUR_MS : schedule.at);
-}
-
 /** The schedule as people read it: ISO moments (`at` without an offset for local time). */
 export function renderSchedule(schedule: Schedule | null) {
   if (schedule === null) return null;

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { loadOrCreateSecrets } from '../app/secrets.ts';
+import { runFanOut } from '../broadcasts/fanout.ts';
 import { problemText } from '../broadcasts/messages.ts';
 import { preflight, renderPreflight } from '../broadcasts/preflight.ts';
 import { renderBroadcast, renderReport } from '../broadcasts/render.ts';
@@ -197,6 +198,22 @@ export function registerBroadcastCommands(program: Command, io: CliIo, host: Ser
         } else if (b.status !== 'sending') {
           io.err(problemText('invalid_state', lang, { status: b.status, action: 'send' }));
           return io.setExitCode(1);
+        }
+        if (b.schedule !== null) {
+          // A scheduled broadcast waits in the outbox (it survives restarts): enqueue everyone with
+          // their moment and leave the sending to the server's worker instead of blocking for days.
+          await runFanOut(database, id, { now: Date.now });
+          const report = await broadcastReport(database, id, Date.now());
+          if (report?.nextDueAt != null && report.nextDueAt > Date.now()) {
+            io.err(
+              problemText('scheduled_notice', lang, {
+                count: report.counts.queued,
+                at: new Date(report.nextDueAt).toISOString(),
+              }),
+            );
+            io.out(JSON.stringify(renderReport(report), null, 2));
+            return;
+          }
         }
         const parsed = parseConfig(host.env);
         if (!parsed.ok) return;

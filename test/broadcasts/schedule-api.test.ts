@@ -246,6 +246,12 @@ describe('ventana broadcast create with schedule flags', () => {
         name: 'P',
         now: Date.now(),
       });
+      await contacts.upsertContact(database, {
+        workspaceId: 'default',
+        pageId: '1',
+        psid: 'p1',
+        now: Date.now(),
+      });
       await database.close();
       const run = async (args: string[]) => {
         const out: string[] = [];
@@ -306,8 +312,21 @@ describe('ventana broadcast create with schedule flags', () => {
       ]);
       expect(bad.code).toBe(2);
       expect(bad.err).toContain('schedule.at: indica la zona horaria');
-      const preflight = await run(['broadcast', 'preflight', JSON.parse(ok.out).id]);
-      expect(JSON.parse(preflight.out)).toMatchObject({ total: 0, skipped: 0 });
+      const id = JSON.parse(ok.out).id as string;
+      const preflight = await run(['broadcast', 'preflight', id]);
+      // The one contact never wrote: no window, and the marketer chose to skip closed windows.
+      expect(JSON.parse(preflight.out)).toMatchObject({ total: 1, skipped: 1 });
+      const later = await run(['broadcast', 'create', '--file', file, '--at', `${year}-12-24T09:00Z`]);
+      const sent = await run(['broadcast', 'send', JSON.parse(later.out).id, '--lang', 'es']);
+      expect(sent.code).toBe(0);
+      expect(sent.err).toContain(
+        `programada: 1 personas esperan en la cola, la primera el ${year}-12-24T09:00:00.000Z`,
+      );
+      expect(JSON.parse(sent.out)).toMatchObject({
+        status: 'sending',
+        enqueued: 1,
+        nextDueAt: `${year}-12-24T09:00:00.000Z`,
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
