@@ -3,6 +3,9 @@
  * and prefetches do not count, the policy still judges the original destination, and a window-aware
  * broadcast reaches each person before their window closes (fake clock).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Fastify from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runFanOut } from '../../src/broadcasts/fanout.ts';
@@ -14,7 +17,7 @@ import { dispatchOne } from '../../src/outbound/dispatch.ts';
 import { createRuleBook } from '../../src/policy/index.ts';
 import { registerBroadcastRoutes } from '../../src/server/broadcast-routes.ts';
 import { registerLinkRoutes } from '../../src/server/link-routes.ts';
-import { links, outbox } from '../../src/storage/index.ts';
+import { links, migrateDown, openDatabase, outbox } from '../../src/storage/index.ts';
 import { createHarness, H, type Harness } from '../broadcasts/harness.ts';
 
 const PUBLIC = 'https://go.example.com';
@@ -331,5 +334,59 @@ describe('a window-aware broadcast', () => {
     const report = await broadcastReport(h.database, b.id, h.clock.t);
     expect(report).toMatchObject({ enqueued: 1, skipped: 2, nextDueAt: h.clock.t + 5 * H });
     await app.close();
+  });
+});
+
+describe('a scheduled broadcast across a restart', () => {
+  it('waits in the outbox, and a new process sends it at the time, once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ventana-restart-'));
+    const file = `sqlite:${join(dir, 'v.db')}`;
+    const first = await createHarness({ databaseUrl: file });
+    try {
+      const p = await first.person({ hoursAgo: 1 });
+      const at = first.clock.t + 2 * H;
+      const r = await createBroadcast(first.database, {
+        workspaceId: 'w1',
+        body: {
+          name: 'Luego',
+          intent: 'promotional',
+          schedule: { at: new Date(at).toISOString() },
+          content: { message: { type: 'text', text: `Hoy: ${SHOP}` } },
+        },
+        lang: 'en',
+        now: first.clock.t,
+      });
+      if (!r.ok) throw new Error('not created');
+      await controlBroadcast(first.database, r.broadcast.id, 'send', first.clock.t);
+      await runFanOut(first.database, r.broadcast.id, { now: () => first.clock.t });
+      expect(await outbox.claimDueOutbox(first.database, { limit: 10, now: first.clock.t })).toEqual([]);
+
+      // "Restart": a new connection to the same file, with its own caches, two hours later.
+      const reopened = await openDatabase(file, { migrate: true });
+      try {
+        first.clock.t = at;
+        const deps = { ...first.deps, database: reopened, publicUrl: PUBLIC };
+        const due = await outbox.claimDueOutbox(reopened, { limit: 10, now: first.clock.t });
+        expect(due).toHaveLength(1);
+        expect((await dispatchBatch(deps, due))[0]?.status).toBe('sent');
+        expect(await outbox.claimDueOutbox(reopened, { limit: 10, now: first.clock.t + 24 * H })).toEqual([]);
+        const person = [...first.sim.state.allPeople()].find((x) => x.psid === p.psid)!;
+        expect(person.messagesReceived).toBe(1);
+        expect(JSON.stringify(person.inbox[0]?.message)).toMatch(TRACKED);
+        expect(await broadcastReport(reopened, r.broadcast.id, first.clock.t)).toMatchObject({
+          status: 'done',
+          sent: 1,
+        });
+        // The migration also goes back down cleanly.
+        await migrateDown(reopened);
+        const cols = await reopened.db.introspection.getTables();
+        expect(cols.map((t) => t.name)).not.toContain('tracked_links');
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await first.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
