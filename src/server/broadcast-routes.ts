@@ -18,6 +18,7 @@ import { runFanOut } from '../broadcasts/fanout.ts';
 import { problemText } from '../broadcasts/messages.ts';
 import { parseAudience } from '../broadcasts/model.ts';
 import { isGroupFilter, preflight, preflightCsv, renderPreflight } from '../broadcasts/preflight.ts';
+import { toBroadcast } from '../broadcasts/record.ts';
 import { renderBroadcast, renderReport } from '../broadcasts/render.ts';
 import {
   broadcastReport,
@@ -27,8 +28,8 @@ import {
   findBroadcast,
 } from '../broadcasts/service.ts';
 import type { Lang, RuleBook } from '../policy/index.ts';
-import { listUnfinishedFanOuts } from '../storage/broadcasts.ts';
-import type { Queryable } from '../storage/index.ts';
+import { listBroadcasts, listUnfinishedFanOuts } from '../storage/broadcasts.ts';
+import { links, type Queryable } from '../storage/index.ts';
 import { authOf, requireRole } from './auth-context.ts';
 import { httpError, sendError } from './errors.ts';
 import { requestLang } from './lang.ts';
@@ -120,6 +121,35 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
     });
     return { count, at: new Date(at).toISOString() };
   });
+
+  app.get('/api/v1/broadcasts', async (req) => {
+    const records = await listBroadcasts(database, workspaceOf(req));
+    return { items: records.map((r) => renderBroadcast(toBroadcast(r))) };
+  });
+
+  // Who clicked the broadcast's tracked links: `?cursor=<last code>&limit=` (≤ 1000).
+  app.get<{ Params: { id: string }; Querystring: { cursor?: string; limit?: string } }>(
+    '/api/v1/broadcasts/:id/clicks',
+    async (req, reply) => {
+      const b = await findBroadcast(database, req.params.id, workspaceOf(req));
+      if (!b) return notFound(reply, requestLang(req), req.params.id);
+      const limit = Math.min(1000, Math.max(1, Number(req.query.limit) || 500));
+      const items = await links.listClickers(
+        database,
+        { kind: 'broadcast', id: b.id },
+        { after: req.query.cursor ?? '', limit },
+      );
+      const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+      return {
+        items: items.map((c) => ({
+          ...c,
+          firstClickedAt: iso(c.firstClickedAt),
+          lastClickedAt: iso(c.lastClickedAt),
+        })),
+        nextCursor: items.length === limit ? items[items.length - 1]!.code : null,
+      };
+    },
+  );
 
   app.get<{ Params: { id: string } }>('/api/v1/broadcasts/:id', async (req, reply) => {
     const b = await findBroadcast(database, req.params.id, workspaceOf(req));

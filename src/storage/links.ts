@@ -190,3 +190,58 @@ export async function linksOfContact(
   if (origin) q = q.where('origin_kind', '=', origin.kind).where('origin_id', '=', origin.id);
   return (await q.orderBy('created_at').orderBy('code').execute()).map(toLink);
 }
+
+export interface ClickerRow {
+  readonly code: string;
+  readonly contactId: string;
+  readonly psid: string;
+  readonly firstName: string | null;
+  readonly lastName: string | null;
+  readonly url: string;
+  readonly clicks: number;
+  readonly firstClickedAt: number | null;
+  readonly lastClickedAt: number | null;
+}
+
+/**
+ * The clicked links of an origin with who clicked them (retargeting: "everyone who clicked"),
+ * one keyset page ordered by code.
+ */
+export async function listClickers(
+  database: Queryable,
+  origin: { readonly kind: LinkOriginKind; readonly id: string },
+  { after = '', limit = 500 }: { readonly after?: string; readonly limit?: number } = {},
+): Promise<ClickerRow[]> {
+  const rows = await database.db
+    .selectFrom('tracked_links as l')
+    .innerJoin('contacts as c', 'c.id', 'l.contact_id')
+    .select([
+      'l.code',
+      'l.contact_id',
+      'c.psid',
+      'c.first_name',
+      'c.last_name',
+      'l.url',
+      'l.clicks',
+      'l.first_clicked_at',
+      'l.last_clicked_at',
+    ])
+    .where('l.origin_kind', '=', origin.kind)
+    .where('l.origin_id', '=', origin.id)
+    .where('l.clicks', '>', 0)
+    .where('l.code', '>', after)
+    .orderBy('l.code')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    code: r.code,
+    contactId: r.contact_id,
+    psid: r.psid,
+    firstName: r.first_name,
+    lastName: r.last_name,
+    url: r.url,
+    clicks: Number(r.clicks),
+    firstClickedAt: r.first_clicked_at === null ? null : Number(r.first_clicked_at),
+    lastClickedAt: r.last_clicked_at === null ? null : Number(r.last_clicked_at),
+  }));
+}

@@ -127,6 +127,21 @@ export function runLinksContract(name: string, make: () => Promise<Database>): v
           .map((l) => l.clicks)
           .sort(),
       ).toEqual([1, 2]);
+      const clickers = await links.listClickers(database, { kind: 'broadcast', id: 'b1' });
+      expect(clickers.map((c) => [c.psid, c.url, c.clicks]).sort()).toEqual(
+        [
+          ['ana', 'https://a.example.com', 2],
+          ['ana', 'https://b.example.com', 1],
+          ['bea', 'https://a.example.com', 1],
+        ].sort(),
+      );
+      const page = await links.listClickers(database, { kind: 'broadcast', id: 'b1' }, { limit: 2 });
+      const next = await links.listClickers(
+        database,
+        { kind: 'broadcast', id: 'b1' },
+        { after: page[1]!.code },
+      );
+      expect([...page, ...next].map((c) => c.code)).toEqual(clickers.map((c) => c.code));
     });
 
     it("keeps a broadcast's schedule and its link-tracking choice", async () => {

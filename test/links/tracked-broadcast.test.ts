@@ -148,6 +148,26 @@ describe('tracked links in a broadcast', () => {
       sent: 2,
       clicked: { people: 2, total: 3, byUrl: [{ url: SHOP, people: 2, total: 3 }] },
     });
+    const clickers = (
+      await app.inject({ method: 'GET', url: `/api/v1/broadcasts/${b.id}/clicks?limit=1` })
+    ).json();
+    expect(clickers.items).toHaveLength(1);
+    const rest = (
+      await app.inject({
+        method: 'GET',
+        url: `/api/v1/broadcasts/${b.id}/clicks?cursor=${clickers.nextCursor}`,
+      })
+    ).json();
+    const all = [...clickers.items, ...rest.items];
+    expect(all.map((c: { psid: string; clicks: number }) => [c.psid, c.clicks]).sort()).toEqual(
+      [
+        [ana.psid, 2],
+        [bea.psid, 1],
+      ].sort(),
+    );
+    expect(rest.nextCursor).toBeNull();
+    const list = (await app.inject({ method: 'GET', url: '/api/v1/broadcasts' })).json();
+    expect(list.items.map((x: { id: string }) => x.id)).toEqual([b.id]);
     await app.close();
   });
 
