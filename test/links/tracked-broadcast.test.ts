@@ -17,7 +17,7 @@ import { dispatchOne } from '../../src/outbound/dispatch.ts';
 import { createRuleBook } from '../../src/policy/index.ts';
 import { registerBroadcastRoutes } from '../../src/server/broadcast-routes.ts';
 import { registerLinkRoutes } from '../../src/server/link-routes.ts';
-import { links, migrateDown, openDatabase, outbox } from '../../src/storage/index.ts';
+import { links, messages, migrateDown, openDatabase, outbox } from '../../src/storage/index.ts';
 import { createHarness, H, type Harness } from '../broadcasts/harness.ts';
 
 const PUBLIC = 'https://go.example.com';
@@ -168,6 +168,53 @@ describe('tracked links in a broadcast', () => {
     expect(rest.nextCursor).toBeNull();
     const list = (await app.inject({ method: 'GET', url: '/api/v1/broadcasts' })).json();
     expect(list.items.map((x: { id: string }) => x.id)).toEqual([b.id]);
+    await app.close();
+  });
+
+  it('reports sent, delivered and read (watermarks), clicked, refused with why and failed with why', async () => {
+    const ana = await h.person({ hoursAgo: 1 });
+    const bea = await h.person({ hoursAgo: 1 });
+    const blocked = await h.person({ hoursAgo: 1 });
+    await h.person({ hoursAgo: 30 });
+    const b = await create({
+      name: 'Informe',
+      intent: 'promotional',
+      content: { message: { type: 'text', text: `Rebajas: ${SHOP}` } },
+    });
+    h.sim.faults.add({ kind: 'blocked_551', pageId: received(blocked.psid).pageId, psid: blocked.psid });
+    await controlBroadcast(h.database, b.id, 'send', h.clock.t);
+    await runFanOut(h.database, b.id, { now: () => h.clock.t });
+    await dispatchDue(PUBLIC);
+    const sentAt = h.clock.t;
+    h.clock.t += 60_000;
+    // What the webhook processor does with Meta's delivery and read watermarks.
+    await messages.applyWatermark(h.database, {
+      contactId: ana.contactId,
+      kind: 'read',
+      watermark: sentAt,
+      at: h.clock.t,
+    });
+    await messages.applyWatermark(h.database, {
+      contactId: bea.contactId,
+      kind: 'delivered',
+      watermark: sentAt,
+      at: h.clock.t,
+    });
+    const code = (await links.linksOfContact(h.database, bea.contactId))[0]!.code;
+    const app = await api();
+    await app.inject({ method: 'GET', url: `/r/${code}` });
+    const report = (await app.inject({ method: 'GET', url: `/api/v1/broadcasts/${b.id}/report` })).json();
+    expect(report).toMatchObject({
+      status: 'done',
+      sent: 2,
+      delivered: 2,
+      read: 1,
+      clicked: { people: 1, total: 1 },
+      refusedByReason: { outside_window: 1 },
+      failedByReason: { contact_unreachable: 1 },
+      skipped: 0,
+      nextDueAt: null,
+    });
     await app.close();
   });
 
