@@ -5,7 +5,7 @@
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { issueSetupToken } from '../accounts/service.ts';
-import type { Config } from '../config/config.ts';
+import { type Config, publicUrlOf } from '../config/config.ts';
 import { createGraphClient, type GraphClient } from '../graph/index.ts';
 import { createWebhookIntake } from '../ingest/intake.ts';
 import type { InboundProcessor } from '../ingest/processor.ts';
@@ -16,6 +16,7 @@ import { registerAuditRoutes } from '../server/audit-routes.ts';
 import { registerBroadcastRoutes } from '../server/broadcast-routes.ts';
 import { registerFlowRoutes } from '../server/flow-routes.ts';
 import { registerGrowthRoutes } from '../server/growth-routes.ts';
+import { registerLinkRoutes } from '../server/link-routes.ts';
 import { registerPageRoutes } from '../server/page-routes.ts';
 import { registerSequenceRoutes } from '../server/sequence-routes.ts';
 import { type Database, inbound, openDatabase, pages, workspaces } from '../storage/index.ts';
@@ -181,6 +182,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     wake: () => late?.sender.wake(),
   });
   registerFlowRoutes(app, { database, rules, now, secretKey: secrets.secretKey });
+  registerLinkRoutes(app, { database, now });
   const address = await app.listen({ port: config.port, host: config.host });
   url = address.replace('[::1]', '127.0.0.1');
   webhookUrl = `${url}/webhooks/messenger`;
@@ -201,6 +203,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     now,
     shared: config.queue.engine !== 'embedded',
     pacer,
+    publicUrl: publicUrlOf(config, url),
   });
   wake = () => workers.processor.wake();
   late = workers;

@@ -7,7 +7,7 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createAutomation } from '../automation/index.ts';
-import type { Config } from '../config/config.ts';
+import { type Config, publicUrlOf } from '../config/config.ts';
 import { SEQUENCE_PORTS } from '../flows/ports.ts';
 import { createFlowWorker } from '../flows/resume.ts';
 import {
@@ -20,6 +20,7 @@ import { startProfileApplier } from '../growth/profile-service.ts';
 import { keywordConfirmation } from '../ingest/opt-out.ts';
 import { createInboundProcessor } from '../ingest/processor.ts';
 import { createProfileFetcher } from '../ingest/profiles.ts';
+import { trackLinks } from '../links/track.ts';
 import type { OutboxContent } from '../outbound/content.ts';
 import { createOutboxWorker } from '../outbound/worker.ts';
 import type { RuleBook } from '../policy/index.ts';
@@ -40,6 +41,8 @@ export interface WorkerDeps {
   readonly shared: boolean;
   /** Webhooks first: background loops rest while a burst of webhooks lasts. Default: never rest. */
   readonly pacer?: Pacer;
+  /** Base of tracked links (`/r/<code>`). Default: `publicUrlOf(config)`. */
+  readonly publicUrl?: string;
 }
 
 /** Opens the configured queue engine (the embedded one lives in the app database). */
@@ -66,6 +69,7 @@ export async function createWorkers(deps: WorkerDeps) {
         keyPrefix: `${deps.config.queue.engine === 'bullmq' ? (deps.config.queue.prefix ?? 'ventana') : 'ventana'}:send`,
       })
     : createMemorySendRateLimiter();
+  const publicUrl = deps.publicUrl ?? publicUrlOf(deps.config);
   const sender = createOutboxWorker({
     database,
     graph,
@@ -76,6 +80,7 @@ export async function createWorkers(deps: WorkerDeps) {
     logger,
     recoverSendingAtStart: !deps.shared,
     pace,
+    publicUrl,
   });
   // Automation enqueues inside the event's transaction: wake the sender a moment later (once per
   // burst, not once per event), by which time the slice has committed.
@@ -87,9 +92,9 @@ export async function createWorkers(deps: WorkerDeps) {
       sender.wake();
     }, 10);
   };
-  // WIRE(links): pass `links: { track: trackLinks, baseUrl: <public URL> }` once src/links/track.ts exists.
   const sequences = createSequenceRunner({
     database,
+    links: { track: trackLinks, baseUrl: publicUrl },
     rules,
     now,
     logger,

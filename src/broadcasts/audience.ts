@@ -4,7 +4,7 @@
  */
 import { type Facts, INBOUND_KINDS, type InboundKind } from '../policy/index.ts';
 import type { AudienceRow } from '../storage/broadcasts.ts';
-import type { Audience } from './model.ts';
+import type { Audience, WindowState } from './model.ts';
 import type { PersonValues } from './personalize.ts';
 
 const DAY_MS = 86_400_000;
@@ -76,13 +76,25 @@ export function personValues(row: AudienceRow, withFields: boolean): PersonValue
 export function audienceScanFilters(
   audience: Audience,
   at: number,
-): { readonly pageIds?: readonly string[]; readonly seenSince?: number } {
+): { readonly pageIds?: readonly string[]; readonly seenSince?: number; readonly seenBefore?: number } {
   return {
     ...(audience.pageIds ? { pageIds: audience.pageIds } : {}),
     ...(audience.lastSeenWithinDays !== undefined
       ? { seenSince: at - audience.lastSeenWithinDays * DAY_MS }
       : {}),
+    ...(audience.notSeenForDays !== undefined ? { seenBefore: at - audience.notSeenForDays * DAY_MS } : {}),
   };
+}
+
+const HUMAN_AGENT_MS = 7 * DAY_MS;
+
+/** open / human_agent / closed, from whether decide() finds the standard window open. */
+export function windowStateOf(row: AudienceRow, at: number, open: boolean): WindowState {
+  if (open) return 'open';
+  const last = row.last_inbound_at;
+  return last !== null && at - last <= HUMAN_AGENT_MS && row.window_closed_by_graph_at === null
+    ? 'human_agent'
+    : 'closed';
 }
 
 /**
@@ -125,6 +137,13 @@ export function matchesAudience(
     for (const [name, value] of Object.entries(audience.fieldEquals))
       if (fields[name] !== value) return false;
   }
+  if (audience.notSeenForDays !== undefined && row.last_seen_at > at - audience.notSeenForDays * DAY_MS)
+    return false;
   if (audience.windowOpen !== undefined && windowOpen() !== audience.windowOpen) return false;
+  if (
+    audience.windowState !== undefined &&
+    !audience.windowState.includes(windowStateOf(row, at, windowOpen()))
+  )
+    return false;
   return true;
 }

@@ -51,9 +51,10 @@ export async function runFanOut(
       // Another fan-out of the same broadcast moved on (two resumers): let it continue alone.
       if (current.fanOutCursor !== expected) return 'stopped' as const;
       const at = now();
+      const due = members.filter((m) => m.timing.kind === 'due');
       const { inserted } = await outbox.enqueueOutbox(
         tx,
-        members.map(({ row }) => ({
+        due.map(({ row, timing }) => ({
           workspaceId: broadcast.workspaceId,
           pageId: row.page_id,
           contactId: row.id,
@@ -61,10 +62,12 @@ export async function runFanOut(
           originId: broadcast.id,
           idempotencyKey: idempotencyKey(broadcast.id, row.id),
           content,
+          // The schedule's moment for this person: the row waits in the outbox until then.
+          runAt: timing.kind === 'due' ? Math.max(timing.at, at) : at,
           now: at,
         })),
       );
-      await advanceFanOut(tx, broadcastId, cursor, inserted.length, at);
+      await advanceFanOut(tx, broadcastId, cursor, inserted.length, at, members.length - due.length);
       return inserted.length;
     });
     if (outcome === 'stopped') return 'stopped';

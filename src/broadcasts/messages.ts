@@ -11,6 +11,13 @@ export const BROADCAST_MESSAGE_CODES = [
   'invalid_group',
   'invalid_lang',
   'invalid_file',
+  'schedule_at_invalid',
+  'schedule_needs_zone',
+  'schedule_local_has_zone',
+  'schedule_in_past',
+  'schedule_needs_at',
+  'invalid_timezone',
+  'scheduled_notice',
 ] as const;
 export type BroadcastMessageCode = (typeof BROADCAST_MESSAGE_CODES)[number];
 
@@ -26,6 +33,16 @@ export const BROADCAST_MESSAGES: Readonly<Record<Lang, Readonly<Record<Broadcast
     invalid_group: 'unknown preflight group "{group}"',
     invalid_lang: '--lang: expected es or en',
     invalid_file: 'cannot read {file}: {detail}',
+    schedule_at_invalid: 'not a date and time (expected e.g. 2026-12-24T09:00+01:00)',
+    schedule_needs_zone:
+      "add the time zone (e.g. 2026-12-24T09:00+01:00 or …Z), or set localTime to send at that hour in each person's own time zone",
+    schedule_local_has_zone:
+      "with localTime the time is read in each person's time zone: give it without an offset (e.g. 2026-12-24T09:00)",
+    schedule_in_past: 'this moment has already passed',
+    schedule_needs_at: 'needs schedule.at (the time to send at)',
+    invalid_timezone: 'expected hours from UTC between -12 and 14 (e.g. 1, -5, 5.5)',
+    scheduled_notice:
+      'scheduled: {count} people wait in the outbox, the first at {at}; the running server (ventana start) sends each at their moment',
   },
   es: {
     invalid_json: 'el cuerpo no es JSON válido',
@@ -38,6 +55,16 @@ export const BROADCAST_MESSAGES: Readonly<Record<Lang, Readonly<Record<Broadcast
     invalid_group: 'grupo de verificación desconocido "{group}"',
     invalid_lang: '--lang: se esperaba es o en',
     invalid_file: 'no se puede leer {file}: {detail}',
+    schedule_at_invalid: 'no es una fecha y hora (se espera p. ej. 2026-12-24T09:00+01:00)',
+    schedule_needs_zone:
+      'indica la zona horaria (p. ej. 2026-12-24T09:00+01:00 o …Z), o activa localTime para enviar a esa hora en la zona de cada persona',
+    schedule_local_has_zone:
+      'con localTime la hora se lee en la zona de cada persona: escríbela sin desfase (p. ej. 2026-12-24T09:00)',
+    schedule_in_past: 'ese momento ya ha pasado',
+    schedule_needs_at: 'necesita schedule.at (la hora de envío)',
+    invalid_timezone: 'se esperan horas respecto a UTC entre -12 y 14 (p. ej. 1, -5, 5.5)',
+    scheduled_notice:
+      'programada: {count} personas esperan en la cola, la primera el {at}; el servidor en marcha (ventana start) envía a cada una en su momento',
   },
 };
 

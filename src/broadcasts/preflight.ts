@@ -19,6 +19,7 @@ import {
 import { csvCell } from '../storage/audit.ts';
 import type { Queryable } from '../storage/index.ts';
 import type { Broadcast } from './model.ts';
+import { renderSchedule } from './schedule.ts';
 import { walkAudience, walkContext } from './walk.ts';
 
 /** Where a recipient lands. `refused:<code>` groups refusals by their first (most important) reason. */
@@ -29,6 +30,7 @@ export type PreflightGroupKey =
   | 'utility'
   | 'marketing_message'
   | 'other_route'
+  | 'skipped:window_closed'
   | `refused:${ReasonCode}`;
 
 export interface PreflightGroup {
@@ -43,6 +45,9 @@ export interface PreflightGroup {
   /** Earliest and latest window closing among the members (null when none has a window). */
   readonly windowClosesEarliest: number | null;
   readonly windowClosesLatest: number | null;
+  /** Earliest and latest moment the schedule makes members due (each was decided at their own). */
+  readonly dueEarliest: number | null;
+  readonly dueLatest: number | null;
   /** What can be done instead, with how many members each applies to. */
   readonly alternatives: readonly {
     readonly code: Alternative['code'];
@@ -59,6 +64,10 @@ export interface PreflightReport {
   readonly total: number;
   readonly allowed: number;
   readonly refused: number;
+  /** Left out by the schedule (window already closed, the marketer chose to skip them). */
+  readonly skipped: number;
+  /** The broadcast's schedule (null: now); each member was decided at the moment it makes them due. */
+  readonly schedule: Broadcast['schedule'];
   readonly groups: readonly PreflightGroup[];
   readonly atRiskWithinMs: number;
   readonly durationMs: number;
@@ -88,12 +97,22 @@ function groupReason(reasons: Decision['reasons']): Decision['reasons'][number] 
   return tokenFailure ?? reasons[0];
 }
 
-export function groupOf(decision: Decision | null, at: number, atRiskWithinMs: number): PreflightGroupKey {
+/**
+ * @param at the moment the person is due (and was decided at)
+ * @param beforeClose the schedule moved the person earlier to beat their window's close
+ */
+export function groupOf(
+  decision: Decision | null,
+  at: number,
+  atRiskWithinMs: number,
+  beforeClose = false,
+): PreflightGroupKey {
   if (decision === null) return 'refused:page_restricted';
   if (!decision.allowed) return `refused:${groupReason(decision.reasons)?.code ?? 'outside_window'}`;
   switch (decision.route) {
     case 'standard':
-      return decision.windowClosesAt !== null && decision.windowClosesAt - at <= atRiskWithinMs
+      return beforeClose ||
+        (decision.windowClosesAt !== null && decision.windowClosesAt - at <= atRiskWithinMs)
         ? 'standard_before_close'
         : 'standard_now';
     case 'human_agent':
@@ -114,6 +133,8 @@ interface MutableGroup {
   exampleParams: MessageParams | null;
   windowClosesEarliest: number | null;
   windowClosesLatest: number | null;
+  dueEarliest: number | null;
+  dueLatest: number | null;
   alternatives: Map<string, { code: Alternative['code']; route: Route | null; count: number }>;
 }
 
@@ -124,6 +145,7 @@ const GROUP_ORDER = [
   'utility',
   'marketing_message',
   'other_route',
+  'skipped:window_closed',
 ];
 
 export async function preflight(
@@ -143,9 +165,12 @@ export async function preflight(
   let total = 0;
   let allowed = 0;
   for await (const { members } of walkAudience(database, ctx, { chunk })) {
-    for (const { decision } of members) {
+    for (const { decision, timing } of members) {
       total++;
-      const key = groupOf(decision, at, atRiskWithinMs);
+      const key =
+        timing.kind === 'skip'
+          ? 'skipped:window_closed'
+          : groupOf(decision, timing.at, atRiskWithinMs, timing.beforeClose);
       let g = groups.get(key);
       if (g === undefined) {
         const reason = decision && !decision.allowed ? (groupReason(decision.reasons) ?? null) : null;
@@ -158,12 +183,19 @@ export async function preflight(
           exampleParams: reason?.params ?? null,
           windowClosesEarliest: null,
           windowClosesLatest: null,
+          dueEarliest: null,
+          dueLatest: null,
           alternatives: new Map(),
         };
+        if (key === 'skipped:window_closed') g.allowed = false;
         groups.set(key, g);
       }
       g.count++;
-      if (decision === null) continue;
+      if (timing.kind === 'due') {
+        if (g.dueEarliest === null || timing.at < g.dueEarliest) g.dueEarliest = timing.at;
+        if (g.dueLatest === null || timing.at > g.dueLatest) g.dueLatest = timing.at;
+      }
+      if (decision === null || timing.kind === 'skip') continue;
       if (decision.allowed) {
         allowed++;
         if (decision.route) g.routes[decision.route] = (g.routes[decision.route] ?? 0) + 1;
@@ -194,7 +226,9 @@ export async function preflight(
     rules: ctx.ruleSet.id,
     total,
     allowed,
-    refused: total - allowed,
+    refused: total - allowed - (groups.get('skipped:window_closed')?.count ?? 0),
+    skipped: groups.get('skipped:window_closed')?.count ?? 0,
+    schedule: broadcast.schedule,
     groups: ordered.map((g) => ({ ...g, alternatives: [...g.alternatives.values()] })),
     atRiskWithinMs,
     durationMs: Math.round(clock() - started),
@@ -209,22 +243,30 @@ export function renderPreflight(report: PreflightReport, lang: Lang) {
   return {
     ...report,
     at: new Date(report.at).toISOString(),
+    schedule: renderSchedule(report.schedule),
     groups: report.groups.map((g) => ({
       ...g,
-      label: g.allowed
-        ? g.key === 'standard_before_close'
-          ? `${c.routes.standard} (${lang === 'es' ? 'solo si sale antes de que se cierre su ventana' : 'only if sent before their window closes'})`
-          : g.key === 'other_route'
-            ? Object.keys(g.routes)
-                .map((r) => c.routes[r as Route])
-                .join(', ')
-            : c.routes[(g.key === 'standard_now' ? 'standard' : g.key) as Route]
-        : c.words.refused,
+      label:
+        g.key === 'skipped:window_closed'
+          ? lang === 'es'
+            ? 'omitidos: su ventana ya estaba cerrada'
+            : 'skipped: their window had already closed'
+          : g.allowed
+            ? g.key === 'standard_before_close'
+              ? `${c.routes.standard} (${lang === 'es' ? 'solo si sale antes de que se cierre su ventana' : 'only if sent before their window closes'})`
+              : g.key === 'other_route'
+                ? Object.keys(g.routes)
+                    .map((r) => c.routes[r as Route])
+                    .join(', ')
+                : c.routes[(g.key === 'standard_now' ? 'standard' : g.key) as Route]
+            : c.words.refused,
       message: g.reason
         ? reasonText({ code: g.reason, ...(g.exampleParams ? { params: g.exampleParams } : {}) }, ctx)
         : null,
       windowClosesEarliest: iso(g.windowClosesEarliest),
       windowClosesLatest: iso(g.windowClosesLatest),
+      dueEarliest: iso(g.dueEarliest),
+      dueLatest: iso(g.dueLatest),
       alternatives: g.alternatives.map((a) => ({
         ...a,
         message: alternativeText({ code: a.code, ...(a.route ? { route: a.route } : {}) }, ctx),
@@ -233,11 +275,11 @@ export function renderPreflight(report: PreflightReport, lang: Lang) {
   };
 }
 
-export const PREFLIGHT_CSV_HEADER = 'psid,name,locale,group,reason,window_closes_at';
+export const PREFLIGHT_CSV_HEADER = 'psid,name,locale,group,reason,window_closes_at,due_at';
 
 /** Whether `filter` names a group ("refused" selects every refusal). */
 export function isGroupFilter(filter: string): boolean {
-  if (filter === 'refused' || GROUP_ORDER.includes(filter)) return true;
+  if (filter === 'refused' || filter === 'skipped' || GROUP_ORDER.includes(filter)) return true;
   return filter.startsWith('refused:') && filter.length > 'refused:'.length;
 }
 
@@ -256,9 +298,18 @@ export async function* preflightCsv(
   yield `${PREFLIGHT_CSV_HEADER}\n`;
   for await (const { members } of walkAudience(database, ctx, { chunk, withNames: true })) {
     let out = '';
-    for (const { row, decision } of members) {
-      const key = groupOf(decision, at, atRiskWithinMs);
-      if (group !== 'all' && key !== group && !(group === 'refused' && key.startsWith('refused:'))) continue;
+    for (const { row, decision, timing } of members) {
+      const key =
+        timing.kind === 'skip'
+          ? 'skipped:window_closed'
+          : groupOf(decision, timing.at, atRiskWithinMs, timing.beforeClose);
+      if (
+        group !== 'all' &&
+        key !== group &&
+        !(group === 'refused' && key.startsWith('refused:')) &&
+        !(group === 'skipped' && key.startsWith('skipped:'))
+      )
+        continue;
       const name = [row.first_name, row.last_name].filter(Boolean).join(' ');
       const reason = decision && !decision.allowed ? decision.reasons.map((r) => r.code).join(' ') : '';
       const closes = decision?.windowClosesAt;
@@ -269,6 +320,7 @@ export async function* preflightCsv(
         csvCell(key),
         csvCell(reason),
         csvCell(closes == null ? '' : new Date(closes).toISOString()),
+        csvCell(timing.kind === 'due' ? new Date(timing.at).toISOString() : ''),
       ].join(',')}\n`;
     }
     if (out !== '') yield out;

@@ -3,6 +3,7 @@ import type { OutboxContent } from '../outbound/content.ts';
 import type { BroadcastRecord } from '../storage/broadcasts.ts';
 import type { JsonValue } from '../storage/index.ts';
 import type { Audience, Broadcast, StoredVerdict } from './model.ts';
+import type { Schedule } from './schedule.ts';
 
 export function toBroadcast(r: BroadcastRecord): Broadcast {
   return {
@@ -21,6 +22,9 @@ export function toBroadcast(r: BroadcastRecord): Broadcast {
     updatedAt: r.updatedAt,
     startedAt: r.startedAt,
     finishedAt: r.finishedAt,
+    schedule: (r.schedule ?? null) as unknown as Schedule | null,
+    trackLinks: r.trackLinks,
+    skipped: r.skipped,
   };
 }
 

@@ -2,21 +2,23 @@
  * Broadcast lifecycle: create (validated, classified), send, pause, resume, cancel, progress and
  * the final report. Results are values with stable codes; the HTTP and CLI edges render them.
  */
-import type { Lang } from '../policy/index.ts';
+import { createRuleBook, type Lang, type RuleBook } from '../policy/index.ts';
 import {
   type BroadcastStatus,
   deliveryCounts,
   getBroadcast,
   getBroadcastForUpdate,
   insertBroadcast,
+  nextDueAt,
   outboxResults,
   refusalsByReason,
   transitionBroadcast,
 } from '../storage/broadcasts.ts';
-import { inTransaction, newId, outbox, type Queryable } from '../storage/index.ts';
+import { inTransaction, links, newId, outbox, type Queryable } from '../storage/index.ts';
 import type { OutboxStatus } from '../storage/schema.ts';
 import { type Broadcast, type BroadcastProblem, parseBroadcastInput } from './model.ts';
 import { toBroadcast } from './record.ts';
+import { rescheduleQueued } from './reschedule.ts';
 
 export type CreateResult =
   | { readonly ok: true; readonly broadcast: Broadcast }
@@ -26,7 +28,7 @@ export async function createBroadcast(
   database: Queryable,
   input: { readonly workspaceId: string; readonly body: unknown; readonly lang: Lang; readonly now: number },
 ): Promise<CreateResult> {
-  const parsed = parseBroadcastInput(input.body, input.lang);
+  const parsed = parseBroadcastInput(input.body, input.lang, input.now);
   if (!parsed.ok) return parsed;
   const record = await insertBroadcast(database, {
     id: newId(input.now),
@@ -37,6 +39,8 @@ export async function createBroadcast(
     intent: parsed.input.intent,
     verdict: parsed.verdict as never,
     now: input.now,
+    schedule: parsed.input.schedule as never,
+    trackLinks: parsed.input.trackLinks,
   });
   return { ok: true, broadcast: toBroadcast(record) };
 }
@@ -82,6 +86,7 @@ export async function controlBroadcast(
   action: ControlAction,
   now: number,
   workspaceId?: string,
+  rules: RuleBook = createRuleBook(),
 ): Promise<ControlResult> {
   return inTransaction(database, async (tx) => {
     const current = await getBroadcastForUpdate(tx, id);
@@ -99,6 +104,8 @@ export async function controlBroadcast(
         break;
       case 'resume':
         affected = await outbox.releaseOutboxByOrigin(tx, 'broadcast', id, now);
+        // A scheduled broadcast resumes on its schedule, not all at once.
+        if (current.schedule !== null) await rescheduleQueued(tx, toBroadcast(current), now, rules);
         break;
       case 'cancel':
         affected = await outbox.failQueuedByOrigin(tx, 'broadcast', id, 'cancelled', now);
@@ -161,6 +168,14 @@ export interface BroadcastReport extends Progress {
   /** Sends whose outcome nobody knows (a crash mid-call): reported, never retried. */
   readonly unknown: number;
   readonly unknownByReason: Readonly<Record<string, number>>;
+  /** Tracked-link clicks: unique people, every click, and per destination. */
+  readonly clicked: links.ClickStats;
+  /** People the schedule left out (their window had already closed and the marketer chose to skip). */
+  readonly skipped: number;
+  /** The schedule (null: sent when started). */
+  readonly schedule: Broadcast['schedule'];
+  /** The earliest moment a queued recipient is due (null when nobody waits). */
+  readonly nextDueAt: number | null;
 }
 
 export async function broadcastReport(
@@ -192,6 +207,10 @@ export async function broadcastReport(
     failedByReason,
     unknown: progress.counts.unknown,
     unknownByReason,
+    clicked: await links.clickStats(database, 'broadcast', id),
+    skipped: record.skipped,
+    schedule: toBroadcast(record).schedule,
+    nextDueAt: await nextDueAt(database, id),
   };
 }
 

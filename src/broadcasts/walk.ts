@@ -4,11 +4,12 @@
  * CSV export and the fan-out are all this walk; none holds more than one chunk in memory.
  */
 import { type Decision, decide, type Facts, type RuleBook, type RuleSet } from '../policy/index.ts';
-import { type AudienceRow, scanAudience } from '../storage/broadcasts.ts';
+import { type AudienceRow, pageTimezones, scanAudience } from '../storage/broadcasts.ts';
 import { pages, type Queryable } from '../storage/index.ts';
 import { audienceRowFacts, audienceScanFilters, matchesAudience, personValues } from './audience.ts';
 import type { Broadcast } from './model.ts';
 import { type BroadcastPlan, planBroadcast } from './plan.ts';
+import { type Timing, timingFor } from './schedule.ts';
 
 export interface WalkContext {
   readonly broadcast: Broadcast;
@@ -16,6 +17,9 @@ export interface WalkContext {
   readonly ruleSet: RuleSet;
   readonly pageFacts: ReadonlyMap<string, Facts['page']>;
   readonly at: number;
+  readonly rules: RuleBook;
+  /** Each Page's most common contact time zone (local-time schedules without a fallback). */
+  readonly pageTimezones: ReadonlyMap<string, number>;
 }
 
 export async function walkContext(
@@ -31,21 +35,47 @@ export async function walkContext(
     const facts = await pages.pageFacts(database, page.id);
     if (facts) pageFacts.set(page.id, facts);
   }
-  return { broadcast, plan: planBroadcast(broadcast), ruleSet: ruleSet.ruleSet, pageFacts, at };
+  const s = broadcast.schedule;
+  const needZones = s?.localTime === true && s.fallbackTimezone === null;
+  return {
+    broadcast,
+    plan: planBroadcast(broadcast),
+    ruleSet: ruleSet.ruleSet,
+    pageFacts,
+    at,
+    rules,
+    pageTimezones: needZones ? await pageTimezones(database, broadcast.workspaceId) : new Map(),
+  };
 }
 
-/** The decision dispatch would take for this contact at `ctx.at`; null for a contact of an unknown Page. */
-export function decideFor(ctx: WalkContext, row: AudienceRow): Decision | null {
+/**
+ * The decision dispatch would take for this contact at `at` (default `ctx.at`), on today's facts;
+ * null for a contact of an unknown Page.
+ */
+export function decideFor(ctx: WalkContext, row: AudienceRow, at: number = ctx.at): Decision | null {
   const page = ctx.pageFacts.get(row.page_id);
   if (page === undefined) return null;
+  let ruleSet = ctx.ruleSet;
+  if (at !== ctx.at) {
+    const later = ctx.rules.at(at);
+    if (later.ok) ruleSet = later.ruleSet;
+  }
   const message = ctx.plan.messageFor(personValues(row, ctx.plan.compiled.usesFields)).facts;
-  const facts: Facts = { now: ctx.at, page, contact: audienceRowFacts(row), message };
-  return decide(facts, ctx.ruleSet, ctx.at);
+  const facts: Facts = { now: at, page, contact: audienceRowFacts(row), message };
+  return decide(facts, ruleSet, at);
+}
+
+export interface WalkedMember {
+  readonly row: AudienceRow;
+  /** At the person's due moment (or now when skipped); null for an unknown Page or `decisions: false`. */
+  readonly decision: Decision | null;
+  /** When the schedule makes the person due, or that it skips them. */
+  readonly timing: Timing;
 }
 
 export interface WalkedChunk {
   /** Audience members of this chunk with their decision (null only for contacts of an unknown Page). */
-  readonly members: readonly { readonly row: AudienceRow; readonly decision: Decision | null }[];
+  readonly members: readonly WalkedMember[];
   /** Id of the last contact scanned (the keyset cursor to resume after). */
   readonly cursor: string;
 }
@@ -83,16 +113,30 @@ export async function* walkAudience(
       ...filters,
     });
     if (rows.length === 0) return;
-    const members: { row: AudienceRow; decision: Decision | null }[] = [];
+    const members: WalkedMember[] = [];
     for (const row of rows) {
-      let decision: Decision | null | undefined;
-      const windowOpen = (): boolean => {
-        if (decision === undefined) decision = decideFor(ctx, row);
-        return decision?.windowOpen ?? false;
+      let current: Decision | null | undefined;
+      const decideNow = (): Decision | null => {
+        if (current === undefined) current = decideFor(ctx, row);
+        return current;
       };
+      const windowOpen = (): boolean => decideNow()?.windowOpen ?? false;
       if (!matchesAudience(row, ctx.broadcast.audience, ctx.at, windowOpen)) continue;
-      if (decisions && decision === undefined) decision = decideFor(ctx, row);
-      members.push({ row, decision: decision ?? null });
+      const timing = timingFor(
+        ctx.broadcast.schedule,
+        { timezone: row.timezone, pageTimezone: ctx.pageTimezones.get(row.page_id) ?? null },
+        () => {
+          const d = decideNow();
+          return { open: d?.windowOpen ?? false, closesAt: d?.windowClosesAt ?? null };
+        },
+        ctx.at,
+      );
+      let decision: Decision | null = null;
+      if (decisions)
+        decision =
+          timing.kind === 'skip' || timing.at === ctx.at ? decideNow() : decideFor(ctx, row, timing.at);
+      else if (current !== undefined) decision = current;
+      members.push({ row, decision, timing });
     }
     cursor = rows[rows.length - 1]!.id;
     yield { members, cursor };

@@ -7,8 +7,10 @@ import { readFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { loadOrCreateSecrets } from '../app/secrets.ts';
+import { runFanOut } from '../broadcasts/fanout.ts';
 import { problemText } from '../broadcasts/messages.ts';
 import { preflight, renderPreflight } from '../broadcasts/preflight.ts';
+import { renderBroadcast, renderReport } from '../broadcasts/render.ts';
 import { runBroadcast } from '../broadcasts/runner.ts';
 import {
   broadcastProgress,
@@ -17,7 +19,7 @@ import {
   createBroadcast,
   findBroadcast,
 } from '../broadcasts/service.ts';
-import { configProblemText, parseConfig } from '../config/config.ts';
+import { configProblemText, parseConfig, publicUrlOf } from '../config/config.ts';
 import { createGraphClient, createMemorySendRateLimiter } from '../graph/index.ts';
 import { createRuleBook, isLang, type Lang } from '../policy/index.ts';
 import { type Database, openDatabase } from '../storage/index.ts';
@@ -25,6 +27,54 @@ import type { CliIo } from './policy.ts';
 import type { ServerCommandEnv } from './server-commands.ts';
 
 const WORKSPACE = 'default';
+
+interface CreateFlags {
+  readonly at?: string;
+  readonly localTime?: boolean;
+  readonly fallbackTimezone?: string;
+  readonly beforeWindowCloses?: boolean;
+  readonly windowMargin?: string;
+  readonly skipClosedWindow?: boolean;
+  /** commander's `--no-track-links`: false when given. */
+  readonly trackLinks?: boolean;
+}
+
+/**
+ * The file's document with the schedule flags laid over it (flags win). A file that is not JSON is
+ * passed through unchanged, so the parse boundary reports it.
+ */
+export function withScheduleFlags(body: string, flags: CreateFlags): unknown {
+  const given =
+    flags.at !== undefined ||
+    flags.localTime ||
+    flags.fallbackTimezone !== undefined ||
+    flags.beforeWindowCloses ||
+    flags.windowMargin !== undefined ||
+    flags.skipClosedWindow ||
+    flags.trackLinks === false;
+  if (!given) return body;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body);
+  } catch {
+    return body;
+  }
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return doc;
+  const d = doc as Record<string, unknown>;
+  const schedule: Record<string, unknown> =
+    d.schedule !== null && typeof d.schedule === 'object' ? { ...(d.schedule as object) } : {};
+  if (flags.at !== undefined) schedule.at = flags.at;
+  if (flags.localTime) schedule.localTime = true;
+  if (flags.fallbackTimezone !== undefined) schedule.fallbackTimezone = Number(flags.fallbackTimezone);
+  if (flags.beforeWindowCloses) schedule.beforeWindowCloses = true;
+  if (flags.windowMargin !== undefined) schedule.windowMarginMinutes = Number(flags.windowMargin);
+  if (flags.skipClosedWindow) schedule.closedWindow = 'skip';
+  return {
+    ...d,
+    ...(Object.keys(schedule).length > 0 ? { schedule } : {}),
+    ...(flags.trackLinks === false ? { trackLinks: false } : {}),
+  };
+}
 
 interface Flags {
   readonly lang?: string;
@@ -71,9 +121,22 @@ export function registerBroadcastCommands(program: Command, io: CliIo, host: Ser
   broadcast
     .command('create')
     .description('create a broadcast from a JSON file (validated and classified; nothing stored on error)')
-    .requiredOption('--file <path>', 'JSON document: { name, intent, audience, content }')
+    .requiredOption(
+      '--file <path>',
+      'JSON document: { name, intent, audience, content, schedule?, trackLinks? }',
+    )
+    .option('--at <time>', 'send at this time (2026-12-24T09:00+01:00; with --local-time: 2026-12-24T09:00)')
+    .option('--local-time', "read --at in each person's own time zone")
+    .option(
+      '--fallback-timezone <hours>',
+      "hours from UTC for people without a time zone (default: the Page's most common)",
+    )
+    .option('--before-window-closes', 'send earlier to people whose window would close before --at')
+    .option('--window-margin <minutes>', 'with --before-window-closes: minutes before the close (default 60)')
+    .option('--skip-closed-window', 'with --before-window-closes: skip people whose window is already closed')
+    .option('--no-track-links', 'send links as written (no click tracking)')
     .option('--lang <lang>', 'es or en')
-    .action(async (flags: Flags & { file: string }) => {
+    .action(async (flags: Flags & CreateFlags & { file: string }) => {
       const lang = langOf(flags);
       if (!lang) return;
       let body: string;
@@ -84,12 +147,17 @@ export function registerBroadcastCommands(program: Command, io: CliIo, host: Ser
         return io.setExitCode(2);
       }
       await withDatabase(lang, async (database) => {
-        const r = await createBroadcast(database, { workspaceId: WORKSPACE, body, lang, now: Date.now() });
+        const r = await createBroadcast(database, {
+          workspaceId: WORKSPACE,
+          body: withScheduleFlags(body, flags),
+          lang,
+          now: Date.now(),
+        });
         if (!r.ok) {
           for (const p of r.problems) io.err(p.message);
           return io.setExitCode(2);
         }
-        io.out(JSON.stringify(r.broadcast, null, 2));
+        io.out(JSON.stringify(renderBroadcast(r.broadcast), null, 2));
       });
     });
 
@@ -131,6 +199,22 @@ export function registerBroadcastCommands(program: Command, io: CliIo, host: Ser
           io.err(problemText('invalid_state', lang, { status: b.status, action: 'send' }));
           return io.setExitCode(1);
         }
+        if (b.schedule !== null) {
+          // A scheduled broadcast waits in the outbox (it survives restarts): enqueue everyone with
+          // their moment and leave the sending to the server's worker instead of blocking for days.
+          await runFanOut(database, id, { now: Date.now });
+          const report = await broadcastReport(database, id, Date.now());
+          if (report?.nextDueAt != null && report.nextDueAt > Date.now()) {
+            io.err(
+              problemText('scheduled_notice', lang, {
+                count: report.counts.queued,
+                at: new Date(report.nextDueAt).toISOString(),
+              }),
+            );
+            io.out(JSON.stringify(renderReport(report), null, 2));
+            return;
+          }
+        }
         const parsed = parseConfig(host.env);
         if (!parsed.ok) return;
         const graph = createGraphClient({
@@ -147,6 +231,7 @@ export function registerBroadcastCommands(program: Command, io: CliIo, host: Ser
               database,
               graph,
               limiter: createMemorySendRateLimiter(),
+              publicUrl: publicUrlOf(parsed.config),
               rules: createRuleBook(),
               secretKey: secretKey(),
               now: Date.now,
@@ -192,7 +277,7 @@ export function registerBroadcastCommands(program: Command, io: CliIo, host: Ser
       await withDatabase(lang, async (database) => {
         const r = await broadcastReport(database, id, Date.now());
         if (!r) return notFound(id, lang);
-        io.out(JSON.stringify(r, null, 2));
+        io.out(JSON.stringify(renderReport(r), null, 2));
       });
     });
 }

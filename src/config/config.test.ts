@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { configProblemText, parseConfig } from './config.ts';
+import { configProblemText, parseConfig, publicUrlOf } from './config.ts';
 
 describe('configuration', () => {
   it('runs on the embedded defaults with an empty environment', () => {
@@ -34,6 +34,8 @@ describe('configuration', () => {
     [{ VENTANA_QUEUE: 'kafka' }, 'VENTANA_QUEUE', 'not_a_queue_engine'],
     [{ VENTANA_QUEUE: 'bullmq' }, 'VENTANA_QUEUE', 'queue_needs_backend'],
     [{ VENTANA_DATABASE_URL: 'mysql://db' }, 'VENTANA_DATABASE_URL', 'not_a_url'],
+    [{ VENTANA_PUBLIC_URL: 'go.example.com' }, 'VENTANA_PUBLIC_URL', 'not_a_url'],
+    [{ VENTANA_PUBLIC_URL: 'https://go.example.com/?x=1' }, 'VENTANA_PUBLIC_URL', 'not_a_url'],
   ])('fails fast on %j, naming %s', (env, variable, code) => {
     const r = parseConfig(env);
     expect(r.ok).toBe(false);
@@ -51,5 +53,18 @@ describe('configuration', () => {
   it('accepts a 32-byte key in hex', () => {
     const r = parseConfig({ VENTANA_SECRET_KEY: 'ab'.repeat(32) });
     expect(r.ok && r.config.secretKey?.length).toBe(32);
+  });
+
+  it("takes the public URL for tracked links from VENTANA_PUBLIC_URL, else the server's own address", () => {
+    const given = parseConfig({ VENTANA_PUBLIC_URL: 'https://go.example.com/ventana/' });
+    expect(given.ok && given.config.publicUrl).toBe('https://go.example.com/ventana');
+    expect(given.ok && publicUrlOf(given.config, 'http://127.0.0.1:4321')).toBe(
+      'https://go.example.com/ventana',
+    );
+    const none = parseConfig({ PORT: '8080', HOST: '0.0.0.0' });
+    if (!none.ok) throw new Error('rejected');
+    expect(none.config.publicUrl).toBeNull();
+    expect(publicUrlOf(none.config)).toBe('http://127.0.0.1:8080');
+    expect(publicUrlOf(none.config, 'http://127.0.0.1:41234/')).toBe('http://127.0.0.1:41234');
   });
 });

@@ -28,6 +28,12 @@ export interface Config {
   readonly secretKey: Buffer | null;
   readonly port: number;
   readonly host: string;
+  /**
+   * `VENTANA_PUBLIC_URL`: the address people reach this Ventana at (tracked links
+   * `${publicUrl}/r/<code>`), without a trailing slash. Null: the server's own address
+   * (see {@link publicUrlOf}); set it in production, where people cannot reach 127.0.0.1.
+   */
+  readonly publicUrl: string | null;
   /** A Page given through the environment (optional; Pages can also be connected later). */
   readonly page: { readonly id: string; readonly accessToken: string; readonly name: string | null } | null;
   readonly webhookBodyLimit: number;
@@ -149,6 +155,11 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
     problems.push({ variable: 'VENTANA_QUEUE', code: 'not_a_queue_engine', value: engine });
   }
 
+  const publicText = get('VENTANA_PUBLIC_URL');
+  const publicUrl = publicText === undefined ? null : publicText.replace(/\/+$/, '');
+  if (publicUrl !== null && (!isUrl(publicUrl, ['http:', 'https:']) || /[?#]/.test(publicUrl)))
+    problems.push({ variable: 'VENTANA_PUBLIC_URL', code: 'not_a_url', value: publicText });
+
   const langText = (get('VENTANA_LANG') ?? get('LANG') ?? '').toLowerCase();
   if (problems.length > 0) return { ok: false, problems };
   return {
@@ -165,12 +176,27 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       secretKey,
       port,
       host: get('HOST') ?? '127.0.0.1',
+      publicUrl,
       page,
       webhookBodyLimit,
       logLevel,
       lang: langText.startsWith('es') ? 'es' : 'en',
     }),
   };
+}
+
+/**
+ * The public base URL: `VENTANA_PUBLIC_URL`, else the server's own address (`listeningUrl` once it
+ * listens, else `http://HOST:PORT`, with a wildcard host read as 127.0.0.1).
+ */
+export function publicUrlOf(
+  config: Pick<Config, 'publicUrl' | 'host' | 'port'>,
+  listeningUrl?: string,
+): string {
+  if (config.publicUrl !== null) return config.publicUrl;
+  if (listeningUrl !== undefined) return listeningUrl.replace(/\/+$/, '');
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${config.port}`;
 }
 
 const MESSAGES: Record<'es' | 'en', Record<ConfigProblemCode, string>> = {

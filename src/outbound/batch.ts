@@ -17,6 +17,7 @@ import { isBroadcastContentRef, toBroadcast } from '../broadcasts/record.ts';
 import type { SendMessageResponse } from '../graph/client.ts';
 import { backoffDelay, sendKindOf } from '../graph/index.ts';
 import type { GraphResult } from '../graph/result.ts';
+import { type TrackLinksInput, trackLinksMany } from '../links/track.ts';
 import { buildSendRequest } from '../messenger/send-request.ts';
 import { type Decision, decide, decisionDocument, type Facts } from '../policy/index.ts';
 import type { NewAuditEntry } from '../storage/audit.ts';
@@ -88,10 +89,19 @@ async function messageOf(
   database: Queryable,
   item: OutboxItem,
   contact: AudienceRow,
-): Promise<{ readonly content: OutboxContent; readonly facts: Facts['message'] } | null> {
+): Promise<{
+  readonly content: OutboxContent;
+  readonly facts: Facts['message'];
+  /** The broadcast whose links are tracked for this person. */
+  readonly trackFor?: string;
+} | null> {
   if (isBroadcastContentRef(item.content)) {
     const plan = await broadcastPlan(database, item.content.broadcast);
-    return plan ? plan.messageFor(personValues(contact, plan.compiled.usesFields)) : null;
+    if (!plan) return null;
+    // Facts (and the classifier's verdict) come from the content as written: the policy judges the
+    // original destinations; links are rewritten only for the copies that will actually leave.
+    const planned = plan.messageFor(personValues(contact, plan.compiled.usesFields));
+    return plan.broadcast.trackLinks ? { ...planned, trackFor: plan.broadcast.id } : planned;
   }
   const content = item.content as unknown as OutboxContent;
   if (content === null || typeof content !== 'object' || !content.message) return null;
@@ -103,7 +113,8 @@ interface Decided {
   readonly item: OutboxItem;
   readonly contact: AudienceRow;
   readonly page: PageContext;
-  readonly content: OutboxContent;
+  content: OutboxContent;
+  readonly trackFor: string | undefined;
   readonly facts: Facts;
   readonly decision: Decision;
   readonly doc: ReturnType<typeof decisionDocument>;
@@ -172,7 +183,18 @@ export async function dispatchBatch(
     };
     const decision = decide(facts, rules.ruleSet, at);
     const doc = decisionDocument(decision);
-    decided.push({ index, item, contact, page, content: message.content, facts, decision, doc, auditId: '' });
+    decided.push({
+      index,
+      item,
+      contact,
+      page,
+      content: message.content,
+      trackFor: message.trackFor,
+      facts,
+      decision,
+      doc,
+      auditId: '',
+    });
     entries.push(auditEntryFor(item, facts, decision, doc, at));
   }
 
@@ -189,6 +211,23 @@ export async function dispatchBatch(
       } else toSend.push(d);
     }
     await settleOutboxMany(tx, settlements.splice(0), now());
+    // Codes are minted in the same commit, before any message carrying them leaves; a retried row
+    // gets the code it got before.
+    const publicUrl = deps.publicUrl;
+    const tracked = publicUrl ? toSend.filter((d) => d.trackFor !== undefined) : [];
+    if (publicUrl && tracked.length > 0) {
+      const inputs: TrackLinksInput[] = tracked.map((d) => ({
+        workspaceId: d.item.workspaceId,
+        content: d.content,
+        origin: { kind: 'broadcast', id: d.trackFor! },
+        contactId: d.contact.id,
+        baseUrl: publicUrl,
+      }));
+      const rewritten = await trackLinksMany(tx, inputs, { now: at });
+      tracked.forEach((d, i) => {
+        d.content = rewritten[i]!;
+      });
+    }
   });
 
   const sends: Promise<SendOutcome>[] = [];

@@ -18,11 +18,51 @@ export interface OutboxContent {
     readonly createdAt: number;
     readonly alreadyReplied?: boolean;
   } | null;
+  /**
+   * Tracked redirect URL → original destination, set by `trackLinks` (src/links/track.ts). The
+   * policy judges the originals: a tracked shop link is still a shop link.
+   */
+  readonly trackedLinks?: Readonly<Record<string, string>> | null;
+}
+
+/** The message as written, before its links were replaced by tracked redirects. Pure. */
+export function untrackedMessage(content: OutboxContent): OutboundMessage {
+  const map = content.trackedLinks;
+  const m = content.message;
+  if (!map) return m;
+  const tracked = Object.keys(map);
+  if (tracked.length === 0) return m;
+  const url = (u: string): string => map[u] ?? u;
+  const text = (t: string): string => {
+    let out = t;
+    // Longest first: one tracked URL is never a prefix of another (codes have one length), but be safe.
+    for (const k of [...tracked].sort((a, b) => b.length - a.length)) out = out.split(k).join(map[k]!);
+    return out;
+  };
+  const buttons = <B extends { type: string; url?: string }>(bs: readonly B[]): B[] =>
+    bs.map((b) => (b.type === 'web_url' && b.url !== undefined ? { ...b, url: url(b.url) } : b));
+  switch (m.type) {
+    case 'text':
+      return { ...m, text: text(m.text) };
+    case 'button_template':
+      return { ...m, text: text(m.text), buttons: buttons(m.buttons) };
+    case 'generic_template':
+      return {
+        ...m,
+        elements: m.elements.map((e) => ({
+          ...e,
+          ...(e.defaultActionUrl !== undefined ? { defaultActionUrl: url(e.defaultActionUrl) } : {}),
+          ...(e.buttons !== undefined ? { buttons: buttons(e.buttons) } : {}),
+        })),
+      };
+    default:
+      return m;
+  }
 }
 
 /** The policy's view of a message: its visible text, buttons, quick replies, template. Pure. */
 export function messageFacts(content: OutboxContent): Facts['message'] {
-  const m = content.message;
+  const m = untrackedMessage(content);
   let text: string | null = null;
   let buttons: Facts['message']['buttons'] = [];
   let template: Facts['message']['template'] = null;

@@ -39,6 +39,11 @@ export interface DispatchDeps {
   readonly maxAttempts?: number;
   /** A rate-limit wait shorter than this is slept in place; longer ones reschedule. Default 1500 ms. */
   readonly maxInlineWaitMs?: number;
+  /**
+   * Public base URL of this Ventana (config `VENTANA_PUBLIC_URL`): broadcasts' web links are
+   * rewritten to `${publicUrl}/r/<code>` (tracked clicks). Absent: links are sent as written.
+   */
+  readonly publicUrl?: string;
 }
 
 export type DispatchResult =

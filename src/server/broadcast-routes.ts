@@ -13,9 +13,13 @@ import type {
   RawServerDefault,
 } from 'fastify';
 import type { Logger } from 'pino';
+import { countAudience } from '../broadcasts/audience-count.ts';
 import { runFanOut } from '../broadcasts/fanout.ts';
 import { problemText } from '../broadcasts/messages.ts';
+import { parseAudience } from '../broadcasts/model.ts';
 import { isGroupFilter, preflight, preflightCsv, renderPreflight } from '../broadcasts/preflight.ts';
+import { toBroadcast } from '../broadcasts/record.ts';
+import { renderBroadcast, renderReport } from '../broadcasts/render.ts';
 import {
   broadcastReport,
   type ControlAction,
@@ -24,8 +28,8 @@ import {
   findBroadcast,
 } from '../broadcasts/service.ts';
 import type { Lang, RuleBook } from '../policy/index.ts';
-import { listUnfinishedFanOuts } from '../storage/broadcasts.ts';
-import type { Queryable } from '../storage/index.ts';
+import { listBroadcasts, listUnfinishedFanOuts } from '../storage/broadcasts.ts';
+import { links, type Queryable } from '../storage/index.ts';
 import { authOf, requireRole } from './auth-context.ts';
 import { httpError, sendError } from './errors.ts';
 import { requestLang } from './lang.ts';
@@ -58,6 +62,7 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
   deps: BroadcastRouteDeps,
 ): void {
   const { database, rules, now } = deps;
+  const workspaceOf = (req: FastifyRequest): string => authOf(req).workspaceId;
   const running = new Set<string>();
   const fanOut = (id: string): void => {
     if (running.has(id)) return;
@@ -73,27 +78,82 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
   app.post('/api/v1/broadcasts', async (req, reply) => {
     if (!requireRole(req, reply, 'admin')) return reply;
     const lang = requestLang(req);
-    const { workspaceId } = authOf(req);
-    const r = await createBroadcast(database, { workspaceId, body: req.body ?? null, lang, now: now() });
+    const r = await createBroadcast(database, {
+      workspaceId: workspaceOf(req),
+      body: req.body ?? null,
+      lang,
+      now: now(),
+    });
     if (!r.ok) {
       const first = r.problems[0]!;
       return reply
         .code(400)
         .send({ error: { code: first.code, message: first.message, problems: r.problems } });
     }
-    return reply.code(201).send(r.broadcast);
+    return reply.code(201).send(renderBroadcast(r.broadcast));
   });
 
+  // The live size of an audience being edited: `{ audience }` → `{ count, at }`.
+  app.post('/api/v1/broadcasts/audience/count', async (req, reply) => {
+    const lang = requestLang(req);
+    const body = (req.body ?? {}) as { audience?: unknown };
+    const parsed = parseAudience(
+      body !== null && typeof body === 'object' && 'audience' in body ? body.audience : body,
+      lang,
+    );
+    if (!parsed.ok) {
+      const first = parsed.problems[0]!;
+      return reply
+        .code(400)
+        .send({ error: { code: first.code, message: first.message, problems: parsed.problems } });
+    }
+    const at = now();
+    const count = await countAudience(database, {
+      workspaceId: workspaceOf(req),
+      audience: parsed.audience,
+      at,
+      rules,
+    });
+    return { count, at: new Date(at).toISOString() };
+  });
+
+  app.get('/api/v1/broadcasts', async (req) => {
+    const records = await listBroadcasts(database, workspaceOf(req));
+    return { items: records.map((r) => renderBroadcast(toBroadcast(r))) };
+  });
+
+  // Who clicked the broadcast's tracked links: `?cursor=<last code>&limit=` (≤ 1000).
+  app.get<{ Params: { id: string }; Querystring: { cursor?: string; limit?: string } }>(
+    '/api/v1/broadcasts/:id/clicks',
+    async (req, reply) => {
+      const b = await findBroadcast(database, req.params.id, workspaceOf(req));
+      if (!b) return notFound(reply, requestLang(req), req.params.id);
+      const limit = Math.min(1000, Math.max(1, Number(req.query.limit) || 500));
+      const items = await links.listClickers(
+        database,
+        { kind: 'broadcast', id: b.id },
+        { after: req.query.cursor ?? '', limit },
+      );
+      const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+      return {
+        items: items.map((c) => ({
+          ...c,
+          firstClickedAt: iso(c.firstClickedAt),
+          lastClickedAt: iso(c.lastClickedAt),
+        })),
+        nextCursor: items.length === limit ? items[items.length - 1]!.code : null,
+      };
+    },
+  );
+
   app.get<{ Params: { id: string } }>('/api/v1/broadcasts/:id', async (req, reply) => {
-    if (!requireRole(req, reply, 'viewer')) return reply;
-    const b = await findBroadcast(database, req.params.id, authOf(req).workspaceId);
-    return b ?? notFound(reply, requestLang(req), req.params.id);
+    const b = await findBroadcast(database, req.params.id, workspaceOf(req));
+    return b ? renderBroadcast(b) : notFound(reply, requestLang(req), req.params.id);
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/broadcasts/:id/preflight', async (req, reply) => {
-    if (!requireRole(req, reply, 'viewer')) return reply;
     const lang = requestLang(req);
-    const b = await findBroadcast(database, req.params.id, authOf(req).workspaceId);
+    const b = await findBroadcast(database, req.params.id, workspaceOf(req));
     if (!b) return notFound(reply, lang, req.params.id);
     return renderPreflight(await preflight(database, b, atOf(req, now()), { rules }), lang);
   });
@@ -102,9 +162,8 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
   app.get<{ Params: { id: string; file: string } }>(
     '/api/v1/broadcasts/:id/preflight/:file',
     async (req, reply) => {
-      if (!requireRole(req, reply, 'viewer')) return reply;
       const lang = requestLang(req);
-      const b = await findBroadcast(database, req.params.id, authOf(req).workspaceId);
+      const b = await findBroadcast(database, req.params.id, workspaceOf(req));
       if (!b) return notFound(reply, lang, req.params.id);
       const group = req.params.file.replace(/\.csv$/, '');
       if (!req.params.file.endsWith('.csv') || (group !== 'all' && !isGroupFilter(group)))
@@ -123,7 +182,7 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
     app.post<{ Params: { id: string } }>(`/api/v1/broadcasts/:id/${action}`, async (req, reply) => {
       if (!requireRole(req, reply, 'admin')) return reply;
       const lang = requestLang(req);
-      const r = await controlBroadcast(database, req.params.id, action, now(), authOf(req).workspaceId);
+      const r = await controlBroadcast(database, req.params.id, action, now(), workspaceOf(req), rules);
       if (!r.ok) {
         if (r.code === 'broadcast_not_found') return notFound(reply, lang, req.params.id);
         return sendError(
@@ -133,14 +192,14 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
       }
       if (action === 'send' || action === 'resume') fanOut(r.broadcast.id);
       if (action === 'resume') deps.wake?.();
-      return { ...r.broadcast, affected: r.affected };
+      return { ...renderBroadcast(r.broadcast), affected: r.affected };
     });
   }
 
   app.get<{ Params: { id: string } }>('/api/v1/broadcasts/:id/report', async (req, reply) => {
-    if (!requireRole(req, reply, 'viewer')) return reply;
-    const b = await findBroadcast(database, req.params.id, authOf(req).workspaceId);
+    const b = await findBroadcast(database, req.params.id, workspaceOf(req));
     if (!b) return notFound(reply, requestLang(req), req.params.id);
-    return broadcastReport(database, b.id, now());
+    const report = await broadcastReport(database, b.id, now());
+    return report && renderReport(report);
   });
 }

@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { Queryable } from './db.ts';
 import { fromJson, type JsonValue, lockForUpdate, toJson } from './dialect.ts';
+import { HELD_UNTIL } from './outbox.ts';
 import type { BroadcastIntent, BroadcastStatus, BroadcastsTable } from './schema.ts';
 
 export type { BroadcastIntent, BroadcastStatus } from './schema.ts';
@@ -25,6 +26,11 @@ export interface BroadcastRecord {
   readonly updatedAt: number;
   readonly startedAt: number | null;
   readonly finishedAt: number | null;
+  /** When each person is due (null: now). */
+  readonly schedule: JsonValue;
+  readonly trackLinks: boolean;
+  /** People the schedule left out (e.g. their window had closed and the marketer chose to skip them). */
+  readonly skipped: number;
 }
 
 function toRecord(row: BroadcastsTable): BroadcastRecord {
@@ -44,6 +50,9 @@ function toRecord(row: BroadcastsTable): BroadcastRecord {
     updatedAt: row.updated_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    schedule: fromJson<JsonValue>(row.schedule, null),
+    trackLinks: row.track_links !== 0,
+    skipped: Number(row.skipped ?? 0),
   };
 }
 
@@ -56,6 +65,10 @@ export interface NewBroadcast {
   readonly intent: BroadcastIntent;
   readonly verdict: JsonValue;
   readonly now: number;
+  /** Default: null (send now). */
+  readonly schedule?: JsonValue;
+  /** Default: true. */
+  readonly trackLinks?: boolean;
 }
 
 export async function insertBroadcast(database: Queryable, b: NewBroadcast): Promise<BroadcastRecord> {
@@ -75,6 +88,9 @@ export async function insertBroadcast(database: Queryable, b: NewBroadcast): Pro
     updated_at: b.now,
     started_at: null,
     finished_at: null,
+    schedule: b.schedule === undefined || b.schedule === null ? null : toJson(b.schedule),
+    track_links: b.trackLinks === false ? 0 : 1,
+    skipped: 0,
   };
   await database.db.insertInto('broadcasts').values(row).execute();
   return toRecord(row);
@@ -133,10 +149,16 @@ export async function advanceFanOut(
   cursor: string,
   added: number,
   now: number,
+  skipped = 0,
 ): Promise<void> {
   await tx.db
     .updateTable('broadcasts')
-    .set((eb) => ({ fanout_cursor: cursor, enqueued: eb('enqueued', '+', added), updated_at: now }))
+    .set((eb) => ({
+      fanout_cursor: cursor,
+      enqueued: eb('enqueued', '+', added),
+      skipped: eb('skipped', '+', skipped),
+      updated_at: now,
+    }))
     .where('id', '=', id)
     .execute();
 }
@@ -160,6 +182,29 @@ export async function listUnfinishedFanOuts(database: Queryable): Promise<string
   return rows.map((r) => r.id);
 }
 
+/**
+ * Each Page's most common contact time zone (hours from UTC), for people whose own zone is unknown.
+ * Pages whose contacts have no zone are absent.
+ */
+export async function pageTimezones(database: Queryable, workspaceId: string): Promise<Map<string, number>> {
+  const rows = await database.db
+    .selectFrom('contacts')
+    .select(['page_id', 'timezone', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('workspace_id', '=', workspaceId)
+    .where('timezone', 'is not', null)
+    .groupBy(['page_id', 'timezone'])
+    .execute();
+  const best = new Map<string, { tz: number; n: number }>();
+  for (const r of rows) {
+    const n = Number(r.n);
+    const tz = Number(r.timezone);
+    const b = best.get(r.page_id);
+    // Ties go to the zone closest to UTC, so the answer does not depend on row order.
+    if (!b || n > b.n || (n === b.n && Math.abs(tz) < Math.abs(b.tz))) best.set(r.page_id, { tz, n });
+  }
+  return new Map([...best].map(([page, b]) => [page, b.tz]));
+}
+
 /** The columns of a contact that audience filters, decisions, personalisation and CSV rows read. */
 export interface AudienceRow {
   readonly id: string;
@@ -169,6 +214,8 @@ export interface AudienceRow {
   readonly last_name: string | null;
   readonly locale: string | null;
   readonly country: string | null;
+  /** Hours offset from UTC (local-time schedules). */
+  readonly timezone: number | null;
   readonly labels: string;
   readonly fields: string;
   readonly first_entry_point: string | null;
@@ -201,6 +248,8 @@ export interface AudienceScan {
   readonly pageIds?: readonly string[];
   /** Only contacts seen at or after this moment. */
   readonly seenSince?: number;
+  /** Only contacts last seen at or before this moment. */
+  readonly seenBefore?: number;
   /** Default: every column. */
   readonly columns?: AudienceColumns;
 }
@@ -223,6 +272,7 @@ function audienceQuery(database: Queryable, columns: AudienceColumns = ALL_COLUM
       'first_name',
       'locale',
       'country',
+      'timezone',
       'last_seen_at',
       'last_inbound_at',
       'last_inbound_kind',
@@ -256,10 +306,13 @@ function audienceQuery(database: Queryable, columns: AudienceColumns = ALL_COLUM
 
 /** One keyset chunk of a workspace's contacts (ordered by id), only the columns an audience needs. */
 export async function scanAudience(database: Queryable, scan: AudienceScan): Promise<AudienceRow[]> {
+  // An empty Page list selects nobody (and `in ()` is not SQL).
+  if (scan.pageIds?.length === 0) return [];
   let query = audienceQuery(database, scan.columns).where('workspace_id', '=', scan.workspaceId);
   if (scan.after !== null) query = query.where('id', '>', scan.after);
   if (scan.pageIds !== undefined) query = query.where('page_id', 'in', [...scan.pageIds]);
   if (scan.seenSince !== undefined) query = query.where('last_seen_at', '>=', scan.seenSince);
+  if (scan.seenBefore !== undefined) query = query.where('last_seen_at', '<=', scan.seenBefore);
   return (await query.orderBy('id').limit(scan.limit).execute()) as AudienceRow[];
 }
 
@@ -456,4 +509,74 @@ export async function recordOutboundMessages(
       .where((eb) => eb.or([eb('last_message_at', 'is', null), eb('last_message_at', '<', at)]))
       .execute();
   }
+}
+
+/** One keyset chunk of a broadcast's queued outbox rows (id and contact). */
+export async function queuedRows(
+  database: Queryable,
+  broadcastId: string,
+  after: string,
+  limit: number,
+): Promise<{ readonly id: string; readonly contactId: string }[]> {
+  const rows = await database.db
+    .selectFrom('outbox')
+    .select(['id', 'contact_id'])
+    .where('origin', '=', 'broadcast')
+    .where('origin_id', '=', broadcastId)
+    .where('status', '=', 'queued')
+    .where('id', '>', after)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, contactId: r.contact_id }));
+}
+
+/** Sets the due moment of queued rows (a resumed scheduled broadcast); returns how many changed. */
+export async function setQueuedDue(
+  database: Queryable,
+  ids: readonly string[],
+  dueAt: number,
+  now: number,
+): Promise<number> {
+  let changed = 0;
+  for (let i = 0; i < ids.length; i += 900) {
+    const r = await database.db
+      .updateTable('outbox')
+      .set({ next_attempt_at: dueAt, updated_at: now })
+      .where('id', 'in', ids.slice(i, i + 900))
+      .where('status', '=', 'queued')
+      .executeTakeFirst();
+    changed += Number(r.numUpdatedRows);
+  }
+  return changed;
+}
+
+/** When the first of a broadcast's queued rows is due (held rows of a paused broadcast excluded). */
+export async function nextDueAt(database: Queryable, broadcastId: string): Promise<number | null> {
+  const row = await database.db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.min<number>('next_attempt_at').as('due'))
+    .where('origin', '=', 'broadcast')
+    .where('origin_id', '=', broadcastId)
+    .where('status', '=', 'queued')
+    .where('next_attempt_at', '<', HELD_UNTIL)
+    .executeTakeFirst();
+  return row?.due === null || row?.due === undefined ? null : Number(row.due);
+}
+
+/** How many of a workspace's contacts pass the SQL-side audience filters. */
+export async function countContacts(
+  database: Queryable,
+  scan: Omit<AudienceScan, 'after' | 'limit' | 'columns'>,
+): Promise<number> {
+  if (scan.pageIds?.length === 0) return 0;
+  let query = database.db
+    .selectFrom('contacts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('workspace_id', '=', scan.workspaceId);
+  if (scan.pageIds !== undefined) query = query.where('page_id', 'in', [...scan.pageIds]);
+  if (scan.seenSince !== undefined) query = query.where('last_seen_at', '>=', scan.seenSince);
+  if (scan.seenBefore !== undefined) query = query.where('last_seen_at', '<=', scan.seenBefore);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
 }

@@ -258,6 +258,9 @@ export interface Schema {
   flow_versions: FlowVersionsTable;
   flow_runs: FlowRunsTable;
   flow_step_events: FlowStepEventsTable;
+
+  // --- Links (migration 0006) ---
+  tracked_links: TrackedLinksTable;
 }
 
 // --- Job queue (src/queue/embedded.ts, migration 0002_jobs) ---
@@ -321,6 +324,12 @@ export interface BroadcastsTable {
   updated_at: Millis;
   started_at: Millis | null;
   finished_at: Millis | null;
+  /** JSON: when each person is due (src/broadcasts/schedule.ts `Schedule`); null = now. Migration 0006. */
+  schedule: JsonText | null;
+  /** 1: web links are rewritten to tracked redirects at dispatch (migration 0006, default 1). */
+  track_links: IntBool;
+  /** People the schedule left out (window already closed, "skip"), counted by the fan-out (0006). */
+  skipped: number;
 }
 
 // --- Accounts (migration 0010) ---
@@ -605,4 +614,27 @@ export interface FlowStepEventsTable {
   step_id: string;
   kind: 'enter' | 'goal' | 'rejected';
   at: Millis;
+}
+
+// --- Links (migration 0006) ---
+
+export type LinkOriginKind = 'broadcast' | 'sequence' | 'flow';
+
+/** One tracked destination for one person and one origin: `${publicUrl}/r/<code>` redirects to `url`. */
+export interface TrackedLinksTable {
+  /** Random base62 (12 characters): unguessable, so links cannot be enumerated. */
+  code: string;
+  /** sha256 of origin kind + origin id + contact + url: the same link is minted once. */
+  link_key: string;
+  workspace_id: string;
+  origin_kind: LinkOriginKind;
+  origin_id: string;
+  contact_id: string;
+  /** The original destination. */
+  url: string;
+  /** Every counted click (HEAD, prefetches and link-preview robots excluded). */
+  clicks: number;
+  first_clicked_at: Millis | null;
+  last_clicked_at: Millis | null;
+  created_at: Millis;
 }

@@ -26,7 +26,7 @@ describe('the broadcasts REST API', () => {
 
   async function app() {
     const a = Fastify();
-    // The routes take the workspace from the auth context (set by the API auth hook in the app).
+    // What the API authentication hook does for the installation token.
     a.addHook('onRequest', async (req) => {
       req.auth = { workspaceId: 'w1', role: 'owner', userId: null, via: 'install_token' };
     });

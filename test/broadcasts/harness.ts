@@ -30,6 +30,8 @@ export interface Harness {
 export async function createHarness(
   opts: {
     readonly permissions?: { humanAgent?: boolean; utilityMessaging?: boolean; marketingMessages?: boolean };
+    /** Default: SQLite in memory. A file lets a test open it again, as a restarted process would. */
+    readonly databaseUrl?: string;
   } = {},
 ): Promise<Harness> {
   const clock = { t: Date.parse('2026-11-25T12:00:00Z') };
@@ -44,7 +46,7 @@ export async function createHarness(
   });
   const url = await sim.listen(0);
   const graph = createGraphClient({ baseUrl: url, version: 'v26.0', timeoutMs: 3000 });
-  const database = await openDatabase(':memory:', { migrate: true });
+  const database = await openDatabase(opts.databaseUrl ?? ':memory:', { migrate: true });
   await workspaces.createWorkspace(database, { id: 'w1', name: 'Test', now: clock.t });
   for (const [id, token] of [
     [PAGE_A, 'token-a'],

@@ -76,7 +76,7 @@ describe('preflight', () => {
     const vip = await create(promo.content, 'promotional', { labels: { all: ['vip'] } });
     expect((await preflight(h.database, vip, h.clock.t)).total).toBe(1);
     const lines = await csv(promo, 'standard_now');
-    expect(lines[0]).toBe('psid,name,locale,group,reason,window_closes_at');
+    expect(lines[0]).toBe('psid,name,locale,group,reason,window_closes_at,due_at');
     expect(
       lines
         .slice(1)

@@ -8,6 +8,7 @@ import * as m0002 from './0002_jobs.ts';
 import * as m0003 from './0003_broadcasts.ts';
 import * as m0004 from './0004_handoff.ts';
 import * as m0005 from './0005_sequences.ts';
+import * as m0006 from './0006_links.ts';
 import * as m0008 from './0008_flows.ts';
 import * as m0009 from './0009_growth.ts';
 import * as m0010 from './0010_accounts.ts';
@@ -21,4 +22,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0005_sequences': m0005,
   '0009_growth': m0009,
   '0008_flows': m0008,
+  '0006_links': m0006,
 };
