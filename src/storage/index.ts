@@ -30,7 +30,7 @@ export { idTime, newId } from './ids.ts';
 export * as inbound from './inbound.ts';
 export * as links from './links.ts';
 export * as messages from './messages.ts';
-export { type MigrationReport, migrateDown, migrateToLatest } from './migrate.ts';
+export { type MigrationReport, migrateDown, migrateTo, migrateToLatest } from './migrate.ts';
 export * as outbox from './outbox.ts';
 export * as pages from './pages.ts';
 export type * from './schema.ts';

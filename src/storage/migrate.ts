@@ -25,6 +25,11 @@ export async function migrateDown(database: Queryable): Promise<MigrationReport>
   return report(await (await migratorFor(database)).migrateDown());
 }
 
+/** Runs migrations up or down until `name` is the last one applied. */
+export async function migrateTo(database: Queryable, name: string): Promise<MigrationReport> {
+  return report(await (await migratorFor(database)).migrateTo(name));
+}
+
 async function migratorFor(database: Queryable): Promise<Migrator> {
   if (database.dialect === 'sqlite') return new Migrator({ db: database.db, provider });
   // Kysely looks for its bookkeeping tables in every schema; when another schema of the same
