@@ -9,6 +9,7 @@
 export * as audit from './audit.ts';
 export * as contacts from './contacts.ts';
 export * as conversations from './conversations.ts';
+export * as entryPoints from './entry-points.ts';
 export {
   type Capabilities,
   type Database,
