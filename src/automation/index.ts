@@ -5,6 +5,7 @@
  * must only read and write the database and enqueue jobs: never call Graph or other servers here.
  */
 import type { Logger } from 'pino';
+import { createEntryPointAutomation } from '../entry/automation.ts';
 import type { InboundEvent } from '../messenger/events.ts';
 import type { RuleBook } from '../policy/index.ts';
 import type { JobQueue } from '../queue/index.ts';
@@ -27,6 +28,7 @@ export type AutomationHandler = (db: Queryable, event: InboundEvent) => Promise<
 export function createAutomation(deps: AutomationDeps): AutomationHandler {
   const handlers: AutomationHandler[] = [
     // Areas register here, each with one line: `createXxxAutomation(deps)`.
+    createEntryPointAutomation(deps), // WIRE(flows, sequences): pass their ports as 2nd argument
   ];
   void deps;
   return async (db, event) => {
