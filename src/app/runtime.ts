@@ -11,6 +11,7 @@ import { createRuleBook } from '../policy/index.ts';
 import { buildApp } from '../server/app.ts';
 import { registerAuditRoutes } from '../server/audit-routes.ts';
 import { registerBroadcastRoutes } from '../server/broadcast-routes.ts';
+import { registerEntryPointRoutes } from '../server/entry-point-routes.ts';
 import { type Database, inbound, openDatabase, pages, workspaces } from '../storage/index.ts';
 import { type DemoHandle, startDemo } from './demo.ts';
 import { createPacer } from './pacer.ts';
@@ -113,6 +114,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   });
   registerBroadcastRoutes(app, { database, rules, now, workspaceId: workspace.id, logger });
   registerAuditRoutes(app, { database, workspaceId: workspace.id });
+  registerEntryPointRoutes(app, { database, now });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('[::1]', '127.0.0.1');
   const webhookUrl = `${url}/webhooks/messenger`;

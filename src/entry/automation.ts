@@ -9,13 +9,13 @@
  * effect runs only when that row is new; the private reply's outbox key is unique per comment.
  */
 import type { Logger } from 'pino';
+import { keywordIntent } from '../ingest/opt-out.ts';
 import type { CommentEvent, InboundEvent, Referral } from '../messenger/events.ts';
 import { inboundKindOf } from '../messenger/inbound-kind.ts';
-import { keywordIntent } from '../ingest/opt-out.ts';
 import type { OutboxContent } from '../outbound/content.ts';
 import type { RuleBook } from '../policy/index.ts';
-import { contacts, entryPoints, outbox, pages, type Queryable } from '../storage/index.ts';
 import type { EntryPoint } from '../storage/entry-points.ts';
+import { contacts, entryPoints, outbox, pages, type Queryable } from '../storage/index.ts';
 import { matchesKeywords } from './keywords.ts';
 
 const DAY_MS = 86_400_000;
@@ -107,7 +107,11 @@ function psidOf(event: InboundEvent): string | null {
 }
 
 /** The entry point a referral came through: its ref first, else its ad id (an ad entry point with no ad ids takes every ad). */
-async function matchReferral(db: Queryable, pageId: string, referral: Referral): Promise<EntryPoint | undefined> {
+async function matchReferral(
+  db: Queryable,
+  pageId: string,
+  referral: Referral,
+): Promise<EntryPoint | undefined> {
   if (referral.ref) {
     const byRef = await entryPoints.findByRef(db, pageId, referral.ref);
     if (byRef && byRef.kind !== 'comment') return byRef;
@@ -205,7 +209,12 @@ async function applyEffects(
     await contacts.addLabels(db, contact.id, ep.labels, now);
     const added = ep.labels.filter((l) => !had.has(l));
     if (added.length > 0 && startAutomation)
-      await ports.enrollByLabels(db, { workspaceId: ep.workspaceId, contactId: contact.id, labels: added, now });
+      await ports.enrollByLabels(db, {
+        workspaceId: ep.workspaceId,
+        contactId: contact.id,
+        labels: added,
+        now,
+      });
   }
   if (Object.keys(ep.fields).length > 0) await contacts.setFields(db, contact.id, ep.fields, now);
   if (!startAutomation) return;
@@ -218,7 +227,8 @@ async function applyEffects(
       trigger: source,
       now,
     });
-    if (!r.ok) deps.logger?.warn({ entryPoint: ep.id, flow: ep.flowId, code: r.code }, 'entry point flow not started');
+    if (!r.ok)
+      deps.logger?.warn({ entryPoint: ep.id, flow: ep.flowId, code: r.code }, 'entry point flow not started');
   }
   if (ep.sequenceId !== null) {
     const r = await ports.enrollInSequence(db, {
@@ -229,7 +239,10 @@ async function applyEffects(
       now,
     });
     if (!r.ok)
-      deps.logger?.warn({ entryPoint: ep.id, sequence: ep.sequenceId, code: r.code }, 'entry point sequence not started');
+      deps.logger?.warn(
+        { entryPoint: ep.id, sequence: ep.sequenceId, code: r.code },
+        'entry point sequence not started',
+      );
   }
 }
 

@@ -35,7 +35,7 @@ export const ENTRY_MESSAGES: Readonly<Record<Lang, Readonly<Record<EntryMessageC
     ref_taken: '{field}: another entry point of this Page already uses the ref "{value}"',
     invalid_slug: '{field}: 3 to 64 characters among a-z, 0-9 and -',
     slug_taken: '{field}: the landing page address "{value}" is already taken',
-    invalid_language: '{field}: expected es or en (or null for the reader\'s language)',
+    invalid_language: "{field}: expected es or en (or null for the reader's language)",
     invalid_labels: '{field}: expected a list of up to 50 label names (1 to 100 characters each)',
     invalid_fields: '{field}: expected an object of up to 50 fields with text, number or true/false values',
     invalid_keywords: '{field}: expected a list of up to 50 keywords (1 to 100 characters each)',
@@ -53,14 +53,17 @@ export const ENTRY_MESSAGES: Readonly<Record<Lang, Readonly<Record<EntryMessageC
     required: '{field}: este campo es obligatorio',
     invalid_value: '{field}: valor no válido',
     invalid_kind: '{field}: se esperaba link, comment o ad',
-    invalid_ref: '{field}: de 1 a 250 caracteres entre A-Z, a-z, 0-9, _, = y - (lo que Meta acepta en un ref)',
+    invalid_ref:
+      '{field}: de 1 a 250 caracteres entre A-Z, a-z, 0-9, _, = y - (lo que Meta acepta en un ref)',
     ref_taken: '{field}: otro punto de entrada de esta página ya usa el ref "{value}"',
     invalid_slug: '{field}: de 3 a 64 caracteres entre a-z, 0-9 y -',
     slug_taken: '{field}: la dirección de página de aterrizaje "{value}" ya está en uso',
     invalid_language: '{field}: se esperaba es o en (o null para el idioma del lector)',
     invalid_labels: '{field}: se esperaba una lista de hasta 50 etiquetas (de 1 a 100 caracteres cada una)',
-    invalid_fields: '{field}: se esperaba un objeto de hasta 50 campos con valores de texto, número o verdadero/falso',
-    invalid_keywords: '{field}: se esperaba una lista de hasta 50 palabras clave (de 1 a 100 caracteres cada una)',
+    invalid_fields:
+      '{field}: se esperaba un objeto de hasta 50 campos con valores de texto, número o verdadero/falso',
+    invalid_keywords:
+      '{field}: se esperaba una lista de hasta 50 palabras clave (de 1 a 100 caracteres cada una)',
     text_too_long: '{field}: como máximo {max} caracteres',
     page_unknown: '{field}: no hay ninguna página {value} en este espacio de trabajo',
     entry_point_not_found: 'no existe el punto de entrada {value}',
@@ -82,7 +85,10 @@ export function entryText(
 
 /** Words of the public landing page and the website button. */
 export const LANDING_WORDS: Readonly<
-  Record<Lang, { readonly button: string; readonly title: string; readonly text: string; readonly footer: string }>
+  Record<
+    Lang,
+    { readonly button: string; readonly title: string; readonly text: string; readonly footer: string }
+  >
 > = {
   en: {
     button: 'Message us on Messenger',

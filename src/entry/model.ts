@@ -47,16 +47,15 @@ const shortText = (s: string) => s.length >= 1 && s.length <= 100;
  * Validates a full entry point document. `current` (on replace/patch) supplies what the body omits.
  * @example parseEntryPoint({ pageId: '1', kind: 'link', name: 'QR tienda', ref: 'qr_tienda' }, 'es', ['1'])
  */
-export function parseEntryPoint(
-  body: unknown,
-  lang: Lang,
-  current: EntryPoint | null = null,
-): ParseResult {
+export function parseEntryPoint(body: unknown, lang: Lang, current: EntryPoint | null = null): ParseResult {
   const problems: Problem[] = [];
   const problem = (field: string, code: EntryMessageCode, params: Record<string, string | number> = {}) =>
     problems.push({ field, code, message: entryText(code, lang, { field, ...params }) });
   if (!isObject(body)) {
-    return { ok: false, problems: [{ field: 'body', code: 'invalid_json', message: entryText('invalid_json', lang) }] };
+    return {
+      ok: false,
+      problems: [{ field: 'body', code: 'invalid_json', message: entryText('invalid_json', lang) }],
+    };
   }
   const has = (k: string) => Object.hasOwn(body, k);
   const pick = <T>(k: string, fallback: T): unknown => (has(k) ? body[k] : fallback);

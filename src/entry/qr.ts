@@ -14,10 +14,16 @@ export const QR_MARGIN = { min: 0, max: 16, default: 4 } as const;
 /** Medium error correction: survives a smudge or a small logo on print. */
 const LEVEL = 'M';
 
-export async function qrPng(url: string, { size = QR_SIZE.default, margin = QR_MARGIN.default }: QrOptions = {}): Promise<Buffer> {
+export async function qrPng(
+  url: string,
+  { size = QR_SIZE.default, margin = QR_MARGIN.default }: QrOptions = {},
+): Promise<Buffer> {
   return QRCode.toBuffer(url, { type: 'png', width: size, margin, errorCorrectionLevel: LEVEL });
 }
 
-export async function qrSvg(url: string, { size = QR_SIZE.default, margin = QR_MARGIN.default }: QrOptions = {}): Promise<string> {
+export async function qrSvg(
+  url: string,
+  { size = QR_SIZE.default, margin = QR_MARGIN.default }: QrOptions = {},
+): Promise<string> {
   return QRCode.toString(url, { type: 'svg', width: size, margin, errorCorrectionLevel: LEVEL });
 }

@@ -122,7 +122,8 @@ async function conflictOf(
 }
 
 function isUniqueViolation(error: unknown): 'ref_taken' | 'slug_taken' | null {
-  const text = error instanceof Error ? `${error.message} ${(error as { constraint?: string }).constraint ?? ''}` : '';
+  const text =
+    error instanceof Error ? `${error.message} ${(error as { constraint?: string }).constraint ?? ''}` : '';
   if (!/unique|duplicate/i.test(text)) return null;
   return /slug/i.test(text) ? 'slug_taken' : 'ref_taken';
 }
@@ -190,7 +191,10 @@ export async function getEntryPoint(
 }
 
 /** The active entry point behind a public landing page. */
-export async function getEntryPointBySlug(database: Queryable, slug: string): Promise<EntryPoint | undefined> {
+export async function getEntryPointBySlug(
+  database: Queryable,
+  slug: string,
+): Promise<EntryPoint | undefined> {
   const row = await database.db
     .selectFrom('entry_points')
     .selectAll()
@@ -228,7 +232,11 @@ export async function activeEntryPointsOfPage(
 }
 
 /** The active entry point of a Page with this m.me ref. */
-export async function findByRef(database: Queryable, pageId: string, ref: string): Promise<EntryPoint | undefined> {
+export async function findByRef(
+  database: Queryable,
+  pageId: string,
+  ref: string,
+): Promise<EntryPoint | undefined> {
   const row = await database.db
     .selectFrom('entry_points')
     .selectAll()
@@ -239,7 +247,11 @@ export async function findByRef(database: Queryable, pageId: string, ref: string
   return row ? toEntryPoint(row) : undefined;
 }
 
-export async function deleteEntryPoint(database: Queryable, workspaceId: string, id: string): Promise<boolean> {
+export async function deleteEntryPoint(
+  database: Queryable,
+  workspaceId: string,
+  id: string,
+): Promise<boolean> {
   const result = await database.db
     .deleteFrom('entry_points')
     .where('id', '=', id)
@@ -336,7 +348,15 @@ export interface DayStats {
   readonly flowGoals: number;
 }
 
-const EMPTY = { reached: 0, newContacts: 0, conversationsOpened: 0, windowsOpened: 0, optIns: 0, optOuts: 0, flowGoals: 0 };
+const EMPTY = {
+  reached: 0,
+  newContacts: 0,
+  conversationsOpened: 0,
+  windowsOpened: 0,
+  optIns: 0,
+  optOuts: 0,
+  flowGoals: 0,
+};
 
 /**
  * Per-day statistics of one entry point between two UTC days (inclusive, `YYYY-MM-DD`), every day

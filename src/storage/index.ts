@@ -9,7 +9,6 @@
 export * as audit from './audit.ts';
 export * as contacts from './contacts.ts';
 export * as conversations from './conversations.ts';
-export * as entryPoints from './entry-points.ts';
 export {
   type Capabilities,
   type Database,
@@ -24,6 +23,7 @@ export {
   redactUrl,
 } from './db.ts';
 export type { JsonValue } from './dialect.ts';
+export * as entryPoints from './entry-points.ts';
 export { idTime, newId } from './ids.ts';
 export * as inbound from './inbound.ts';
 export * as messages from './messages.ts';
