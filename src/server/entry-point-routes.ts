@@ -64,7 +64,8 @@ function dayParam(value: unknown): string | null | undefined {
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string') return null;
   if (DAY.test(value)) return Number.isNaN(Date.parse(`${value}T00:00:00Z`)) ? null : value;
-  const t = Date.parse(value);
+  // A full ISO 8601 instant is accepted too (its UTC day counts); nothing looser.
+  const t = /^\d{4}-\d{2}-\d{2}T/.test(value) ? Date.parse(value) : Number.NaN;
   return Number.isNaN(t) ? null : entryPoints.dayOf(t);
 }
 
@@ -206,10 +207,13 @@ export function registerEntryPointRoutes<L extends FastifyBaseLogger>(
     const ep = await load(req, reply);
     if (!ep) return reply;
     const q = req.query as { from?: unknown; to?: unknown };
-    const to = dayParam(q.to) ?? entryPoints.dayOf(now());
-    if (to === null) return fail(reply, 400, lang, 'invalid_date', 'to');
-    const from = dayParam(q.from) ?? entryPoints.dayOf(Date.parse(`${to}T00:00:00Z`) - 29 * DAY_MS);
-    if (from === null) return fail(reply, 400, lang, 'invalid_date', 'from');
+    // Default: the 30 days up to today (UTC).
+    const toParam = dayParam(q.to);
+    if (toParam === null) return fail(reply, 400, lang, 'invalid_date', 'to');
+    const to = toParam ?? entryPoints.dayOf(now());
+    const fromParam = dayParam(q.from);
+    if (fromParam === null) return fail(reply, 400, lang, 'invalid_date', 'from');
+    const from = fromParam ?? entryPoints.dayOf(Date.parse(`${to}T00:00:00Z`) - 29 * DAY_MS);
     const span = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS;
     if (span < 0 || span > 365) return fail(reply, 400, lang, 'invalid_range', 'from');
     const stats = await entryPoints.entryPointStats(database, ep.id, { from, to });
