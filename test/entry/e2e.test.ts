@@ -11,7 +11,6 @@ import { type Runtime, startRuntime } from '../../src/app/runtime.ts';
 import { parseConfig } from '../../src/config/config.ts';
 import { commenterPsid, privateReplyKey } from '../../src/entry/automation.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
-import type { SimEvent } from '../../src/simulator/people.ts';
 import { audit, contacts, outbox } from '../../src/storage/index.ts';
 
 const DAY = 86_400_000;
@@ -35,7 +34,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function api(method: string, path: string, body?: unknown) {
+interface Answer {
+  readonly status: number;
+  readonly body: { readonly id: string; readonly totals: Record<string, number> };
+}
+
+async function api(method: string, path: string, body?: unknown): Promise<Answer> {
   const res = await fetch(`${runtime.url}${path}`, {
     method,
     headers: {
@@ -44,7 +48,7 @@ async function api(method: string, path: string, body?: unknown) {
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
+  return { status: res.status, body: (await res.json()) as Answer['body'] };
 }
 
 /** Lets the processor apply the webhooks and the sender dispatch what automation enqueued. */
@@ -56,7 +60,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 
 async function statsOf(id: string) {
   const r = await api('GET', `/api/v1/entry-points/${id}/stats?from=${today()}&to=${today()}`);
-  return r.body.totals as Record<string, number>;
+  return r.body.totals;
 }
 
 function privateRepliesTo(commentId: string) {
@@ -171,7 +175,7 @@ describe('a person who clicks a Click-to-Messenger ad', () => {
 });
 
 describe('comment-to-Messenger', () => {
-  let commentEntry: Record<string, any>;
+  let commentEntry: Answer['body'];
 
   beforeAll(async () => {
     commentEntry = (
@@ -271,6 +275,3 @@ describe('comment-to-Messenger', () => {
     expect(sim.state.counters.violations).toBe(0);
   });
 });
-
-// Keep the type import used: SimEvent documents what people.post resends.
-export type _Unused = SimEvent;
