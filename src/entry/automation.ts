@@ -153,6 +153,8 @@ async function onReferral(
     windowOpened: opensWindow && !(await windowWasOpen(db, contact.id, at)),
     now,
   });
+  // Ingest wrote the raw `ref:`/`ad:` key on the contact even for a replay: put the entry point back.
+  await entryPoints.syncContactTouches(db, contact.id, now);
   if (!recorded) return;
   await applyEffects(deps, ports, db, ep, contact, now, true);
 }
@@ -193,7 +195,7 @@ async function windowWasOpen(db: Queryable, contactId: string, at: number): Prom
   return touch !== undefined;
 }
 
-/** Touch columns, labels, fields, and (for conversations) the flow and the sequence. */
+/** Labels, fields, and (for conversations) the flow and the sequence. */
 async function applyEffects(
   deps: EntryAutomationDeps,
   ports: EntryPorts,
@@ -203,7 +205,6 @@ async function applyEffects(
   now: number,
   startAutomation: boolean,
 ): Promise<void> {
-  await entryPoints.syncContactTouches(db, contact.id, now);
   if (ep.labels.length > 0) {
     const had = new Set(contact.labels);
     await contacts.addLabels(db, contact.id, ep.labels, now);
@@ -319,6 +320,7 @@ async function onComment(deps: EntryAutomationDeps, db: Queryable, event: Commen
     windowOpened: false,
     now,
   });
+  await entryPoints.syncContactTouches(db, contact.id, now);
   if (!recorded) return;
   // The commenter cannot be written to until they answer: labels and fields yes, flow and sequence no.
   await applyEffects(deps, UNWIRED_ENTRY_PORTS, db, ep, contact, now, false);

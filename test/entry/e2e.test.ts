@@ -51,9 +51,40 @@ async function api(method: string, path: string, body?: unknown): Promise<Answer
   return { status: res.status, body: (await res.json()) as Answer['body'] };
 }
 
-/** Lets the processor apply the webhooks and the sender dispatch what automation enqueued. */
+/**
+ * Pending work: stored bodies and events not yet applied, messages not yet decided. Private replies
+ * are paced by the Page's 750/h budget (one slot about every 4.8 s), so a queued reply due within
+ * the next slot still counts as pending.
+ */
+async function pending(): Promise<number> {
+  const db = runtime.database.db;
+  const bodies = await db
+    .selectFrom('webhook_bodies')
+    .select('id')
+    .where('processed_at', 'is', null)
+    .execute();
+  const events = await db.selectFrom('inbound_log').select('id').where('processed_at', 'is', null).execute();
+  const due = await db
+    .selectFrom('outbox')
+    .select('id')
+    .where('status', 'in', ['queued', 'sending'])
+    .where('next_attempt_at', '<=', Date.now() + 6000)
+    .execute();
+  return bodies.length + events.length + due.length;
+}
+
+/**
+ * Lets the processor apply the webhooks and the sender dispatch what automation enqueued. The
+ * background workers run too, so wait until nothing is left rather than trusting one pass.
+ */
 async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) await runtime.settle();
+  const deadline = Date.now() + 20_000;
+  while (Date.now() < deadline) {
+    await runtime.settle();
+    if ((await pending()) === 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('work still pending after 20 s');
 }
 
 const today = () => new Date().toISOString().slice(0, 10);
