@@ -111,6 +111,15 @@ describe('the landing page', () => {
     expect(html).toContain('<title>Win &lt;b&gt;big&lt;/b&gt;</title>');
     expect(html).toContain('Tap the button to open a conversation');
     expect(html).toContain('<span>Go</span>');
+    expect(html).not.toContain('class="qr"');
+  });
+
+  it('shows an inline QR code of the link for computer visitors when given one', async () => {
+    const qrSvg = await (await import('./qr.ts')).qrSvg(url, { size: 180, margin: 1 });
+    const html = landingPage({ lang: 'es', pageName: 'Lola', url, qrSvg });
+    expect(html).toContain('Escanea este código con el móvil');
+    expect(html).toContain('<svg xmlns="http://www.w3.org/2000/svg"');
+    expect(html).not.toMatch(/<link|<script|src=|@import|url\(/);
   });
 });
 

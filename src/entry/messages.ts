@@ -87,7 +87,13 @@ export function entryText(
 export const LANDING_WORDS: Readonly<
   Record<
     Lang,
-    { readonly button: string; readonly title: string; readonly text: string; readonly footer: string }
+    {
+      readonly button: string;
+      readonly title: string;
+      readonly text: string;
+      readonly footer: string;
+      readonly scan: string;
+    }
   >
 > = {
   en: {
@@ -95,11 +101,13 @@ export const LANDING_WORDS: Readonly<
     title: 'Talk to {page}',
     text: 'Tap the button to open a conversation with us in Messenger.',
     footer: 'Opens Messenger. You can stop messages at any time by writing STOP.',
+    scan: 'On a computer? Scan this code with your phone:',
   },
   es: {
     button: 'Escríbenos por Messenger',
     title: 'Habla con {page}',
     text: 'Toca el botón para abrir una conversación con nosotros en Messenger.',
     footer: 'Se abre Messenger. Puedes dejar de recibir mensajes cuando quieras escribiendo STOP.',
+    scan: '¿Estás en un ordenador? Escanea este código con el móvil:',
   },
 };

@@ -244,6 +244,7 @@ export function registerEntryPointRoutes<L extends FastifyBaseLogger>(
         title: landing.title ?? null,
         text: landing.text ?? null,
         button: landing.button ?? null,
+        qrSvg: await qrSvg(entryMmeUrl(ep), { size: 180, margin: 1 }),
       }),
     );
   });

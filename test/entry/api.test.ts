@@ -234,6 +234,7 @@ describe('the entry points API', () => {
     expect(res.headers['content-type']).toMatch(/^text\/html/);
     expect(res.body).toContain('<html lang="es">');
     expect(res.body).toContain('Habla con Café Lola');
+    expect(res.body).toMatch(/<div class="qr">[^<]*<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
     expect(res.body).toContain(`href="https://m.me/${PAGE}?ref=qr_mostrador"`);
   });
 
