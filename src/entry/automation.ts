@@ -10,12 +10,12 @@
  */
 import type { Logger } from 'pino';
 import { keywordIntent } from '../ingest/opt-out.ts';
-import type { CommentEvent, InboundEvent, Referral } from '../messenger/events.ts';
+import type { CommentEvent, EchoEvent, InboundEvent, Referral } from '../messenger/events.ts';
 import { inboundKindOf } from '../messenger/inbound-kind.ts';
 import type { OutboxContent } from '../outbound/content.ts';
 import type { RuleBook } from '../policy/index.ts';
 import type { EntryPoint } from '../storage/entry-points.ts';
-import { contacts, entryPoints, outbox, pages, type Queryable } from '../storage/index.ts';
+import { contacts, entryPoints, messages, outbox, pages, type Queryable } from '../storage/index.ts';
 import { matchesKeywords } from './keywords.ts';
 
 const DAY_MS = 86_400_000;
@@ -96,6 +96,8 @@ export function createEntryPointAutomation(
       }
       case 'comment':
         return onComment(deps, db, event);
+      case 'echo':
+        return onEcho(deps, db, event);
       default:
         return;
     }
@@ -342,4 +344,26 @@ async function onComment(deps: EntryAutomationDeps, db: Queryable, event: Commen
     },
   ]);
   if (queued.inserted.length > 0) deps.outboxTouched();
+}
+
+const COMMENTER_PREFIX = commenterPsid('');
+
+/**
+ * Meta echoes the private reply to the Page with the person's real PSID and the reply's mid: the
+ * commenter, known until now by the feed's user id, becomes (or joins) that person's contact.
+ */
+async function onEcho(deps: EntryAutomationDeps, db: Queryable, event: EchoEvent): Promise<void> {
+  const psid = psidOf(event);
+  if (!event.mid || !psid || psid.startsWith(COMMENTER_PREFIX)) return;
+  const sent = await messages.getMessageByMid(db, event.mid);
+  if (!sent || sent.pageId !== event.pageId) return;
+  const commenter = await contacts.getContact(db, sent.contactId);
+  if (!commenter?.psid.startsWith(COMMENTER_PREFIX)) return;
+  const linked = await entryPoints.linkCommenter(db, {
+    commenterId: commenter.id,
+    pageId: event.pageId,
+    psid,
+    now: deps.now(),
+  });
+  if (linked) deps.logger?.info({ contact: linked }, 'commenter linked to their Messenger contact');
 }

@@ -422,3 +422,57 @@ export async function entryPointStats(
   );
   return { byDay, totals };
 }
+
+/**
+ * A commenter (known by a placeholder psid) turned out to be the person with `psid`: the commenter
+ * contact becomes that person when Ventana does not know them yet (labels, fields, touches and the
+ * private reply stay with it); otherwise its labels, fields and touches move to the known contact.
+ * @returns the id of the contact that now stands for the person
+ */
+export async function linkCommenter(
+  database: Queryable,
+  input: {
+    readonly commenterId: string;
+    readonly pageId: string;
+    readonly psid: string;
+    readonly now: number;
+  },
+): Promise<string | null> {
+  const commenter = await database.db
+    .selectFrom('contacts')
+    .select(['id', 'labels', 'fields'])
+    .where('id', '=', input.commenterId)
+    .executeTakeFirst();
+  if (!commenter) return null;
+  const known = await database.db
+    .selectFrom('contacts')
+    .select(['id', 'labels', 'fields'])
+    .where('page_id', '=', input.pageId)
+    .where('psid', '=', input.psid)
+    .executeTakeFirst();
+  if (!known) {
+    await database.db
+      .updateTable('contacts')
+      .set({ psid: input.psid, updated_at: input.now })
+      .where('id', '=', commenter.id)
+      .execute();
+    return commenter.id;
+  }
+  const labels = [
+    ...new Set([...fromJson<string[]>(known.labels, []), ...fromJson<string[]>(commenter.labels, [])]),
+  ].sort();
+  // What the person's own contact already says wins over what the comment entry point set.
+  const fields = { ...fromJson<object>(commenter.fields, {}), ...fromJson<object>(known.fields, {}) };
+  await database.db
+    .updateTable('contacts')
+    .set({ labels: toJson(labels), fields: toJson(fields), updated_at: input.now })
+    .where('id', '=', known.id)
+    .execute();
+  await database.db
+    .updateTable('entry_point_events')
+    .set({ contact_id: known.id })
+    .where('contact_id', '=', commenter.id)
+    .execute();
+  await syncContactTouches(database, known.id, input.now);
+  return known.id;
+}

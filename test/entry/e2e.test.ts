@@ -266,6 +266,42 @@ describe('comment-to-Messenger', () => {
       firstEntryPoint: commentEntry.id,
     });
     expect(await statsOf(commentEntry.id)).toMatchObject({ reached: 1, windowsOpened: 0 });
+
+    // Meta echoes the reply with the person's real PSID: the commenter becomes their contact.
+    const mid = (row!.result as { mid: string }).mid;
+    const at = Date.now();
+    await sim.people.post({
+      object: 'page',
+      entry: [
+        {
+          id: pageId,
+          time: at,
+          messaging: [
+            {
+              sender: { id: pageId },
+              recipient: { id: person.psid },
+              timestamp: at,
+              message: { mid, is_echo: true, app_id: 1234567890, text: '¡Hola! Te paso el precio por aquí.' },
+            },
+          ],
+        },
+      ],
+    } as never);
+    await settle();
+    expect(
+      await contacts.getContactByPsid(runtime.database, pageId, commenterPsid(person.userId)),
+    ).toBeUndefined();
+    const linked = await contacts.getContactByPsid(runtime.database, pageId, person.psid);
+    expect(linked).toMatchObject({
+      id: commenter!.id,
+      labels: ['comentó'],
+      firstEntryPoint: commentEntry.id,
+    });
+    // When they answer, it is the same contact, now with an open window.
+    await sim.people.sendText(person, '¡Gracias! Me interesa');
+    await settle();
+    const answered = await contacts.getContactByPsid(runtime.database, pageId, person.psid);
+    expect(answered).toMatchObject({ id: commenter!.id, lastInboundKind: 'message' });
   });
 
   it('matches keywords without accents or case, on the configured post only', async () => {

@@ -224,6 +224,68 @@ export function runEntryPointContract(name: string, make: () => Promise<Database
       });
     });
 
+    it('turns a commenter into the person, or merges it into the contact Ventana already knows', async () => {
+      const r = await entryPoints.createEntryPoint(database, {
+        ...link(PAGE, 'cm'),
+        workspaceId: ws,
+        now: T0,
+      });
+      if (!r.ok) throw new Error('setup');
+      const commenter = async (fromId: string) => {
+        const c = await contacts.upsertContact(database, {
+          workspaceId: ws,
+          pageId: PAGE,
+          psid: `commenter:${fromId}`,
+          now: T0,
+        });
+        await contacts.addLabels(database, c.id, ['comentó'], T0);
+        await contacts.setFields(database, c.id, { origen: 'comentario', canal: 'post' }, T0);
+        await entryPoints.recordAttribution(database, {
+          workspaceId: ws,
+          entryPointId: r.entryPoint.id,
+          contactId: c.id,
+          kind: 'touch',
+          via: 'comment',
+          at: T0,
+          eventKey: `c-${fromId}`,
+          now: T0,
+        });
+        return c.id;
+      };
+      // Unknown person: the commenter contact becomes theirs.
+      const first = await commenter('u1');
+      expect(
+        await entryPoints.linkCommenter(database, {
+          commenterId: first,
+          pageId: PAGE,
+          psid: 'real-1',
+          now: T0,
+        }),
+      ).toBe(first);
+      expect(await contacts.getContactByPsid(database, PAGE, 'real-1')).toMatchObject({
+        id: first,
+        labels: ['comentó'],
+      });
+      // Known person: labels, missing fields and touches move to their contact.
+      const known = await contact('real-2');
+      await contacts.setFields(database, known, { canal: 'web' }, T0);
+      const second = await commenter('u2');
+      expect(
+        await entryPoints.linkCommenter(database, {
+          commenterId: second,
+          pageId: PAGE,
+          psid: 'real-2',
+          now: T0,
+        }),
+      ).toBe(known);
+      expect(await contacts.getContact(database, known)).toMatchObject({
+        labels: ['comentó'],
+        fields: { origen: 'comentario', canal: 'web' },
+        firstEntryPoint: r.entryPoint.id,
+        lastEntryPoint: r.entryPoint.id,
+      });
+    });
+
     it('deletes the attribution rows with their entry point', async () => {
       const r = await entryPoints.createEntryPoint(database, {
         ...link(PAGE, 'gone'),
