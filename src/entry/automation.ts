@@ -79,9 +79,12 @@ export function createEntryPointAutomation(
       case 'referral':
         return onReferral(deps, ports, db, event, event);
       case 'postback':
-        return event.referral ? onReferral(deps, ports, db, event, event.referral) : undefined;
+        return event.referral
+          ? onReferral(deps, ports, db, event, event.referral)
+          : onAnswer(deps, ports, db, event);
       case 'message': {
         if (event.referral) await onReferral(deps, ports, db, event, event.referral);
+        else await onAnswer(deps, ports, db, event);
         const intent = keywordIntent(event.text);
         if (intent !== null) await attributeOpt(deps, db, event, intent, 'keyword');
         return;
@@ -366,4 +369,41 @@ async function onEcho(deps: EntryAutomationDeps, db: Queryable, event: EchoEvent
     now: deps.now(),
   });
   if (linked) deps.logger?.info({ contact: linked }, 'commenter linked to their Messenger contact');
+}
+
+/**
+ * The first message (or postback) of a person whose latest touch was a comment: the private reply
+ * worked, the conversation starts now, and so do the comment entry point's flow and sequence.
+ */
+async function onAnswer(
+  deps: EntryAutomationDeps,
+  ports: EntryPorts,
+  db: Queryable,
+  event: InboundEvent,
+): Promise<void> {
+  const psid = psidOf(event);
+  if (!psid) return;
+  const contact = await contacts.getContactByPsid(db, event.pageId, psid);
+  // Cheap filter first (the hot path): only contacts whose last touch is a known entry point.
+  const last = contact?.lastEntryPoint;
+  if (!contact || !last || last.startsWith('ref:') || last.startsWith('ad:')) return;
+  const touch = await entryPoints.latestTouch(db, contact.id);
+  if (touch?.via !== 'comment') return;
+  const ep = await entryPoints.getEntryPoint(db, contact.workspaceId, touch.entryPointId);
+  if (!ep) return;
+  const now = deps.now();
+  const recorded = await entryPoints.recordAttribution(db, {
+    workspaceId: ep.workspaceId,
+    entryPointId: ep.id,
+    contactId: contact.id,
+    kind: 'answer',
+    via: event.kind,
+    at: event.timestamp || now,
+    // Once per comment touch: later messages are ordinary conversation.
+    eventKey: `answer:${contact.id}:${ep.id}:${touch.at}`,
+    conversationOpened: true,
+    windowOpened: true,
+    now,
+  });
+  if (recorded) await applyEffects(deps, ports, db, ep, contact, now, true);
 }

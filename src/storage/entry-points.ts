@@ -331,6 +331,23 @@ export async function syncContactTouches(database: Queryable, contactId: string,
     .execute();
 }
 
+/** A contact's latest touch: which entry point, and how the person came. */
+export async function latestTouch(
+  database: Queryable,
+  contactId: string,
+): Promise<{ readonly entryPointId: string; readonly via: string; readonly at: number } | undefined> {
+  const row = await database.db
+    .selectFrom('entry_point_events')
+    .select(['entry_point_id', 'via', 'at'])
+    .where('contact_id', '=', contactId)
+    .where('kind', '=', 'touch')
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? { entryPointId: row.entry_point_id, via: row.via, at: row.at } : undefined;
+}
+
 /** The entry point of a contact's latest touch, if any (last-touch attribution of opt-ins/outs). */
 export async function lastTouchOf(database: Queryable, contactId: string): Promise<string | null> {
   return (await touchBounds(database, contactId)).last;

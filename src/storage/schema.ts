@@ -305,7 +305,8 @@ export interface BroadcastsTable {
 // --- Entry points (src/entry, migration 0007_entry) ---
 
 export type EntryPointKind = 'link' | 'comment' | 'ad';
-export type EntryPointEventKind = 'touch' | 'opt_in' | 'opt_out';
+/** `answer`: the first message of a person after a comment touch (their conversation starts then). */
+export type EntryPointEventKind = 'touch' | 'answer' | 'opt_in' | 'opt_out';
 
 export interface EntryPointsTable {
   id: string;

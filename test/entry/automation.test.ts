@@ -198,6 +198,52 @@ describe('the entry point automation', () => {
     });
   });
 
+  it('starts the comment entry point flow when the commenter first answers, and only then', async () => {
+    const ep = await entry({
+      kind: 'comment',
+      ref: null,
+      slug: null,
+      config: { postIds: [], keywords: [], replyText: 'Te escribo por privado' },
+    });
+    await process(
+      eventsOf({
+        changes: [
+          {
+            field: 'feed',
+            value: {
+              item: 'comment',
+              verb: 'add',
+              comment_id: '9_9',
+              post_id: `${PAGE}_9`,
+              created_time: Math.floor((NOW - 60_000) / 1000),
+              message: 'me apunto',
+              from: { id: '4242', name: 'Leo' },
+            },
+          },
+        ],
+      }),
+      fakePorts(),
+    );
+    expect(calls).toEqual([]);
+    const commenter = await contacts.getContactByPsid(database, PAGE, 'commenter:4242');
+    // (The private reply's echo links the commenter to their PSID; see the e2e test.)
+    await entryPoints.linkCommenter(database, {
+      commenterId: commenter!.id,
+      pageId: PAGE,
+      psid: 'psid-leo',
+      now: NOW,
+    });
+    const message = (mid: string, text: string) => ({
+      messaging: [
+        { sender: { id: 'psid-leo' }, recipient: { id: PAGE }, timestamp: NOW, message: { mid, text } },
+      ],
+    });
+    await process(eventsOf(message('m1', 'hola!')), fakePorts());
+    await process(eventsOf(message('m2', 'sigo aquí')), fakePorts());
+    expect(calls.map((c) => c.port)).toEqual(['flow', 'sequence']);
+    expect(calls[0]?.input).toMatchObject({ contactId: commenter!.id, trigger: `entry_point:${ep.id}` });
+  });
+
   it('does nothing for the Page commenting on its own post', async () => {
     await entry({
       kind: 'comment',

@@ -302,6 +302,12 @@ describe('comment-to-Messenger', () => {
     await settle();
     const answered = await contacts.getContactByPsid(runtime.database, pageId, person.psid);
     expect(answered).toMatchObject({ id: commenter!.id, lastInboundKind: 'message' });
+    // Their answer opens the conversation and the window the comment itself did not.
+    expect(await statsOf(commentEntry.id)).toMatchObject({
+      reached: 1,
+      conversationsOpened: 1,
+      windowsOpened: 1,
+    });
   });
 
   it('matches keywords without accents or case, on the configured post only', async () => {
