@@ -77,14 +77,15 @@ export function createEntryPointAutomation(
   return async (db, event) => {
     switch (event.kind) {
       case 'referral':
-        return onReferral(deps, ports, db, event, event);
+        await onReferral(deps, ports, db, event, event);
+        return;
       case 'postback':
-        return event.referral
-          ? onReferral(deps, ports, db, event, event.referral)
-          : onAnswer(deps, ports, db, event);
+        if (!event.referral || !(await onReferral(deps, ports, db, event, event.referral)))
+          await onAnswer(deps, ports, db, event);
+        return;
       case 'message': {
-        if (event.referral) await onReferral(deps, ports, db, event, event.referral);
-        else await onAnswer(deps, ports, db, event);
+        if (!event.referral || !(await onReferral(deps, ports, db, event, event.referral)))
+          await onAnswer(deps, ports, db, event);
         const intent = keywordIntent(event.text);
         if (intent !== null) await attributeOpt(deps, db, event, intent, 'keyword');
         return;
@@ -133,13 +134,13 @@ async function onReferral(
   db: Queryable,
   event: InboundEvent,
   referral: Referral,
-): Promise<void> {
+): Promise<boolean> {
   const psid = psidOf(event);
-  if (!psid) return;
+  if (!psid) return false;
   const ep = await matchReferral(db, event.pageId, referral);
-  if (!ep) return;
+  if (!ep) return false;
   const contact = await contacts.getContactByPsid(db, event.pageId, psid);
-  if (!contact) return;
+  if (!contact) return false;
   const now = deps.now();
   const at = event.timestamp || now;
   const kind = inboundKindOf(event);
@@ -160,8 +161,8 @@ async function onReferral(
   });
   // Ingest wrote the raw `ref:`/`ad:` key on the contact even for a replay: put the entry point back.
   await entryPoints.syncContactTouches(db, contact.id, now);
-  if (!recorded) return;
-  await applyEffects(deps, ports, db, ep, contact, now, true);
+  if (recorded) await applyEffects(deps, ports, db, ep, contact, now, true);
+  return true;
 }
 
 /** Whether the Page and the person had exchanged any message before `at` (else the thread is new). */
