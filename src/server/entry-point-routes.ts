@@ -235,6 +235,13 @@ export function registerEntryPointRoutes<L extends FastifyBaseLogger>(
     const page = await pages.getPage(database, ep.pageId);
     const landing = (ep.config.landing ?? {}) as { title?: string; text?: string; button?: string };
     reply.header('cache-control', 'public, max-age=300');
+    // The page needs nothing from anywhere: forbid everything but its own inline styles.
+    reply.header(
+      'content-security-policy',
+      "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    );
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'no-referrer');
     reply.header('content-language', lang);
     return reply.type('text/html; charset=utf-8').send(
       landingPage({

@@ -232,6 +232,7 @@ describe('the entry points API', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/html/);
+    expect(res.headers['content-security-policy']).toContain("default-src 'none'");
     expect(res.body).toContain('<html lang="es">');
     expect(res.body).toContain('Habla con Café Lola');
     expect(res.body).toMatch(/<div class="qr">[^<]*<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
