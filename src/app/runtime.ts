@@ -14,6 +14,7 @@ import { registerAccountRoutes } from '../server/account-routes.ts';
 import { buildApp } from '../server/app.ts';
 import { registerAuditRoutes } from '../server/audit-routes.ts';
 import { registerBroadcastRoutes } from '../server/broadcast-routes.ts';
+import { registerEntryPointRoutes } from '../server/entry-point-routes.ts';
 import { registerFlowRoutes } from '../server/flow-routes.ts';
 import { registerGrowthRoutes } from '../server/growth-routes.ts';
 import { registerLinkRoutes } from '../server/link-routes.ts';
@@ -183,6 +184,7 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   });
   registerFlowRoutes(app, { database, rules, now, secretKey: secrets.secretKey });
   registerLinkRoutes(app, { database, now });
+  registerEntryPointRoutes(app, { database, now });
   const address = await app.listen({ port: config.port, host: config.host });
   url = address.replace('[::1]', '127.0.0.1');
   webhookUrl = `${url}/webhooks/messenger`;

@@ -5,6 +5,7 @@
  * must only read and write the database and enqueue jobs: never call Graph or other servers here.
  */
 import type { Logger } from 'pino';
+import { createEntryPointAutomation } from '../entry/automation.ts';
 import { createFlowAutomation } from '../flows/automation.ts';
 import { createGrowthAutomation } from '../growth/automation.ts';
 import type { InboundEvent } from '../messenger/events.ts';
@@ -33,6 +34,7 @@ export function createAutomation(deps: AutomationDeps): AutomationHandler {
     createSequenceAutomation(deps),
     createGrowthAutomation(deps),
     createFlowAutomation(deps),
+    createEntryPointAutomation(deps),
   ];
   void deps;
   return async (db, event) => {

@@ -24,6 +24,7 @@ export {
   redactUrl,
 } from './db.ts';
 export type { JsonValue } from './dialect.ts';
+export * as entryPoints from './entry-points.ts';
 export * as flows from './flows.ts';
 export * as growth from './growth.ts';
 export { idTime, newId } from './ids.ts';

@@ -19,7 +19,7 @@ export type PageStatus = 'active' | 'paused' | 'restricted' | 'needs_reconnect';
 export type ConversationStatus = 'open' | 'closed';
 export type MessageDirection = 'in' | 'out';
 export type MessageSender = 'contact' | 'bot' | 'human' | 'page_inbox';
-export type OutboxOrigin = 'flow' | 'broadcast' | 'sequence' | 'agent' | 'api';
+export type OutboxOrigin = 'flow' | 'broadcast' | 'sequence' | 'agent' | 'api' | 'entry_point';
 export type OutboxStatus = 'queued' | 'sending' | 'sent' | 'refused' | 'failed' | 'unknown';
 export type MarketingStatus = 'active' | 'stopped' | 'expired';
 export type LegacyTokenStatus = 'active' | 'stopped';
@@ -261,6 +261,10 @@ export interface Schema {
 
   // --- Links (migration 0006) ---
   tracked_links: TrackedLinksTable;
+
+  // --- Entry points (migration 0007) ---
+  entry_points: EntryPointsTable;
+  entry_point_events: EntryPointEventsTable;
 }
 
 // --- Job queue (src/queue/embedded.ts, migration 0002_jobs) ---
@@ -636,5 +640,57 @@ export interface TrackedLinksTable {
   clicks: number;
   first_clicked_at: Millis | null;
   last_clicked_at: Millis | null;
+  created_at: Millis;
+}
+
+// --- Entry points (src/entry, migration 0007_entry) ---
+
+export type EntryPointKind = 'link' | 'comment' | 'ad';
+/** `answer`: the first message of a person after a comment touch (their conversation starts then). */
+export type EntryPointEventKind = 'touch' | 'answer' | 'opt_in' | 'opt_out';
+
+export interface EntryPointsTable {
+  id: string;
+  workspace_id: string;
+  page_id: string;
+  kind: EntryPointKind;
+  name: string;
+  /** m.me `ref`, unique per Page; null for comment entry points. */
+  ref: string | null;
+  /** `/l/:slug` of the hosted landing page; unique across the installation. */
+  slug: string | null;
+  /** 'es' | 'en' for the landing page and button; null = the reader's language. */
+  language: string | null;
+  /** m.me `text` parameter (prefilled message). */
+  prefill_text: string | null;
+  /** JSON array of label names applied on every touch. */
+  labels: JsonText;
+  /** JSON object of custom fields set on every touch. */
+  fields: JsonText;
+  flow_id: string | null;
+  sequence_id: string | null;
+  /** JSON: kind-specific settings (comment: postIds, keywords, replyText; ad: adIds; link: landing). */
+  config: JsonText;
+  active: IntBool;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+export interface EntryPointEventsTable {
+  id: string;
+  workspace_id: string;
+  entry_point_id: string;
+  contact_id: string;
+  kind: EntryPointEventKind;
+  /** How the person came: referral, postback, ad_message, comment, optin, keyword. */
+  via: string;
+  /** UTC day of `at`, `YYYY-MM-DD` (the statistics group by it). */
+  day: string;
+  at: Millis;
+  /** Inbound event dedupe key + entry point: a replayed event records nothing twice. */
+  event_key: string;
+  new_contact: IntBool;
+  conversation_opened: IntBool;
+  window_opened: IntBool;
   created_at: Millis;
 }

@@ -9,6 +9,7 @@ import * as m0003 from './0003_broadcasts.ts';
 import * as m0004 from './0004_handoff.ts';
 import * as m0005 from './0005_sequences.ts';
 import * as m0006 from './0006_links.ts';
+import * as m0007 from './0007_entry.ts';
 import * as m0008 from './0008_flows.ts';
 import * as m0009 from './0009_growth.ts';
 import * as m0010 from './0010_accounts.ts';
@@ -23,4 +24,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0009_growth': m0009,
   '0008_flows': m0008,
   '0006_links': m0006,
+  '0007_entry': m0007,
 };
