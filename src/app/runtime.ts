@@ -11,6 +11,7 @@ import { createRuleBook } from '../policy/index.ts';
 import { buildApp } from '../server/app.ts';
 import { registerAuditRoutes } from '../server/audit-routes.ts';
 import { registerBroadcastRoutes } from '../server/broadcast-routes.ts';
+import { registerInboxRoutes } from '../server/inbox-routes.ts';
 import { type Database, inbound, openDatabase, pages, workspaces } from '../storage/index.ts';
 import { type DemoHandle, startDemo } from './demo.ts';
 import { createPacer } from './pacer.ts';
@@ -113,6 +114,18 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   });
   registerBroadcastRoutes(app, { database, rules, now, workspaceId: workspace.id, logger });
   registerAuditRoutes(app, { database, workspaceId: workspace.id });
+  // Late-bound like `wake`: the workers (sender, Graph client) and the demo exist only after listen.
+  const late: { workers: Workers | null; demo: DemoHandle | null } = { workers: null, demo: null };
+  registerInboxRoutes(app, {
+    database,
+    rules,
+    now,
+    secretKey: secrets.secretKey,
+    wake: () => late.workers?.sender.wake(),
+    graph: () => late.workers?.graph ?? null,
+    demo: () => late.demo,
+    // WIRE(sequences): enrollByLabels from src/sequences/enroll.ts (labels added in the inbox start sequences).
+  });
   const address = await app.listen({ port: config.port, host: config.host });
   const url = address.replace('[::1]', '127.0.0.1');
   const webhookUrl = `${url}/webhooks/messenger`;
@@ -135,6 +148,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     pacer,
   });
   wake = () => workers.processor.wake();
+  late.workers = workers;
+  late.demo = demo;
   if (options.workers !== false) await workers.start();
   await demo?.populate();
 

@@ -25,6 +25,7 @@ export {
 export type { JsonValue } from './dialect.ts';
 export { idTime, newId } from './ids.ts';
 export * as inbound from './inbound.ts';
+export * as inbox from './inbox.ts';
 export * as messages from './messages.ts';
 export { type MigrationReport, migrateDown, migrateToLatest } from './migrate.ts';
 export * as outbox from './outbox.ts';

@@ -233,6 +233,11 @@ export interface Schema {
 
   // --- Broadcasts (src/broadcasts, migration 0003_broadcasts) ---
   broadcasts: BroadcastsTable;
+
+  // --- Inbox (migration 0011) ---
+  inbox_notes: InboxNotesTable;
+  canned_replies: CannedRepliesTable;
+  contact_changes: ContactChangesTable;
 }
 
 // --- Job queue (src/queue/embedded.ts, migration 0002_jobs) ---
@@ -296,4 +301,41 @@ export interface BroadcastsTable {
   updated_at: Millis;
   started_at: Millis | null;
   finished_at: Millis | null;
+}
+
+// --- Inbox (migration 0011) ---
+
+/** An internal note on a conversation: read by the team, never sent to the person. */
+export interface InboxNotesTable {
+  id: string;
+  workspace_id: string;
+  conversation_id: string;
+  contact_id: string;
+  /** Null when written with the installation token. */
+  author_user_id: string | null;
+  text: string;
+  created_at: Millis;
+}
+
+/** A reply the team reuses; `text` may hold `{{first_name}}`-style placeholders. */
+export interface CannedRepliesTable {
+  id: string;
+  workspace_id: string;
+  title: string;
+  text: string;
+  shortcut: string | null;
+  created_by: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** A label or field edit on a contact, kept for the contact's timeline. */
+export interface ContactChangesTable {
+  id: string;
+  workspace_id: string;
+  contact_id: string;
+  at: Millis;
+  actor_user_id: string | null;
+  /** JSON: `{addLabels?, removeLabels?, fields?}` as applied. */
+  change: JsonText;
 }

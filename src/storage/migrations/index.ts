@@ -7,10 +7,12 @@ import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_jobs.ts';
 import * as m0003 from './0003_broadcasts.ts';
 import * as m0004 from './0004_handoff.ts';
+import * as m0011 from './0011_inbox.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001,
   '0002_jobs': m0002,
   '0003_broadcasts': m0003,
   '0004_handoff': m0004,
+  '0011_inbox': m0011,
 };
