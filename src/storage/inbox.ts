@@ -50,7 +50,9 @@ export interface ContactCursor {
 type ContactEb = ExpressionBuilder<Schema, 'contacts'>;
 
 function opensWindow(eb: ContactEb, w: WindowThresholds, since: number): Expression<SqlBool> {
+  // Every comparison is guarded by IS NOT NULL: NOT (NULL) is NULL, which would drop rows from "closed".
   return eb.and([
+    eb('contacts.last_inbound_at', 'is not', null),
     eb('contacts.last_inbound_at', '>=', since),
     eb.or([
       eb('contacts.last_inbound_kind', 'is', null),
@@ -70,6 +72,7 @@ function openExpr(eb: ContactEb, w: WindowThresholds): Expression<SqlBool> {
   return eb.or([
     standard,
     eb.and([
+      eb('contacts.ad_window_started_at', 'is not', null),
       eb('contacts.ad_window_started_at', '>=', w.adOpenSince),
       eb.or([
         eb('contacts.window_closed_by_graph_at', 'is', null),
@@ -84,6 +87,7 @@ function humanAgentExpr(eb: ContactEb, w: WindowThresholds): Expression<SqlBool>
   return eb.and([
     eb.not(openExpr(eb, w)),
     eb('contacts.page_id', 'in', [...w.humanAgentPageIds]),
+    eb('contacts.last_inbound_at', 'is not', null),
     eb('contacts.last_inbound_at', '>=', w.humanAgentSince),
     eb.or([
       eb('contacts.last_inbound_kind', 'is', null),
