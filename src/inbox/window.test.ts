@@ -117,7 +117,11 @@ describe('the window state of a conversation', () => {
   it('does not apply the ad window under the 2020 rules', () => {
     const then = Date.parse('2020-06-01T12:00:00Z');
     const v = windowView(
-      contact({ lastInboundAt: then - 3 * D, lastInboundKind: 'ad_message', adWindowStartedAt: then - 3 * D }),
+      contact({
+        lastInboundAt: then - 3 * D,
+        lastInboundKind: 'ad_message',
+        adWindowStartedAt: then - 3 * D,
+      }),
       page({ humanAgent: false }),
       rulesAt(then),
       then,
