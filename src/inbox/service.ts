@@ -172,15 +172,7 @@ export async function contactTimeline(
   if (c === undefined) return problem(404, 'contact_not_found', { id });
   const limit = Math.min(opts.limit ?? 100, 500);
   const before = opts.before ?? Number.MAX_SAFE_INTEGER;
-  let msgs = db.db
-    .selectFrom('messages')
-    .selectAll()
-    .where('contact_id', '=', id)
-    .where('created_at', '<', before)
-    .orderBy('created_at', 'desc')
-    .limit(limit);
-  msgs = msgs.orderBy('id', 'desc');
-  const msgRows = await msgs.execute();
+  const msgs = await inbox.listContactMessages(db, id, { before, limit });
   const decisions = await audit.queryAudit(
     db,
     { contactId: id, workspaceId: actor.workspaceId, to: before },
@@ -188,27 +180,8 @@ export async function contactTimeline(
   );
   const notes = (await inbox.listNotes(db, { contactId: id })).filter((n) => n.createdAt < before);
   const changes = await inbox.listContactChanges(db, id, { before, limit });
-  const ctx = { lang: actor.lang, now: deps.now() };
   const items = [
-    ...msgRows.map((r) => ({
-      at: r.created_at,
-      ...messageView({
-        id: r.id,
-        conversationId: r.conversation_id,
-        contactId: r.contact_id,
-        pageId: r.page_id,
-        direction: r.direction,
-        mid: r.mid,
-        kind: r.kind,
-        text: r.text,
-        payload: r.payload === null ? null : JSON.parse(r.payload),
-        sender: r.sender,
-        outboxId: r.outbox_id,
-        createdAt: r.created_at,
-        deliveredAt: r.delivered_at,
-        readAt: r.read_at,
-      }),
-    })),
+    ...msgs.map((m) => ({ at: m.createdAt, ...messageView(m) })),
     ...decisions.items.map((e) => {
       const doc = e.decision as { reasons?: { code: string }[] } | null;
       return {
@@ -222,7 +195,6 @@ export async function contactTimeline(
         graphStatus: e.graphStatus,
         reasons: e.reasons.map((r) => r.code),
         decision: doc,
-        ...ctx,
       };
     }),
     ...notes.map((n) => ({ at: n.createdAt, ...noteView(n) })),

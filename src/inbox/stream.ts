@@ -22,10 +22,9 @@ const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz';
 
 /** The smallest id `newId(at)` can produce: ids above it were minted at or after `at`. */
 export function idFloor(at: number): string {
-  let time = Math.max(0, Math.floor(at));
+  const time = Math.max(0, Math.floor(at));
   let out = '';
   for (let i = 9; i >= 0; i--) out += ALPHABET[Math.floor(time / 32 ** i) % 32];
-  time = 0;
   return `${out}${'0'.repeat(16)}`;
 }
 

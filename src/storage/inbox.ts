@@ -9,6 +9,7 @@ import { type Contact, toContact } from './contacts.ts';
 import type { Queryable } from './db.ts';
 import { fromJson, type JsonValue, toJson } from './dialect.ts';
 import { newId } from './ids.ts';
+import type { Message } from './messages.ts';
 import type { ConversationStatus, ConversationsTable, Schema } from './schema.ts';
 
 // ---------------------------------------------------------------- contacts
@@ -730,4 +731,37 @@ export async function countMatchingContacts(database: Queryable, f: ContactSearc
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** A contact's messages (every conversation), newest first, before `before`. */
+export async function listContactMessages(
+  database: Queryable,
+  contactId: string,
+  opts: { readonly before: number; readonly limit: number },
+): Promise<readonly Message[]> {
+  const rows = await database.db
+    .selectFrom('messages')
+    .selectAll()
+    .where('contact_id', '=', contactId)
+    .where('created_at', '<', opts.before)
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(opts.limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    conversationId: r.conversation_id,
+    contactId: r.contact_id,
+    pageId: r.page_id,
+    direction: r.direction,
+    mid: r.mid,
+    kind: r.kind,
+    text: r.text,
+    payload: fromJson<JsonValue | null>(r.payload, null),
+    sender: r.sender,
+    outboxId: r.outbox_id,
+    createdAt: r.created_at,
+    deliveredAt: r.delivered_at,
+    readAt: r.read_at,
+  }));
 }
