@@ -24,10 +24,12 @@ import {
   conversations,
   type Database,
   inbox,
+  inTransaction,
   messages,
   newId,
   outbox,
   pages,
+  type Queryable,
 } from '../storage/index.ts';
 import { overviewCounts } from '../storage/overview.ts';
 import type { InboxProblemCode } from './messages.ts';
@@ -44,7 +46,7 @@ import { windowThresholds } from './window-filter.ts';
 
 /** Port: sequences whose entry label was just added (sequences branch, `src/sequences/enroll.ts`). */
 export type EnrollByLabels = (
-  db: Database,
+  db: Queryable,
   input: { workspaceId: string; contactId: string; labels: readonly string[]; now: number },
 ) => Promise<number>;
 
@@ -136,24 +138,27 @@ export async function patchContact(deps: InboxDeps, actor: Actor, id: string, pa
   if (c === undefined) return problem(404, 'contact_not_found', { id });
   const now = deps.now();
   const before = new Set(c.labels);
-  if (patch.addLabels.length > 0) await contacts.addLabels(db, id, patch.addLabels, now);
-  if (patch.removeLabels.length > 0) await contacts.removeLabels(db, id, patch.removeLabels, now);
-  if (patch.fields !== null) await contacts.setFields(db, id, patch.fields, now);
   const added = patch.addLabels.filter((l) => !before.has(l));
   const removed = patch.removeLabels.filter((l) => before.has(l));
-  await inbox.recordContactChange(db, {
-    workspaceId: actor.workspaceId,
-    contactId: id,
-    actorUserId: actor.userId,
-    change: {
-      ...(added.length ? { addLabels: added } : {}),
-      ...(removed.length ? { removeLabels: removed } : {}),
-      ...(patch.fields !== null ? { fields: patch.fields } : {}),
-    } as never,
-    now,
+  // One transaction: the edit, its journal entry and the sequences it starts commit together.
+  await inTransaction(db, async (tx) => {
+    if (patch.addLabels.length > 0) await contacts.addLabels(tx, id, patch.addLabels, now);
+    if (patch.removeLabels.length > 0) await contacts.removeLabels(tx, id, patch.removeLabels, now);
+    if (patch.fields !== null) await contacts.setFields(tx, id, patch.fields, now);
+    await inbox.recordContactChange(tx, {
+      workspaceId: actor.workspaceId,
+      contactId: id,
+      actorUserId: actor.userId,
+      change: {
+        ...(added.length ? { addLabels: added } : {}),
+        ...(removed.length ? { removeLabels: removed } : {}),
+        ...(patch.fields !== null ? { fields: patch.fields } : {}),
+      } as never,
+      now,
+    });
+    if (added.length > 0 && deps.enrollByLabels)
+      await deps.enrollByLabels(tx, { workspaceId: actor.workspaceId, contactId: id, labels: added, now });
   });
-  if (added.length > 0 && deps.enrollByLabels)
-    await deps.enrollByLabels(db, { workspaceId: actor.workspaceId, contactId: id, labels: added, now });
   return getContact(deps, actor, id);
 }
 
@@ -298,10 +303,14 @@ export async function listConversations(deps: InboxDeps, actor: Actor, q: Conver
     actor.workspaceId,
     r.items.map((c) => c.contactId),
   );
+  const last = await inbox.lastMessages(
+    deps.database,
+    r.items.map((c) => c.id),
+  );
   return {
     items: r.items.flatMap((conv) => {
       const c = people.get(conv.contactId);
-      return c === undefined ? [] : [conversationView(conv, c, ctx)];
+      return c === undefined ? [] : [conversationView(conv, c, ctx, last.get(conv.id) ?? null)];
     }),
     nextCursor: r.nextCursor === null ? null : inbox.encodeConversationCursor(r.nextCursor),
   };

@@ -78,7 +78,12 @@ export function threadOwnerOf(stored: string | null): string {
   return stored;
 }
 
-export function conversationView(conv: InboxConversation, contact: Contact, ctx: ViewContext) {
+export function conversationView(
+  conv: InboxConversation,
+  contact: Contact,
+  ctx: ViewContext,
+  last: Message | null = null,
+) {
   return {
     id: conv.id,
     contact: contactView(contact, ctx),
@@ -90,6 +95,7 @@ export function conversationView(conv: InboxConversation, contact: Contact, ctx:
     unreadCount: conv.unreadCount,
     handoffAt: conv.handoffAt,
     threadOwner: threadOwnerOf(conv.threadOwner),
+    lastMessage: last === null ? null : messageView(last),
     createdAt: conv.createdAt,
     closedAt: conv.closedAt,
   };

@@ -765,3 +765,40 @@ export async function listContactMessages(
     readAt: r.read_at,
   }));
 }
+
+/** The latest message of each conversation (the inbox list's preview line). */
+export async function lastMessages(
+  database: Queryable,
+  conversationIds: readonly string[],
+): Promise<ReadonlyMap<string, Message>> {
+  const out = new Map<string, Message>();
+  for (const id of conversationIds) {
+    // One indexed lookup per row of a page (messages_conversation_idx): cheaper than a window function.
+    const row = await database.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', id)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    if (row !== undefined)
+      out.set(id, {
+        id: row.id,
+        conversationId: row.conversation_id,
+        contactId: row.contact_id,
+        pageId: row.page_id,
+        direction: row.direction,
+        mid: row.mid,
+        kind: row.kind,
+        text: row.text,
+        payload: fromJson<JsonValue | null>(row.payload, null),
+        sender: row.sender,
+        outboxId: row.outbox_id,
+        createdAt: row.created_at,
+        deliveredAt: row.delivered_at,
+        readAt: row.read_at,
+      });
+  }
+  return out;
+}

@@ -25,9 +25,11 @@ const KEY = Buffer.alloc(32, 5);
 let db: Database;
 let app: FastifyInstance;
 let wakes = 0;
+let enrolled: { contactId: string; labels: readonly string[] }[] = [];
 
 beforeEach(async () => {
   wakes = 0;
+  enrolled = [];
   db = await openDatabase(':memory:', { migrate: true });
   await workspaces.createWorkspace(db, { id: 'w1', name: 'One', now: NOW });
   await workspaces.createWorkspace(db, { id: 'w2', name: 'Two', now: NOW });
@@ -58,6 +60,10 @@ beforeEach(async () => {
     graph: () => null,
     wake: () => {
       wakes++;
+    },
+    enrollByLabels: async (_db, input) => {
+      enrolled.push({ contactId: input.contactId, labels: input.labels });
+      return 1;
     },
   });
   await app.ready();
@@ -219,6 +225,8 @@ describe('contacts', () => {
     });
     expect(removed.body).toMatchObject({ labels: ['vip'], fields: { orders: 3 } });
     expect((await call('GET', '/api/v1/contacts?label=vip')).body.total).toBe(1);
+    // Only labels that were really added may start sequences.
+    expect(enrolled).toEqual([{ contactId: a.contactId, labels: ['vip', 'madrid'] }]);
   });
 
   it('merges messages, decisions, notes and edits into one timeline, newest first', async () => {
@@ -324,6 +332,8 @@ describe('conversations', () => {
 
   it('clears the unread count when an agent reads, not when a viewer looks', async () => {
     const a = await person('1', 2);
+    const listed = (await call('GET', '/api/v1/conversations')).body.items[0];
+    expect(listed.lastMessage).toMatchObject({ text: 'hola', author: 'contact' });
     const unread = async () => (await call('GET', '/api/v1/conversations')).body.items[0].unreadCount;
     expect(await unread()).toBe(1);
     await call('GET', `/api/v1/conversations/${a.conversationId}/messages`, undefined, { role: 'viewer' });
