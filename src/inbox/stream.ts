@@ -69,6 +69,8 @@ export interface InboxStreamOptions {
 export interface InboxStream {
   /** Starts receiving the workspace's events; returns the unsubscribe function. */
   subscribe(workspaceId: string, listener: Listener): () => void;
+  /** How many listeners are subscribed (health, tests). */
+  listenerCount(): number;
   /** Polls once now (tests). */
   poll(): Promise<void>;
   close(): void;
@@ -154,6 +156,7 @@ export function createInboxStream(database: Database, options: InboxStreamOption
         }
       };
     },
+    listenerCount: () => [...listeners.values()].reduce((n, set) => n + set.size, 0),
     poll,
     close() {
       closed = true;

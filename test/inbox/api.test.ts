@@ -1,6 +1,7 @@
 /** The inbox REST API through Fastify's inject: shapes, roles, validation in es/en, workspace walls. */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { InboxStream } from '../../src/inbox/stream.ts';
 import { createRuleBook } from '../../src/policy/index.ts';
 import type { Role } from '../../src/server/auth-context.ts';
 import { registerInboxRoutes } from '../../src/server/inbox-routes.ts';
@@ -24,6 +25,7 @@ const KEY = Buffer.alloc(32, 5);
 
 let db: Database;
 let app: FastifyInstance;
+let stream: InboxStream;
 let wakes = 0;
 let enrolled: { contactId: string; labels: readonly string[] }[] = [];
 
@@ -52,7 +54,7 @@ beforeEach(async () => {
       via: 'session',
     };
   });
-  registerInboxRoutes(app, {
+  ({ stream } = registerInboxRoutes(app, {
     database: db,
     rules: createRuleBook(),
     now: () => NOW,
@@ -65,7 +67,7 @@ beforeEach(async () => {
       enrolled.push({ contactId: input.contactId, labels: input.labels });
       return 1;
     },
-  });
+  }));
   await app.ready();
 });
 
@@ -447,6 +449,17 @@ describe('overview', () => {
 });
 
 describe('the live stream', () => {
+  it('stops listening when the client goes away', async () => {
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    const controller = new AbortController();
+    const res = await fetch(`${address}/api/v1/stream`, { signal: controller.signal });
+    await res.body!.getReader().read();
+    expect(stream.listenerCount()).toBe(1);
+    controller.abort();
+    for (let i = 0; i < 50 && stream.listenerCount() > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(stream.listenerCount()).toBe(0);
+  });
+
   it('ends open streams when the server closes', async () => {
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     const res = await fetch(`${address}/api/v1/stream`);
