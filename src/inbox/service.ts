@@ -12,6 +12,8 @@ import { messageFacts, type OutboxContent } from '../outbound/content.ts';
 import {
   type Decision,
   decide,
+  decisionDocument,
+  type Facts,
   type Lang,
   type RuleBook,
   type RuleSet,
@@ -163,7 +165,8 @@ export async function patchContact(deps: InboxDeps, actor: Actor, id: string, pa
 }
 
 /**
- * A contact's history, newest first: messages both ways, policy decisions from the audit log,
+ * A contact's history, newest first: messages both ways, inbound events (postbacks, referrals,
+ * opt-ins, reactions, handovers), policy decisions from the audit log,
  * internal notes and label/field edits, merged by time.
  */
 export async function contactTimeline(
@@ -178,6 +181,7 @@ export async function contactTimeline(
   const limit = Math.min(opts.limit ?? 100, 500);
   const before = opts.before ?? Number.MAX_SAFE_INTEGER;
   const msgs = await inbox.listContactMessages(db, id, { before, limit });
+  const events = await inbox.listContactEvents(db, c, { before, limit });
   const decisions = await audit.queryAudit(
     db,
     { contactId: id, workspaceId: actor.workspaceId, to: before },
@@ -202,6 +206,7 @@ export async function contactTimeline(
         decision: doc,
       };
     }),
+    ...events.map((e) => ({ type: 'event' as const, id: e.id, at: e.at, kind: e.kind, detail: e.detail })),
     ...notes.map((n) => ({ at: n.createdAt, ...noteView(n) })),
     ...changes.map((ch) => ({
       type: 'contact_change' as const,
@@ -389,24 +394,21 @@ async function replyDecision(deps: InboxDeps, contact: contacts.Contact, text: s
     purpose: 'response',
   }).render({ firstName: contact.firstName, lastName: contact.lastName, fields: contact.fields });
   const page = await pages.pageFacts(deps.database, contact.pageId);
-  const decision = decide(
-    {
-      now,
-      page: page ?? {
-        humanAgent: false,
-        utilityMessaging: false,
-        marketingMessages: false,
-        newsPageIndex: false,
-        restricted: false,
-        businessCountry: null,
-      },
-      contact: contacts.contactToFacts(contact),
-      message: messageFacts(rendered),
-    },
-    ruleSetAt(deps, now),
+  const facts: Facts = {
     now,
-  );
-  return { decision, content: rendered, now };
+    page: page ?? {
+      humanAgent: false,
+      utilityMessaging: false,
+      marketingMessages: false,
+      newsPageIndex: false,
+      restricted: false,
+      businessCountry: null,
+    },
+    contact: contacts.contactToFacts(contact),
+    message: messageFacts(rendered),
+  };
+  const decision = decide(facts, ruleSetAt(deps, now), now);
+  return { decision, facts, content: rendered, now };
 }
 
 function rendered(decision: Decision, lang: Lang, now: number) {
@@ -441,9 +443,32 @@ export async function reply(
   const l = await loadConversation(deps, actor, id);
   if (!l.ok) return l;
   if (l.conv.threadOwner === PAGE_INBOX_APP_ID) return problem(409, 'thread_owned_by_page_inbox');
-  const { decision, content, now } = await replyDecision(deps, l.contact, text);
+  const { decision, facts, content, now } = await replyDecision(deps, l.contact, text);
   if (!decision.allowed) {
     const doc = rendered(decision, actor.lang, now);
+    // A refused reply is a decision like any other: kept for proof, and counted as a restriction avoided.
+    const plain = decisionDocument(decision);
+    await audit.appendAudit(deps.database, {
+      workspaceId: actor.workspaceId,
+      pageId: l.conv.pageId,
+      contactId: l.contact.id,
+      messageRef: `agent-reply:${id}`,
+      at: now,
+      ruleSet: decision.rules,
+      route: null,
+      allowed: false,
+      reasons: plain.reasons,
+      evidence: {
+        lastInboundAt: facts.contact.lastInboundAt,
+        lastInboundKind: facts.contact.lastInboundKind,
+        windowClosesAt: plain.windowClosesAt,
+        sender: 'human',
+        origin: 'agent',
+        originId: id,
+        userId: actor.userId,
+      } as never,
+      decision: plain as never,
+    });
     return problem(
       422,
       'reply_refused',

@@ -802,3 +802,70 @@ export async function lastMessages(
   }
   return out;
 }
+
+export interface ContactEvent {
+  readonly id: string;
+  readonly kind: string;
+  readonly at: number;
+  /** A few safe fields of the event (never tokens). */
+  readonly detail: Readonly<Record<string, string | number | null>>;
+}
+
+/** Kinds whose story the messages already tell, or that are only receipts. */
+const TIMELINE_SKIPS = ['message', 'postback', 'echo', 'delivery', 'read', 'edit', 'unknown', 'template_status'];
+
+function safeDetail(kind: string, payload: unknown): Record<string, string | number | null> {
+  const p = (payload ?? {}) as Record<string, unknown>;
+  const pick = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? v : null);
+  const referral = (p.referral ?? p) as Record<string, unknown>;
+  const optin = (p.optin ?? {}) as Record<string, unknown>;
+  switch (kind) {
+    case 'postback':
+      return {
+        title: pick(p.title),
+        payload: pick(p.payload),
+        ref: pick((p.referral as Record<string, unknown> | null)?.ref),
+      };
+    case 'referral':
+      return { ref: pick(referral.ref), source: pick(referral.source), adId: pick(referral.adId) };
+    case 'optin':
+      return {
+        type: pick(optin.type),
+        status: pick(optin.notificationMessagesStatus),
+        title: pick(optin.title),
+      };
+    case 'reaction':
+      return { emoji: pick(p.emoji), action: pick(p.action) };
+    case 'handover':
+      return { action: pick(p.action), newOwnerAppId: pick(p.newOwnerAppId) };
+    case 'policy_enforcement':
+      return { action: pick(p.action), reason: pick(p.reason) };
+    default:
+      return {};
+  }
+}
+
+/** The person's inbound events other than messages, newest first, before `before`. */
+export async function listContactEvents(
+  database: Queryable,
+  contact: { readonly pageId: string; readonly psid: string },
+  opts: { readonly before: number; readonly limit: number },
+): Promise<readonly ContactEvent[]> {
+  const rows = await database.db
+    .selectFrom('inbound_log')
+    .select(['id', 'kind', 'event_ts', 'payload'])
+    .where('page_id', '=', contact.pageId)
+    .where('psid', '=', contact.psid)
+    .where('event_ts', '<', opts.before)
+    .where('kind', 'not in', TIMELINE_SKIPS)
+    .orderBy('event_ts', 'desc')
+    .orderBy('id', 'desc')
+    .limit(opts.limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    at: r.event_ts,
+    detail: safeDetail(r.kind, fromJson<unknown>(r.payload, null)),
+  }));
+}

@@ -248,6 +248,25 @@ describe('the inbox on the simulator', () => {
     expect(runtime.demo!.simulator.state.counters.violations).toBe(0);
   });
 
+  it("tells the contact's story in one timeline: events, messages both ways, decisions", async () => {
+    at(t + 60_000);
+    await runtime.demo!.simulator.people.referral(person, 'summer-qr');
+    await runtime.settle();
+    const conv = await api('GET', `/api/v1/conversations/${conversationId}`);
+    const tl = await api('GET', `/api/v1/contacts/${conv.body.contact.id}/timeline`);
+    expect(tl.status).toBe(200);
+    const types = new Set(tl.body.items.map((i: { type: string }) => i.type));
+    expect([...types].sort()).toEqual(['decision', 'event', 'message']);
+    expect(tl.body.items[0]).toMatchObject({ type: 'event', kind: 'referral', detail: { ref: 'summer-qr' } });
+    const decisions = tl.body.items.filter((i: { type: string }) => i.type === 'decision');
+    expect(decisions.map((d: { allowed: boolean; route: string | null }) => [d.allowed, d.route])).toEqual([
+      [true, 'standard'],
+      [false, null],
+      [true, 'human_agent'],
+      [true, 'standard'],
+    ]);
+  });
+
   it('lets the demo panel act as a person writing to the Page', async () => {
     const people = await api('GET', '/api/v1/demo/people');
     expect(people.body.items.map((p: { firstName: string }) => p.firstName)).toContain('Lucía');
@@ -272,5 +291,9 @@ describe('the inbox on the simulator', () => {
       expect.arrayContaining(['standard', 'human_agent']),
     );
     expect(o.body.byDay.length).toBeGreaterThanOrEqual(10);
+    // The agent's refused reply 8 days later is a Page restriction avoided.
+    expect(o.body.refusedByReason.map((r: { code: string }) => r.code)).toContain(
+      'human_agent_window_expired',
+    );
   });
 });

@@ -73,6 +73,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('messages')
     .columns(['page_id', 'created_at'])
     .execute();
+  // A contact's timeline shows their inbound events (postbacks, referrals, opt-ins, reactions, …).
+  await db.schema
+    .createIndex('inbound_log_contact_idx')
+    .on('inbound_log')
+    .columns(['page_id', 'psid', 'event_ts'])
+    .execute();
   await db.schema
     .createIndex('contacts_workspace_opted_out_idx')
     .on('contacts')
@@ -83,6 +89,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropIndex('contacts_workspace_opted_out_idx').ifExists().execute();
+  await db.schema.dropIndex('inbound_log_contact_idx').ifExists().execute();
   await db.schema.dropIndex('messages_page_created_idx').ifExists().execute();
   await db.schema.dropIndex('conversations_updated_idx').ifExists().execute();
   for (const table of ['contact_changes', 'canned_replies', 'inbox_notes']) {
