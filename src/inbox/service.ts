@@ -42,6 +42,7 @@ import {
   messageView,
   noteView,
   pageFactsOf,
+  pendingReplyView,
   type ViewContext,
 } from './views.ts';
 import { windowThresholds } from './window-filter.ts';
@@ -364,9 +365,17 @@ export async function conversationMessages(
   const notes = (await inbox.listNotes(deps.database, { conversationId: id })).filter(
     (n) => n.createdAt >= lowerBound && n.createdAt < newestBound,
   );
-  const items = [...page.items.map(messageView), ...notes.map(noteView)].sort(
-    (a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1),
+  const authors = await inbox.replyAuthors(
+    deps.database,
+    page.items.flatMap((m) => (m.outboxId ? [m.outboxId] : [])),
   );
+  // Unsent replies belong to the newest page only: they are about now.
+  const pending = opts.before ? [] : await inbox.unsentAgentReplies(deps.database, id);
+  const items = [
+    ...page.items.map((m) => messageView(m, m.outboxId ? (authors.get(m.outboxId) ?? null) : null)),
+    ...notes.map(noteView),
+    ...pending.map(pendingReplyView),
+  ].sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
   if (!opts.peek && l.conv.unreadCount > 0)
     await conversations.markConversationRead(deps.database, id, deps.now());
   return {

@@ -5,7 +5,7 @@
 import { PAGE_INBOX_APP_ID } from '../messenger/index.ts';
 import type { Facts, Lang, RuleSet } from '../policy/index.ts';
 import { type Contact, contactToFacts } from '../storage/contacts.ts';
-import type { InboxConversation, InboxNote } from '../storage/inbox.ts';
+import type { AgentReplyRow, InboxConversation, InboxNote } from '../storage/inbox.ts';
 import type { Message } from '../storage/messages.ts';
 import type { Page } from '../storage/pages.ts';
 import { canDoText } from './messages.ts';
@@ -105,7 +105,7 @@ export function conversationView(
  * One line of a conversation. Replies typed in Meta's Page Inbox (echoes) are a person's replies:
  * `author: 'human'`, `via: 'page_inbox'`.
  */
-export function messageView(m: Message) {
+export function messageView(m: Message, authorUserId: string | null = null) {
   const payload = (m.payload ?? {}) as { route?: unknown; send?: unknown };
   return {
     type: 'message' as const,
@@ -119,6 +119,7 @@ export function messageView(m: Message) {
     text: m.text,
     route: typeof payload.route === 'string' ? payload.route : null,
     outboxId: m.outboxId,
+    authorUserId,
     createdAt: m.createdAt,
     deliveredAt: m.deliveredAt,
     readAt: m.readAt,
@@ -133,5 +134,26 @@ export function noteView(n: InboxNote) {
     authorUserId: n.authorUserId,
     text: n.text,
     createdAt: n.createdAt,
+  };
+}
+
+/**
+ * An agent's reply that is not a sent message (yet): queued or sending, or refused at dispatch (the
+ * window closed meanwhile), failed or of unknown outcome, so the agent knows what became of it.
+ */
+export function pendingReplyView(r: AgentReplyRow) {
+  const content = (r.content ?? {}) as { message?: { text?: unknown }; agentUserId?: unknown };
+  const decision = (r.decision ?? {}) as { reasons?: unknown };
+  const result = (r.result ?? {}) as { reason?: unknown };
+  return {
+    type: 'reply' as const,
+    id: r.id,
+    status: r.status,
+    text: typeof content.message?.text === 'string' ? content.message.text : null,
+    authorUserId: typeof content.agentUserId === 'string' ? content.agentUserId : null,
+    reasons: Array.isArray(decision.reasons) ? decision.reasons : [],
+    failure: typeof result.reason === 'string' ? result.reason : null,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
   };
 }

@@ -812,7 +812,16 @@ export interface ContactEvent {
 }
 
 /** Kinds whose story the messages already tell, or that are only receipts. */
-const TIMELINE_SKIPS = ['message', 'postback', 'echo', 'delivery', 'read', 'edit', 'unknown', 'template_status'];
+const TIMELINE_SKIPS = [
+  'message',
+  'postback',
+  'echo',
+  'delivery',
+  'read',
+  'edit',
+  'unknown',
+  'template_status',
+];
 
 function safeDetail(kind: string, payload: unknown): Record<string, string | number | null> {
   const p = (payload ?? {}) as Record<string, unknown>;
@@ -868,4 +877,60 @@ export async function listContactEvents(
     at: r.event_ts,
     detail: safeDetail(r.kind, fromJson<unknown>(r.payload, null)),
   }));
+}
+
+export interface AgentReplyRow {
+  readonly id: string;
+  readonly status: string;
+  readonly content: JsonValue;
+  readonly decision: JsonValue;
+  readonly result: JsonValue;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+/** The agents' replies to a conversation that did not (yet) become a sent message. */
+export async function unsentAgentReplies(
+  database: Queryable,
+  conversationId: string,
+  limit = 50,
+): Promise<readonly AgentReplyRow[]> {
+  const rows = await database.db
+    .selectFrom('outbox')
+    .select(['id', 'status', 'content', 'decision', 'result', 'created_at', 'updated_at'])
+    .where('origin', '=', 'agent')
+    .where('origin_id', '=', conversationId)
+    .where('status', '!=', 'sent')
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    status: r.status,
+    content: fromJson<JsonValue>(r.content, null),
+    decision: fromJson<JsonValue>(r.decision, null),
+    result: fromJson<JsonValue>(r.result, null),
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
+}
+
+/** Which user wrote each agent reply (outbox id → user id), for the messages it became. */
+export async function replyAuthors(
+  database: Queryable,
+  outboxIds: readonly string[],
+): Promise<ReadonlyMap<string, string>> {
+  if (outboxIds.length === 0) return new Map();
+  const rows = await database.db
+    .selectFrom('outbox')
+    .select(['id', 'content'])
+    .where('id', 'in', [...new Set(outboxIds)])
+    .where('origin', '=', 'agent')
+    .execute();
+  const out = new Map<string, string>();
+  for (const r of rows) {
+    const user = fromJson<{ agentUserId?: unknown }>(r.content, {}).agentUserId;
+    if (typeof user === 'string') out.set(r.id, user);
+  }
+  return out;
 }

@@ -355,10 +355,12 @@ describe('conversations', () => {
 
   it('enqueues an allowed reply once per client id and wakes the sender; refuses a late one with nothing enqueued', async () => {
     const a = await person('1', 2);
-    const first = await call('POST', `/api/v1/conversations/${a.conversationId}/reply`, {
-      text: 'Hola',
-      clientId: 'c1',
-    });
+    const first = await call(
+      'POST',
+      `/api/v1/conversations/${a.conversationId}/reply`,
+      { text: 'Hola', clientId: 'c1' },
+      { user: 'u1' },
+    );
     const again = await call('POST', `/api/v1/conversations/${a.conversationId}/reply`, {
       text: 'Hola',
       clientId: 'c1',
@@ -373,6 +375,16 @@ describe('conversations', () => {
       purpose: 'response',
       message: { text: 'Hola' },
     });
+    // Until the sender sends it, the reply shows in the conversation as queued, with its author.
+    const shown = await call('GET', `/api/v1/conversations/${a.conversationId}/messages`);
+    expect(shown.body.items.at(-1)).toMatchObject({
+      type: 'reply',
+      status: 'queued',
+      text: 'Hola',
+      authorUserId: 'u1',
+    });
+    // Replying took the unassigned conversation.
+    expect((await call('GET', `/api/v1/conversations/${a.conversationId}`)).body.assignedUserId).toBe('u1');
 
     const late = await person('2', 8 * 24);
     const refused = await call('POST', `/api/v1/conversations/${late.conversationId}/reply`, {
