@@ -17,7 +17,6 @@ import {
 } from '../../src/storage/index.ts';
 
 const H = 3_600_000;
-const D = 24 * H;
 const NOW = Date.parse('2026-11-25T12:00:00Z');
 const PAGE = '500000000000001';
 const OTHER = '500000000000002';
