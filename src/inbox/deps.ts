@@ -27,6 +27,8 @@ export interface Actor {
   readonly workspaceId: string;
   readonly userId: string | null;
   readonly lang: Lang;
+  /** IANA time zone moments are written in (`?tz=`); default UTC. */
+  readonly timeZone?: string;
 }
 
 export type Problem = {
@@ -58,6 +60,7 @@ export async function viewContext(deps: InboxDeps, actor: Actor): Promise<ViewCo
     rules: ruleSetAt(deps, now),
     now,
     lang: actor.lang,
+    ...(actor.timeZone ? { timeZone: actor.timeZone } : {}),
     pages: new Map(list.map((p) => [p.id, pageFactsOf(p)])),
   };
 }

@@ -10,7 +10,6 @@ import {
   decide,
   decisionDocument,
   type Facts,
-  type Lang,
   withMessages,
 } from '../policy/index.ts';
 import { audit, contacts, conversations, inbox, newId, outbox, pages } from '../storage/index.ts';
@@ -43,8 +42,12 @@ async function replyDecision(deps: InboxDeps, contact: contacts.Contact, text: s
   return { decision, facts, content: rendered, now };
 }
 
-function rendered(decision: Decision, lang: Lang, now: number) {
-  return withMessages(decision, { lang, now });
+function rendered(decision: Decision, actor: Actor, now: number) {
+  return withMessages(decision, {
+    lang: actor.lang,
+    now,
+    ...(actor.timeZone ? { timeZone: actor.timeZone } : {}),
+  });
 }
 
 /** What the reply would get now: pure decide on freshly gathered facts; nothing is sent. */
@@ -54,7 +57,7 @@ export async function previewReply(deps: InboxDeps, actor: Actor, id: string, te
   const { decision, content, now } = await replyDecision(deps, l.contact, text);
   return {
     ok: true as const,
-    decision: rendered(decision, actor.lang, now),
+    decision: rendered(decision, actor, now),
     text: content.message.type === 'text' ? content.message.text : text,
     threadOwner: l.conv.threadOwner === PAGE_INBOX_APP_ID ? 'page_inbox' : 'app',
   };
@@ -77,7 +80,7 @@ export async function reply(
   if (l.conv.threadOwner === PAGE_INBOX_APP_ID) return problem(409, 'thread_owned_by_page_inbox');
   const { decision, facts, content, now } = await replyDecision(deps, l.contact, text);
   if (!decision.allowed) {
-    const doc = rendered(decision, actor.lang, now);
+    const doc = rendered(decision, actor, now);
     // A refused reply is a decision like any other: kept for proof, and counted as a restriction avoided.
     const plain = decisionDocument(decision);
     await audit.appendAudit(deps.database, {
@@ -134,5 +137,5 @@ export async function reply(
     await conversations.assignConversation(deps.database, id, actor.userId, now);
   deps.wake();
   const outboxId = r.inserted[0]?.id ?? (await outbox.getOutboxItemByKey(deps.database, key))?.id ?? null;
-  return { ok: true as const, outboxId, decision: rendered(decision, actor.lang, now) };
+  return { ok: true as const, outboxId, decision: rendered(decision, actor, now) };
 }

@@ -35,6 +35,7 @@ export interface ViewContext {
   readonly rules: RuleSet;
   readonly now: number;
   readonly lang: Lang;
+  readonly timeZone?: string;
   readonly pages: PageFactsById;
 }
 
@@ -65,7 +66,7 @@ export function contactView(c: Contact, ctx: ViewContext) {
       state: w.state,
       closesAt: w.closesAt,
       humanAgentUntil: w.humanAgentUntil,
-      canDo: w.canDo.map((d) => ({ ...d, message: canDoText(d, ctx.lang, ctx.now) })),
+      canDo: w.canDo.map((d) => ({ ...d, message: canDoText(d, ctx.lang, ctx.now, ctx.timeZone) })),
     },
   };
 }

@@ -46,9 +46,27 @@ export interface InboxRouteDeps extends InboxDeps {
 
 type Req = FastifyRequest<{ Params: { id: string; psid: string }; Querystring: Record<string, string> }>;
 
+/** `?tz=Europe/Madrid` when it names a zone this runtime knows; otherwise moments are in UTC. */
+function timeZoneOf(req: FastifyRequest): string | undefined {
+  const tz = (req.query as { tz?: unknown } | undefined)?.tz;
+  if (typeof tz !== 'string' || tz === '' || tz.length > 64) return undefined;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return tz;
+  } catch {
+    return undefined;
+  }
+}
+
 function actorOf(req: FastifyRequest): service.Actor {
   const a = authOf(req);
-  return { workspaceId: a.workspaceId, userId: a.userId, lang: requestLang(req) };
+  const timeZone = timeZoneOf(req);
+  return {
+    workspaceId: a.workspaceId,
+    userId: a.userId,
+    lang: requestLang(req),
+    ...(timeZone ? { timeZone } : {}),
+  };
 }
 
 function sendProblem(req: FastifyRequest, reply: FastifyReply, p: Problem): FastifyReply {

@@ -180,6 +180,16 @@ describe('contacts', () => {
     expect((await call('GET', '/api/v1/contacts?cursor=zzz')).body.error.message).toMatch(/^cursor:/);
   });
 
+  it("writes what can still be done in the reader's language and time zone", async () => {
+    await person('1', 2);
+    const utc = await call('GET', '/api/v1/contacts?lang=es');
+    const madrid = await call('GET', '/api/v1/contacts?lang=es&tz=Europe/Madrid');
+    expect(utc.body.items[0].window.canDo[0].message).toMatch(/^Responde libremente .*10:00/);
+    expect(madrid.body.items[0].window.canDo[0].message).toContain('11:00');
+    const unknown = await call('GET', '/api/v1/contacts?tz=Mars/Olympus');
+    expect(unknown.status).toBe(200);
+  });
+
   it('never shows another workspace its contacts', async () => {
     const other = await person('9', 1, { page: OTHER });
     expect((await call('GET', `/api/v1/contacts/${other.contactId}`)).status).toBe(404);
