@@ -5,13 +5,7 @@
 import { compileContent } from '../broadcasts/personalize.ts';
 import { PAGE_INBOX_APP_ID } from '../messenger/index.ts';
 import { messageFacts, type OutboxContent } from '../outbound/content.ts';
-import {
-  type Decision,
-  decide,
-  decisionDocument,
-  type Facts,
-  withMessages,
-} from '../policy/index.ts';
+import { type Decision, decide, decisionDocument, type Facts, withMessages } from '../policy/index.ts';
 import { audit, contacts, conversations, inbox, newId, outbox, pages } from '../storage/index.ts';
 import { loadConversation } from './conversations.ts';
 import { type Actor, type InboxDeps, problem, ruleSetAt } from './deps.ts';
