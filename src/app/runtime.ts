@@ -10,6 +10,7 @@ import { createGraphClient, type GraphClient } from '../graph/index.ts';
 import { createWebhookIntake } from '../ingest/intake.ts';
 import type { InboundProcessor } from '../ingest/processor.ts';
 import { createRuleBook } from '../policy/index.ts';
+import { enrollByLabels } from '../sequences/enroll.ts';
 import { registerAccountRoutes } from '../server/account-routes.ts';
 import { buildApp } from '../server/app.ts';
 import { registerAuditRoutes } from '../server/audit-routes.ts';
@@ -17,6 +18,7 @@ import { registerBroadcastRoutes } from '../server/broadcast-routes.ts';
 import { registerEntryPointRoutes } from '../server/entry-point-routes.ts';
 import { registerFlowRoutes } from '../server/flow-routes.ts';
 import { registerGrowthRoutes } from '../server/growth-routes.ts';
+import { registerInboxRoutes } from '../server/inbox-routes.ts';
 import { registerLinkRoutes } from '../server/link-routes.ts';
 import { registerPageRoutes } from '../server/page-routes.ts';
 import { registerSequenceRoutes } from '../server/sequence-routes.ts';
@@ -172,19 +174,31 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     logger,
   });
   registerSequenceRoutes(app, { database, now });
-  // Graph and the queue exist once the workers start (after the demo simulator listens): late-bound.
-  let late: Workers | null = null;
+  // Graph, the queue and the demo exist once the workers start (after the demo simulator listens):
+  // the routes read them late.
+  const late: { workers: Workers | null; demo: DemoHandle | null } = { workers: null, demo: null };
   registerGrowthRoutes(app, {
     database,
     secretKey: secrets.secretKey,
     now,
-    graph: () => late?.graph ?? null,
-    queue: () => late?.queue ?? null,
-    wake: () => late?.sender.wake(),
+    graph: () => late.workers?.graph ?? null,
+    queue: () => late.workers?.queue ?? null,
+    wake: () => late.workers?.sender.wake(),
   });
   registerFlowRoutes(app, { database, rules, now, secretKey: secrets.secretKey });
   registerLinkRoutes(app, { database, now });
   registerEntryPointRoutes(app, { database, now });
+  // Late-bound like `wake`: the workers (sender, Graph client) and the demo exist only after listen.
+  registerInboxRoutes(app, {
+    database,
+    rules,
+    now,
+    secretKey: secrets.secretKey,
+    wake: () => late.workers?.sender.wake(),
+    graph: () => late.workers?.graph ?? null,
+    demo: () => late.demo,
+    enrollByLabels,
+  });
   const address = await app.listen({ port: config.port, host: config.host });
   url = address.replace('[::1]', '127.0.0.1');
   webhookUrl = `${url}/webhooks/messenger`;
@@ -208,7 +222,8 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     publicUrl: publicUrlOf(config, url),
   });
   wake = () => workers.processor.wake();
-  late = workers;
+  late.workers = workers;
+  late.demo = demo;
   if (options.workers !== false) await workers.start();
   await demo?.populate();
 

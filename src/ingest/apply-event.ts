@@ -89,7 +89,8 @@ async function storeMessage(
     now: deps.now(),
   });
   const at = event.timestamp || deps.now();
-  const saved = await messages.insertMessage(deps.database, {
+  // insertMessage moves the conversation forward (and counts the unread) itself.
+  await messages.insertMessage(deps.database, {
     conversationId: conversation.id,
     contactId,
     pageId: event.pageId,
@@ -101,8 +102,6 @@ async function storeMessage(
     sender: input.sender,
     createdAt: at,
   });
-  if (saved.inserted)
-    await conversations.touchConversation(deps.database, conversation.id, at, input.direction);
 }
 
 /** Applies one event. Unknown Pages and kinds are kept in the inbound log and otherwise ignored. */

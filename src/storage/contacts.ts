@@ -68,7 +68,8 @@ export interface Contact {
   readonly updatedAt: number;
 }
 
-function toContact(row: ContactsTable): Contact {
+/** Maps a stored row (as `selectAll()` returns it) to a Contact. */
+export function toContact(row: ContactsTable): Contact {
   const labels = fromJson<unknown>(row.labels, []);
   const fields = fromJson<unknown>(row.fields, {});
   return {

@@ -29,6 +29,7 @@ export * as flows from './flows.ts';
 export * as growth from './growth.ts';
 export { idTime, newId } from './ids.ts';
 export * as inbound from './inbound.ts';
+export * as inbox from './inbox.ts';
 export * as links from './links.ts';
 export * as messages from './messages.ts';
 export { type MigrationReport, migrateDown, migrateTo, migrateToLatest } from './migrate.ts';

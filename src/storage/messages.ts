@@ -25,7 +25,8 @@ export interface Message {
   readonly readAt: number | null;
 }
 
-function toMessage(row: MessagesTable): Message {
+/** Maps a stored row (as `selectAll()` returns it) to a Message. */
+export function toMessage(row: MessagesTable): Message {
   return {
     id: row.id,
     conversationId: row.conversation_id,

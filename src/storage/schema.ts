@@ -265,6 +265,11 @@ export interface Schema {
   // --- Entry points (migration 0007) ---
   entry_points: EntryPointsTable;
   entry_point_events: EntryPointEventsTable;
+
+  // --- Inbox (migration 0011) ---
+  inbox_notes: InboxNotesTable;
+  canned_replies: CannedRepliesTable;
+  contact_changes: ContactChangesTable;
 }
 
 // --- Job queue (src/queue/embedded.ts, migration 0002_jobs) ---
@@ -693,4 +698,41 @@ export interface EntryPointEventsTable {
   conversation_opened: IntBool;
   window_opened: IntBool;
   created_at: Millis;
+}
+
+// --- Inbox (migration 0011) ---
+
+/** An internal note on a conversation: read by the team, never sent to the person. */
+export interface InboxNotesTable {
+  id: string;
+  workspace_id: string;
+  conversation_id: string;
+  contact_id: string;
+  /** Null when written with the installation token. */
+  author_user_id: string | null;
+  text: string;
+  created_at: Millis;
+}
+
+/** A reply the team reuses; `text` may hold `{{first_name}}`-style placeholders. */
+export interface CannedRepliesTable {
+  id: string;
+  workspace_id: string;
+  title: string;
+  text: string;
+  shortcut: string | null;
+  created_by: string | null;
+  created_at: Millis;
+  updated_at: Millis;
+}
+
+/** A label or field edit on a contact, kept for the contact's timeline. */
+export interface ContactChangesTable {
+  id: string;
+  workspace_id: string;
+  contact_id: string;
+  at: Millis;
+  actor_user_id: string | null;
+  /** JSON: `{addLabels?, removeLabels?, fields?}` as applied. */
+  change: JsonText;
 }

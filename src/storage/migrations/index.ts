@@ -13,6 +13,7 @@ import * as m0007 from './0007_entry.ts';
 import * as m0008 from './0008_flows.ts';
 import * as m0009 from './0009_growth.ts';
 import * as m0010 from './0010_accounts.ts';
+import * as m0011 from './0011_inbox.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001,
@@ -25,4 +26,5 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0008_flows': m0008,
   '0006_links': m0006,
   '0007_entry': m0007,
+  '0011_inbox': m0011,
 };
