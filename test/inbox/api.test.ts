@@ -6,6 +6,7 @@ import { createRuleBook } from '../../src/policy/index.ts';
 import type { Role } from '../../src/server/auth-context.ts';
 import { registerInboxRoutes } from '../../src/server/inbox-routes.ts';
 import {
+  accounts,
   audit,
   contacts,
   conversations,
@@ -27,6 +28,8 @@ let app: FastifyInstance;
 let stream: InboxStream;
 let wakes = 0;
 let enrolled: { contactId: string; labels: readonly string[] }[] = [];
+/** An agent of workspace w1 (assignment checks membership). */
+let u1: string;
 
 beforeEach(async () => {
   wakes = 0;
@@ -34,6 +37,16 @@ beforeEach(async () => {
   db = await openDatabase(':memory:', { migrate: true });
   await workspaces.createWorkspace(db, { id: 'w1', name: 'One', now: NOW });
   await workspaces.createWorkspace(db, { id: 'w2', name: 'Two', now: NOW });
+  const agent = await accounts.users.createUser(db, {
+    email: 'ana@example.com',
+    name: 'Ana',
+    lang: 'es',
+    passwordHash: null,
+    now: NOW,
+  });
+  if (!agent.ok) throw new Error('user not created');
+  u1 = agent.user.id;
+  await accounts.users.setMembership(db, { workspaceId: 'w1', userId: u1, role: 'agent', now: NOW });
   await pages.upsertPage(db, KEY, {
     id: PAGE,
     workspaceId: 'w1',
@@ -226,7 +239,7 @@ describe('contacts', () => {
       'PATCH',
       `/api/v1/contacts/${a.contactId}`,
       { addLabels: ['vip', 'madrid'], fields: { size: 'M', orders: 3 } },
-      { user: 'u1' },
+      { user: u1 },
     );
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ labels: ['madrid', 'vip'], fields: { size: 'M', orders: 3 } });
@@ -303,20 +316,31 @@ describe('conversations', () => {
       'POST',
       `/api/v1/conversations/${a.conversationId}/assign`,
       { userId: 'me' },
-      { role: 'viewer', user: 'u1' },
+      { role: 'viewer', user: u1 },
     );
     expect(viewer.status).toBe(403);
     const me = await call(
       'POST',
       `/api/v1/conversations/${a.conversationId}/assign`,
       { userId: 'me' },
-      { role: 'agent', user: 'u1' },
+      { role: 'agent', user: u1 },
     );
-    expect(me.body).toMatchObject({ assignedUserId: 'u1' });
+    expect(me.body).toMatchObject({ assignedUserId: u1 });
     expect(
-      (await call('GET', '/api/v1/conversations?filter=mine', undefined, { user: 'u1' })).body.items,
+      (await call('GET', '/api/v1/conversations?filter=mine', undefined, { user: u1 })).body.items,
     ).toHaveLength(1);
     expect((await call('GET', '/api/v1/conversations?filter=unassigned')).body.items).toHaveLength(0);
+    const stranger = await call(
+      'POST',
+      `/api/v1/conversations/${a.conversationId}/assign`,
+      { userId: 'someone-else' },
+      { lang: 'es' },
+    );
+    expect(stranger.status).toBe(400);
+    expect(stranger.body.error).toMatchObject({
+      code: 'assignee_not_member',
+      message: 'El usuario someone-else no es miembro de este espacio de trabajo',
+    });
     const nobody = await call('POST', `/api/v1/conversations/${a.conversationId}/assign`, { userId: null });
     expect(nobody.body.assignedUserId).toBeNull();
     expect((await call('POST', `/api/v1/conversations/${a.conversationId}/assign`, {})).status).toBe(400);
@@ -329,10 +353,10 @@ describe('conversations', () => {
       'POST',
       `/api/v1/conversations/${a.conversationId}/notes`,
       { text: 'Cliente VIP' },
-      { user: 'u1' },
+      { user: u1 },
     );
     expect(note.status).toBe(201);
-    expect(note.body).toMatchObject({ type: 'note', authorUserId: 'u1', text: 'Cliente VIP' });
+    expect(note.body).toMatchObject({ type: 'note', authorUserId: u1, text: 'Cliente VIP' });
     const list = await call('GET', `/api/v1/conversations/${a.conversationId}/messages`);
     expect(list.body.items.map((i: { type: string }) => i.type)).toEqual(['message', 'note']);
     expect(await db.db.selectFrom('outbox').selectAll().execute()).toEqual([]);
@@ -368,7 +392,7 @@ describe('conversations', () => {
       'POST',
       `/api/v1/conversations/${a.conversationId}/reply`,
       { text: 'Hola', clientId: 'c1' },
-      { user: 'u1' },
+      { user: u1 },
     );
     const again = await call('POST', `/api/v1/conversations/${a.conversationId}/reply`, {
       text: 'Hola',
@@ -390,10 +414,10 @@ describe('conversations', () => {
       type: 'reply',
       status: 'queued',
       text: 'Hola',
-      authorUserId: 'u1',
+      authorUserId: u1,
     });
     // Replying took the unassigned conversation.
-    expect((await call('GET', `/api/v1/conversations/${a.conversationId}`)).body.assignedUserId).toBe('u1');
+    expect((await call('GET', `/api/v1/conversations/${a.conversationId}`)).body.assignedUserId).toBe(u1);
 
     const late = await person('2', 8 * 24);
     const refused = await call('POST', `/api/v1/conversations/${late.conversationId}/reply`, {
