@@ -1,5 +1,5 @@
 /**
- * `/api/v1/broadcasts`: create, get, preflight (+ CSV per group), send, pause, resume, cancel,
+ * `/api/v1/broadcasts`: list, create, get, preflight (+ CSV per group), send, pause, resume, cancel,
  * report. Errors are `{ error: { code, message } }` in the request's language (Accept-Language or
  * `?lang=`). Sending runs the fan-out in the background; the server's outbox worker dispatches.
  */
@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import { runFanOut } from '../broadcasts/fanout.ts';
 import { problemText } from '../broadcasts/messages.ts';
 import { isGroupFilter, preflight, preflightCsv, renderPreflight } from '../broadcasts/preflight.ts';
+import { toBroadcast } from '../broadcasts/record.ts';
 import {
   broadcastReport,
   type ControlAction,
@@ -24,7 +25,7 @@ import {
   findBroadcast,
 } from '../broadcasts/service.ts';
 import type { Lang, RuleBook } from '../policy/index.ts';
-import { listUnfinishedFanOuts } from '../storage/broadcasts.ts';
+import { listBroadcasts, listUnfinishedFanOuts } from '../storage/broadcasts.ts';
 import type { Queryable } from '../storage/index.ts';
 import { httpError, sendError } from './errors.ts';
 import { requestLang } from './lang.ts';
@@ -81,6 +82,12 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
         .send({ error: { code: first.code, message: first.message, problems: r.problems } });
     }
     return reply.code(201).send(r.broadcast);
+  });
+
+  // The dashboard's list (newest first).
+  app.get('/api/v1/broadcasts', async () => {
+    const records = await listBroadcasts(database, workspaceId);
+    return { items: records.map(toBroadcast).sort((a, b) => b.createdAt - a.createdAt) };
   });
 
   app.get<{ Params: { id: string } }>('/api/v1/broadcasts/:id', async (req, reply) => {
