@@ -1,10 +1,10 @@
 /** Code-based routes; every page is its own chunk (loaded when first visited). */
 import { createRootRoute, createRoute, createRouter, lazyRouteComponent } from '@tanstack/react-router';
+import i18next from 'i18next';
 import { Shell } from './components/Shell.tsx';
 import { EmptyState } from './components/States.tsx';
 import { LoginPage } from './pages/login.tsx';
 import { SessionGate } from './session.tsx';
-import i18next from 'i18next';
 
 function Root() {
   return (

@@ -22,7 +22,12 @@ export function useSession(): SessionApi {
 }
 
 export function useSessionState() {
-  return useQuery<SessionState>({ queryKey: ['session'], queryFn: loadSession, staleTime: Number.POSITIVE_INFINITY, retry: false });
+  return useQuery<SessionState>({
+    queryKey: ['session'],
+    queryFn: loadSession,
+    staleTime: Number.POSITIVE_INFINITY,
+    retry: false,
+  });
 }
 
 /** Shows `children` when signed in, else what `outside` renders for the setup or login state. */

@@ -30,4 +30,5 @@ export interface AuditFilter {
 
 export const listAudit = (filter: AuditFilter, cursor?: string) =>
   get<{ items: AuditEntry[]; nextCursor: string | null }>('/api/v1/audit', { ...filter, cursor, limit: 50 });
-export const downloadAuditCsv = (filter: AuditFilter) => download('/api/v1/audit.csv', 'ventana-audit.csv', { ...filter });
+export const downloadAuditCsv = (filter: AuditFilter) =>
+  download('/api/v1/audit.csv', 'ventana-audit.csv', { ...filter });

@@ -3,7 +3,18 @@
  * installation API token (sent as Bearer; how a CLI user gets in, and the only door on a server
  * without accounts, where `/api/v1/auth/me` answers 404).
  */
-import { ApiError, apiToken, get, patch, post, request, setApiToken, setCsrfToken, setWorkspaceId, workspaceId } from './http.ts';
+import {
+  ApiError,
+  apiToken,
+  get,
+  patch,
+  post,
+  request,
+  setApiToken,
+  setCsrfToken,
+  setWorkspaceId,
+  workspaceId,
+} from './http.ts';
 
 export type Role = 'owner' | 'admin' | 'agent' | 'viewer';
 export interface User {
@@ -42,7 +53,8 @@ interface MeAnswer {
 
 function adopt(answer: MeAnswer, via: Me['via']): Me {
   setCsrfToken(answer.csrfToken ?? null);
-  if (!workspaceId() || !answer.workspaces.some((w) => w.id === workspaceId())) setWorkspaceId(answer.workspace.id);
+  if (!workspaceId() || !answer.workspaces.some((w) => w.id === workspaceId()))
+    setWorkspaceId(answer.workspace.id);
   return { ...answer, csrfToken: answer.csrfToken ?? null, via };
 }
 

@@ -6,7 +6,11 @@ export type Intent = 'promotional' | 'non_promotional' | 'transactional';
 
 export interface Audience {
   readonly pageIds?: readonly string[];
-  readonly labels?: { readonly all?: readonly string[]; readonly any?: readonly string[]; readonly none?: readonly string[] };
+  readonly labels?: {
+    readonly all?: readonly string[];
+    readonly any?: readonly string[];
+    readonly none?: readonly string[];
+  };
   readonly localePrefixes?: readonly string[];
   readonly lastSeenWithinDays?: number;
   readonly windowOpen?: boolean;
@@ -17,7 +21,12 @@ export interface Audience {
 export interface BroadcastMessage {
   readonly type: string;
   readonly text?: string;
-  readonly buttons?: readonly { type: 'web_url' | 'postback'; title: string; url?: string; payload?: string }[];
+  readonly buttons?: readonly {
+    type: 'web_url' | 'postback';
+    title: string;
+    url?: string;
+    payload?: string;
+  }[];
 }
 
 export interface Broadcast {
@@ -26,7 +35,11 @@ export interface Broadcast {
   readonly audience: Audience;
   readonly content: { readonly message: BroadcastMessage; readonly sender?: 'bot' | 'human' };
   readonly intent: Intent;
-  readonly verdict: { readonly promotional: boolean; readonly score: number; readonly signals: readonly Signal[] };
+  readonly verdict: {
+    readonly promotional: boolean;
+    readonly score: number;
+    readonly signals: readonly Signal[];
+  };
   readonly status: BroadcastStatus;
   readonly fanOutDone: boolean;
   readonly enqueued: number;
@@ -100,7 +113,10 @@ export const control = (id: string, action: Action) =>
 export const report = (id: string) => get<Report>(`/api/v1/broadcasts/${encodeURIComponent(id)}/report`);
 /** `group`: a preflight group key, `refused` or `all`. */
 export const downloadGroupCsv = (id: string, group: string) =>
-  download(`/api/v1/broadcasts/${encodeURIComponent(id)}/preflight/${encodeURIComponent(group)}.csv`, `${id}-${group}.csv`);
+  download(
+    `/api/v1/broadcasts/${encodeURIComponent(id)}/preflight/${encodeURIComponent(group)}.csv`,
+    `${id}-${group}.csv`,
+  );
 
 /**
  * Scheduling is not in CONTRACTS.md (it comes with the links branch: "tracked links, schedules").

@@ -60,8 +60,8 @@ export const updateContact = (
   change: { addLabels?: string[]; removeLabels?: string[]; fields?: Record<string, unknown> },
 ) => patch<ContactView>(`/api/v1/contacts/${encodeURIComponent(id)}`, change);
 export const timeline = (id: string) =>
-  get<{ items: TimelineItem[] } | TimelineItem[]>(`/api/v1/contacts/${encodeURIComponent(id)}/timeline`).then((r) =>
-    Array.isArray(r) ? r : r.items,
+  get<{ items: TimelineItem[] } | TimelineItem[]>(`/api/v1/contacts/${encodeURIComponent(id)}/timeline`).then(
+    (r) => (Array.isArray(r) ? r : r.items),
   );
 export const downloadContactsCsv = (filter: ContactFilter) =>
   download('/api/v1/contacts.csv', 'ventana-contacts.csv', filter as Query);

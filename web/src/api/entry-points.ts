@@ -36,11 +36,13 @@ export interface NewEntryPoint {
 
 const e = (id: string) => `/api/v1/entry-points/${encodeURIComponent(id)}`;
 
-export const listEntryPoints = () => get<{ items: EntryPoint[] }>('/api/v1/entry-points').then((r) => r.items);
+export const listEntryPoints = () =>
+  get<{ items: EntryPoint[] }>('/api/v1/entry-points').then((r) => r.items);
 export const createEntryPoint = (input: NewEntryPoint) => post<EntryPoint>('/api/v1/entry-points', input);
 export const deleteEntryPoint = (id: string) => del(e(id));
 export const qrPreview = (id: string) => blobUrl(`${e(id)}/qr.svg`);
-export const downloadQr = (id: string, format: 'png' | 'svg') => download(`${e(id)}/qr.${format}`, `qr-${id}.${format}`);
+export const downloadQr = (id: string, format: 'png' | 'svg') =>
+  download(`${e(id)}/qr.${format}`, `qr-${id}.${format}`);
 export async function snippet(id: string): Promise<string> {
   const res = await send('GET', `${e(id)}/snippet`);
   const text = await res.text();
@@ -52,8 +54,10 @@ export async function snippet(id: string): Promise<string> {
   }
 }
 export const stats = (id: string) =>
-  request<{ byDay?: { day: string; count: number }[]; items?: { day: string; count: number }[] }>('GET', `${e(id)}/stats`).then(
-    (r) => r.byDay ?? r.items ?? [],
-  );
+  request<{ byDay?: { day: string; count: number }[]; items?: { day: string; count: number }[] }>(
+    'GET',
+    `${e(id)}/stats`,
+  ).then((r) => r.byDay ?? r.items ?? []);
 /** The public landing page of an entry point (null when it has none). */
-export const landingUrl = (ep: EntryPoint): string | null => (ep.slug ? `/l/${encodeURIComponent(ep.slug)}` : null);
+export const landingUrl = (ep: EntryPoint): string | null =>
+  ep.slug ? `/l/${encodeURIComponent(ep.slug)}` : null;

@@ -20,7 +20,8 @@ export interface FlowStep {
 
 export const listFlows = () => get<{ items: Flow[] }>('/api/v1/flows').then((r) => r.items);
 export const getFlow = (id: string) => get<Flow>(`/api/v1/flows/${encodeURIComponent(id)}`);
-export const createFlow = (input: { name: string; steps: readonly FlowStep[] }) => post<Flow>('/api/v1/flows', input);
+export const createFlow = (input: { name: string; steps: readonly FlowStep[] }) =>
+  post<Flow>('/api/v1/flows', input);
 export const saveFlow = (id: string, input: { name: string; steps: readonly FlowStep[] }) =>
   put<Flow>(`/api/v1/flows/${encodeURIComponent(id)}`, input);
 export const deleteFlow = (id: string) => del(`/api/v1/flows/${encodeURIComponent(id)}`);

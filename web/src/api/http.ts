@@ -86,7 +86,8 @@ export type Query = Readonly<Record<string, string | number | boolean | null | u
 export function withQuery(path: string, query?: Query): string {
   if (!query) return path;
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  for (const [k, v] of Object.entries(query))
+    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
   const s = params.toString();
   return s === '' ? path : `${path}${path.includes('?') ? '&' : '?'}${s}`;
 }
@@ -95,7 +96,8 @@ function headersFor(method: string, body: unknown): Headers {
   const h = new Headers({ 'accept-language': credentials.lang });
   if (credentials.token) h.set('authorization', `Bearer ${credentials.token}`);
   if (credentials.workspaceId) h.set('x-workspace-id', credentials.workspaceId);
-  if (method !== 'GET' && method !== 'HEAD' && credentials.csrfToken) h.set('x-csrf-token', credentials.csrfToken);
+  if (method !== 'GET' && method !== 'HEAD' && credentials.csrfToken)
+    h.set('x-csrf-token', credentials.csrfToken);
   if (body !== undefined) h.set('content-type', 'application/json');
   return h;
 }

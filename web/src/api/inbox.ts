@@ -1,7 +1,7 @@
 /** The inbox (CONTRACTS.md, inbox branch): conversations, thread, preview, reply, notes, canned replies, stream. */
 import type { ContactView } from './contacts.ts';
-import type { Decision } from './policy.ts';
 import { del, get, post } from './http.ts';
+import type { Decision } from './policy.ts';
 
 export type ConversationFilter = 'unassigned' | 'mine' | 'waiting' | 'closed' | 'all';
 
@@ -48,25 +48,31 @@ const c = (id: string) => `/api/v1/conversations/${encodeURIComponent(id)}`;
 export const listConversations = (filter: ConversationFilter) =>
   get<{ items: Conversation[] }>('/api/v1/conversations', { filter }).then((r) => r.items);
 export const messages = (id: string) =>
-  get<{ items: ThreadItem[] } | ThreadItem[]>(`${c(id)}/messages`).then((r) => (Array.isArray(r) ? r : r.items));
-export const previewReply = (id: string, text: string) => post<{ decision: Decision }>(`${c(id)}/preview`, { text });
-export const reply = (id: string, text: string) => post<{ outboxId: string; decision: Decision }>(`${c(id)}/reply`, { text });
+  get<{ items: ThreadItem[] } | ThreadItem[]>(`${c(id)}/messages`).then((r) =>
+    Array.isArray(r) ? r : r.items,
+  );
+export const previewReply = (id: string, text: string) =>
+  post<{ decision: Decision }>(`${c(id)}/preview`, { text });
+export const reply = (id: string, text: string) =>
+  post<{ outboxId: string; decision: Decision }>(`${c(id)}/reply`, { text });
 export const assign = (id: string, userId: string | null) => post(`${c(id)}/assign`, { userId });
 export const addNote = (id: string, text: string) => post(`${c(id)}/notes`, { text });
 export const close = (id: string) => post(`${c(id)}/close`);
 export const reopen = (id: string) => post(`${c(id)}/reopen`);
 export const handover = (id: string, to: 'page_inbox' | 'app') => post(`${c(id)}/handover`, { to });
 
-export const listCanned = () =>
-  get<{ items: CannedReply[] }>('/api/v1/canned-replies').then((r) => r.items);
-export const createCanned = (input: { title: string; text: string }) => post<CannedReply>('/api/v1/canned-replies', input);
+export const listCanned = () => get<{ items: CannedReply[] }>('/api/v1/canned-replies').then((r) => r.items);
+export const createCanned = (input: { title: string; text: string }) =>
+  post<CannedReply>('/api/v1/canned-replies', input);
 export const deleteCanned = (id: string) => del(`/api/v1/canned-replies/${encodeURIComponent(id)}`);
 
 /**
  * Live updates. Server-sent events carry the session cookie; an installation-token session cannot
  * set headers on EventSource, so the caller falls back to polling (returns null).
  */
-export function openStream(onEvent: (kind: 'message' | 'conversation', data: unknown) => void): (() => void) | null {
+export function openStream(
+  onEvent: (kind: 'message' | 'conversation', data: unknown) => void,
+): (() => void) | null {
   if (typeof EventSource === 'undefined') return null;
   const source = new EventSource('/api/v1/stream', { withCredentials: true });
   const handler = (kind: 'message' | 'conversation') => (e: MessageEvent<string>) => {

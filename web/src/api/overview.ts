@@ -10,9 +10,17 @@ export interface Overview {
     readonly refused: number;
     readonly sent: number;
   };
-  readonly byDay: readonly { day: string; inbound: number; sent: number; refused: number; optIns: number; optOuts: number }[];
+  readonly byDay: readonly {
+    day: string;
+    inbound: number;
+    sent: number;
+    refused: number;
+    optIns: number;
+    optOuts: number;
+  }[];
   readonly byRoute: readonly { route: string; count: number }[];
   readonly refusedByReason: readonly { code: string; count: number }[];
 }
 
-export const overview = (from: string, to: string) => get<Overview>('/api/v1/analytics/overview', { from, to });
+export const overview = (from: string, to: string) =>
+  get<Overview>('/api/v1/analytics/overview', { from, to });

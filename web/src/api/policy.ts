@@ -6,7 +6,11 @@ export interface Decision {
   readonly route: string | null;
   readonly rules: string;
   readonly windowClosesAt?: string | null;
-  readonly promotional?: { readonly value: boolean; readonly score?: number; readonly signals: readonly { kind: string; text: string }[] };
+  readonly promotional?: {
+    readonly value: boolean;
+    readonly score?: number;
+    readonly signals: readonly { kind: string; text: string }[];
+  };
   readonly reasons: readonly { code: string; message: string }[];
   readonly alternatives: readonly { route?: string | null; code?: string; message: string }[];
 }

@@ -9,7 +9,12 @@ export interface MessengerProfile {
   readonly greeting: readonly { locale: string; text: string }[];
   readonly getStarted: { readonly payload: string } | null;
   readonly iceBreakers: readonly { question: string; payload: string }[];
-  readonly persistentMenu: readonly { type: 'web_url' | 'postback'; title: string; url?: string; payload?: string }[];
+  readonly persistentMenu: readonly {
+    type: 'web_url' | 'postback';
+    title: string;
+    url?: string;
+    payload?: string;
+  }[];
 }
 
 const p = (pageId: string) => `/api/v1/pages/${encodeURIComponent(pageId)}/messenger-profile`;
@@ -23,4 +28,5 @@ export const getProfile = (pageId: string) =>
       persistentMenu: r.persistentMenu ?? [],
     }),
   );
-export const saveProfile = (pageId: string, profile: MessengerProfile) => put<MessengerProfile>(p(pageId), profile);
+export const saveProfile = (pageId: string, profile: MessengerProfile) =>
+  put<MessengerProfile>(p(pageId), profile);

@@ -25,5 +25,6 @@ export interface SequenceInput {
 
 export const listSequences = () => get<{ items: Sequence[] }>('/api/v1/sequences').then((r) => r.items);
 export const createSequence = (input: SequenceInput) => post<Sequence>('/api/v1/sequences', input);
-export const saveSequence = (id: string, input: SequenceInput) => put<Sequence>(`/api/v1/sequences/${encodeURIComponent(id)}`, input);
+export const saveSequence = (id: string, input: SequenceInput) =>
+  put<Sequence>(`/api/v1/sequences/${encodeURIComponent(id)}`, input);
 export const deleteSequence = (id: string) => del(`/api/v1/sequences/${encodeURIComponent(id)}`);

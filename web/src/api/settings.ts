@@ -1,6 +1,7 @@
 /** Members, invitations and API keys (CONTRACTS.md, accounts branch). */
-import { del, get, post } from './http.ts';
+
 import type { Role } from './auth.ts';
+import { del, get, post } from './http.ts';
 
 export interface Member {
   readonly userId?: string;
@@ -32,7 +33,8 @@ export interface ApiKey {
 export const listMembers = () => get<{ items: Member[] }>('/api/v1/members').then((r) => r.items);
 export const addMember = (input: { email: string; role: Role }) => post<Member>('/api/v1/members', input);
 export const listInvitations = () => get<{ items: Invitation[] }>('/api/v1/invitations').then((r) => r.items);
-export const invite = (input: { email: string; role: Role }) => post<Invitation>('/api/v1/invitations', input);
+export const invite = (input: { email: string; role: Role }) =>
+  post<Invitation>('/api/v1/invitations', input);
 export const listApiKeys = () => get<{ items: ApiKey[] }>('/api/v1/api-keys').then((r) => r.items);
 export const createApiKey = (input: { name: string; role: Role }) => post<ApiKey>('/api/v1/api-keys', input);
 export const revokeApiKey = (id: string) => del(`/api/v1/api-keys/${encodeURIComponent(id)}`);

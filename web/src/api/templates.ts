@@ -16,6 +16,11 @@ export interface Template {
 }
 
 export const listTemplates = () => get<{ items: Template[] }>('/api/v1/templates').then((r) => r.items);
-export const createTemplate = (input: { pageId?: string; name: string; language: string; category: string; body: string }) =>
-  post<Template>('/api/v1/templates', input);
+export const createTemplate = (input: {
+  pageId?: string;
+  name: string;
+  language: string;
+  category: string;
+  body: string;
+}) => post<Template>('/api/v1/templates', input);
 export const deleteTemplate = (id: string) => del(`/api/v1/templates/${encodeURIComponent(id)}`);

@@ -1,4 +1,4 @@
-import { ActionIcon, CopyButton, Group, Text, TextInput, Tooltip } from '@mantine/core';
+import { Button, CopyButton, Group, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 
 /** A read-only value with a copy button (webhook URL, snippet, link). */
@@ -10,14 +10,18 @@ export function CopyField({ label, value, testId }: { label: string; value: stri
       value={value}
       readOnly
       data-testid={testId}
+      rightSectionWidth={90}
       rightSection={
         <CopyButton value={value}>
           {({ copied, copy }) => (
-            <Tooltip label={copied ? t('common.copied') : t('common.copy')}>
-              <ActionIcon variant="subtle" onClick={copy} aria-label={t('common.copy')}>
-                <Text size="xs">{copied ? '✓' : '⧉'}</Text>
-              </ActionIcon>
-            </Tooltip>
+            <Button
+              size="compact-xs"
+              variant={copied ? 'filled' : 'light'}
+              color={copied ? 'teal' : undefined}
+              onClick={copy}
+            >
+              {copied ? t('common.copied') : t('common.copy')}
+            </Button>
           )}
         </CopyButton>
       }

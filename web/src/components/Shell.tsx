@@ -1,8 +1,19 @@
 /** The frame around every page: header (workspace, language, sign out), navigation, content. */
-import { AppShell, Burger, Group, NavLink, ScrollArea, SegmentedControl, Select, Text, Button, Badge } from '@mantine/core';
+import {
+  AppShell,
+  Badge,
+  Burger,
+  Button,
+  Group,
+  NavLink,
+  ScrollArea,
+  SegmentedControl,
+  Select,
+  Text,
+} from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { Link, Outlet, useRouterState } from '@tanstack/react-router';
 import { useQueryClient } from '@tanstack/react-query';
+import { Link, Outlet, useRouterState } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import { currentLang, type Lang, setLang } from '../i18n/index.ts';
 import { NAV } from '../nav.ts';
@@ -18,7 +29,9 @@ export function LanguageSwitch() {
       data-testid="lang-switch"
       value={currentLang()}
       onChange={(v) => {
-        void setLang(v as Lang).then(() => client.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'session' }));
+        void setLang(v as Lang).then(() =>
+          client.invalidateQueries({ predicate: (q) => q.queryKey[0] !== 'session' }),
+        );
       }}
       data={[
         { value: 'es', label: 'ES' },
@@ -34,7 +47,11 @@ export function Shell() {
   const { me, switchWorkspace, signOut } = useSession();
   const path = useRouterState({ select: (s) => s.location.pathname });
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+    <AppShell
+      header={{ height: 56 }}
+      navbar={{ width: 230, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
       <AppShell.Header>
         <Group h="100%" px="md" justify="space-between" wrap="nowrap">
           <Group gap="sm" wrap="nowrap">

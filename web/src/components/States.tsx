@@ -42,7 +42,11 @@ export function ErrorState({ error }: { error: unknown }) {
         ? error.message
         : String(error);
   return (
-    <Alert color={missing ? 'yellow' : 'red'} title={missing ? t('errors.notAvailableTitle') : t('errors.title')} data-testid="error-state">
+    <Alert
+      color={missing ? 'yellow' : 'red'}
+      title={missing ? t('errors.notAvailableTitle') : t('errors.title')}
+      data-testid="error-state"
+    >
       <Text size="sm">{message}</Text>
       {error instanceof ApiError && !missing ? (
         <Text size="xs" c="dimmed" mt={4}>

@@ -28,13 +28,21 @@ export function WindowBadge({ window }: { window: ContactWindow | null | undefin
   if (window.state === 'open' && closes !== null && closes > now) {
     return (
       <Tooltip label={t('window.openTip', { at: formatDateTime(closes) })}>
-        <Badge color={closes - now < 3_600_000 ? 'orange' : 'green'} variant="light" data-testid="window-badge">
+        <Badge
+          color={closes - now < 3_600_000 ? 'orange' : 'green'}
+          variant="light"
+          data-testid="window-badge"
+        >
           {t('window.open', { left: formatDuration(closes - now) })}
         </Badge>
       </Tooltip>
     );
   }
-  if ((window.state === 'human_agent' || window.state === 'open') && agentUntil !== null && agentUntil > now) {
+  if (
+    (window.state === 'human_agent' || window.state === 'open') &&
+    agentUntil !== null &&
+    agentUntil > now
+  ) {
     return (
       <Tooltip label={t('window.humanAgentTip', { at: formatDateTime(agentUntil) })}>
         <Badge color="blue" variant="light" data-testid="window-badge">

@@ -16,7 +16,15 @@ function toIso(local: string): string | undefined {
 
 export default function AuditPage() {
   const { t } = useTranslation();
-  const [draft, setDraft] = useState({ reason: '', allowed: '', contact: '', page: '', message: '', from: '', to: '' });
+  const [draft, setDraft] = useState({
+    reason: '',
+    allowed: '',
+    contact: '',
+    page: '',
+    message: '',
+    from: '',
+    to: '',
+  });
   const [filter, setFilter] = useState<AuditFilter>({});
   const [open, setOpen] = useState<string | null>(null);
   const q = useInfiniteQuery({
@@ -26,7 +34,8 @@ export default function AuditPage() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const csv = useMutation({ mutationFn: () => downloadAuditCsv(filter) });
-  const set = (k: keyof typeof draft) => (e: { currentTarget: { value: string } }) => setDraft({ ...draft, [k]: e.currentTarget.value });
+  const set = (k: keyof typeof draft) => (e: { currentTarget: { value: string } }) =>
+    setDraft({ ...draft, [k]: e.currentTarget.value });
   const apply = () =>
     setFilter({
       ...(draft.reason ? { reason: draft.reason.trim() } : {}),
@@ -43,7 +52,16 @@ export default function AuditPage() {
       <PageHeader
         title={t('audit.title')}
         description={t('audit.description')}
-        actions={<Button variant="default" onClick={() => csv.mutate()} loading={csv.isPending} data-testid="audit-csv">{t('common.exportCsv')}</Button>}
+        actions={
+          <Button
+            variant="default"
+            onClick={() => csv.mutate()}
+            loading={csv.isPending}
+            data-testid="audit-csv"
+          >
+            {t('common.exportCsv')}
+          </Button>
+        }
       />
       <form
         onSubmit={(e) => {
@@ -64,13 +82,26 @@ export default function AuditPage() {
             ]}
             data-testid="audit-allowed"
           />
-          <TextInput label={t('audit.reason')} placeholder="outside_window" value={draft.reason} onChange={set('reason')} w={180} />
+          <TextInput
+            label={t('audit.reason')}
+            placeholder="outside_window"
+            value={draft.reason}
+            onChange={set('reason')}
+            w={180}
+          />
           <TextInput label={t('audit.contact')} value={draft.contact} onChange={set('contact')} w={160} />
           <TextInput label={t('audit.page')} value={draft.page} onChange={set('page')} w={160} />
           <TextInput label={t('audit.message')} value={draft.message} onChange={set('message')} w={160} />
-          <TextInput type="datetime-local" label={t('common.from')} value={draft.from} onChange={set('from')} />
+          <TextInput
+            type="datetime-local"
+            label={t('common.from')}
+            value={draft.from}
+            onChange={set('from')}
+          />
           <TextInput type="datetime-local" label={t('common.to')} value={draft.to} onChange={set('to')} />
-          <Button type="submit" data-testid="audit-apply">{t('common.apply')}</Button>
+          <Button type="submit" data-testid="audit-apply">
+            {t('common.apply')}
+          </Button>
         </Group>
       </form>
       {q.error ? <ErrorState error={q.error} /> : null}
@@ -96,20 +127,44 @@ export default function AuditPage() {
                 <Table.Tr onClick={() => setOpen(open === e.id ? null : e.id)} style={{ cursor: 'pointer' }}>
                   <Table.Td>{formatDateTime(e.at)}</Table.Td>
                   <Table.Td>
-                    <Badge color={e.allowed ? 'teal' : 'red'} variant="light">{e.allowed ? t('audit.allowedYes') : t('audit.allowedNo')}</Badge>
+                    <Badge color={e.allowed ? 'teal' : 'red'} variant="light">
+                      {e.allowed ? t('audit.allowedYes') : t('audit.allowedNo')}
+                    </Badge>
                   </Table.Td>
                   <Table.Td>{e.route ? t(`routes.${e.route}`, { defaultValue: e.route }) : '—'}</Table.Td>
                   <Table.Td>
-                    {e.reasons.length === 0 ? '—' : e.reasons.map((r) => <Text key={r.code} size="sm">{t(`reasons.${r.code}`, { defaultValue: r.code })}</Text>)}
+                    {e.reasons.length === 0
+                      ? '—'
+                      : e.reasons.map((r) => (
+                          <Text key={r.code} size="sm">
+                            {t(`reasons.${r.code}`, { defaultValue: r.code })}
+                          </Text>
+                        ))}
                   </Table.Td>
                   <Table.Td>{e.graphStatus ?? '—'}</Table.Td>
-                  <Table.Td><Text size="xs" c="dimmed">{e.ruleSet}</Text></Table.Td>
+                  <Table.Td>
+                    <Text size="xs" c="dimmed">
+                      {e.ruleSet}
+                    </Text>
+                  </Table.Td>
                 </Table.Tr>
                 <Table.Tr style={{ display: open === e.id ? undefined : 'none' }}>
                   <Table.Td colSpan={6}>
                     <div>
-                      <Text size="xs" c="dimmed">{t('audit.ids', { contact: e.contactId ?? '—', page: e.pageId ?? '—', message: e.messageRef ?? '—' })}</Text>
-                      <Code block mah={320} style={{ overflow: 'auto' }}>{JSON.stringify({ evidence: e.evidence, decision: e.decision, graph: e.graphResponse }, null, 2)}</Code>
+                      <Text size="xs" c="dimmed">
+                        {t('audit.ids', {
+                          contact: e.contactId ?? '—',
+                          page: e.pageId ?? '—',
+                          message: e.messageRef ?? '—',
+                        })}
+                      </Text>
+                      <Code block mah={320} style={{ overflow: 'auto' }}>
+                        {JSON.stringify(
+                          { evidence: e.evidence, decision: e.decision, graph: e.graphResponse },
+                          null,
+                          2,
+                        )}
+                      </Code>
                     </div>
                   </Table.Td>
                 </Table.Tr>
@@ -119,7 +174,9 @@ export default function AuditPage() {
         </Table>
       )}
       {q.hasNextPage ? (
-        <Button variant="default" onClick={() => void q.fetchNextPage()} loading={q.isFetchingNextPage}>{t('common.loadMore')}</Button>
+        <Button variant="default" onClick={() => void q.fetchNextPage()} loading={q.isFetchingNextPage}>
+          {t('common.loadMore')}
+        </Button>
       ) : null}
     </Stack>
   );

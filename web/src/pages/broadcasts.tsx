@@ -34,8 +34,8 @@ import * as api from '../api/broadcasts.ts';
 import { ApiError } from '../api/http.ts';
 import { checkMessage } from '../api/policy.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
-import { EmptyState, ErrorState, Loading, QueryView } from '../components/States.tsx';
 import { StatCard } from '../components/StatCard.tsx';
+import { EmptyState, ErrorState, Loading, QueryView } from '../components/States.tsx';
 import { formatDateTime, formatNumber } from '../format.ts';
 import { useSession } from '../session.tsx';
 
@@ -71,7 +71,12 @@ function ComplianceFeedback({ text, url, intent }: { text: string; url: string; 
     enabled: debounced.text.trim() !== '',
     placeholderData: (prev) => prev,
   });
-  if (text.trim() === '') return <Text c="dimmed" size="sm">{t('broadcasts.compose.typeToCheck')}</Text>;
+  if (text.trim() === '')
+    return (
+      <Text c="dimmed" size="sm">
+        {t('broadcasts.compose.typeToCheck')}
+      </Text>
+    );
   if (check.error) return <ErrorState error={check.error} />;
   if (!check.data) return <Loading />;
   const promo = check.data.promotional;
@@ -83,10 +88,19 @@ function ComplianceFeedback({ text, url, intent }: { text: string; url: string; 
         <Badge color={promotional ? 'orange' : 'teal'} data-testid="verdict">
           {promotional ? t('broadcasts.compose.promotional') : t('broadcasts.compose.nonPromotional')}
         </Badge>
-        {check.isFetching ? <Text size="xs" c="dimmed">{t('broadcasts.compose.checking')}</Text> : null}
+        {check.isFetching ? (
+          <Text size="xs" c="dimmed">
+            {t('broadcasts.compose.checking')}
+          </Text>
+        ) : null}
       </Group>
       <Paper withBorder p="sm" bg="gray.0">
-        <Highlight highlight={signals.map((s) => s.text)} color="orange" data-testid="highlighted-text" style={{ whiteSpace: 'pre-wrap' }}>
+        <Highlight
+          highlight={signals.map((s) => s.text)}
+          color="orange"
+          data-testid="highlighted-text"
+          style={{ whiteSpace: 'pre-wrap' }}
+        >
           {`${text}${url ? `\n${url}` : ''}`}
         </Highlight>
       </Paper>
@@ -99,10 +113,14 @@ function ComplianceFeedback({ text, url, intent }: { text: string; url: string; 
           ))}
         </List>
       ) : (
-        <Text size="sm" c="dimmed">{t('broadcasts.compose.noSignals')}</Text>
+        <Text size="sm" c="dimmed">
+          {t('broadcasts.compose.noSignals')}
+        </Text>
       )}
       {promotional && intent !== 'promotional' ? (
-        <Alert color="red" data-testid="intent-warning">{t('broadcasts.compose.intentMismatch')}</Alert>
+        <Alert color="red" data-testid="intent-warning">
+          {t('broadcasts.compose.intentMismatch')}
+        </Alert>
       ) : null}
       {promotional ? <Alert color="yellow">{t('broadcasts.compose.promotionalRoutes')}</Alert> : null}
     </Stack>
@@ -141,21 +159,35 @@ function Composer({ onCreated }: { onCreated: (b: api.Broadcast) => void }) {
       onCreated(b);
     },
   });
-  const problems = create.error instanceof ApiError ? (create.error.details.problems as { field: string; message: string }[] | undefined) : undefined;
+  const problems =
+    create.error instanceof ApiError
+      ? (create.error.details.problems as { field: string; message: string }[] | undefined)
+      : undefined;
   return (
     <Card withBorder padding="lg" data-testid="composer">
-      <Title order={4} mb="sm">{t('broadcasts.compose.title')}</Title>
+      <Title order={4} mb="sm">
+        {t('broadcasts.compose.title')}
+      </Title>
       <Grid>
         <Grid.Col span={{ base: 12, md: 6 }}>
           <Stack gap="sm">
-            <TextInput label={t('broadcasts.compose.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required data-testid="broadcast-name" />
+            <TextInput
+              label={t('broadcasts.compose.name')}
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              required
+              data-testid="broadcast-name"
+            />
             <Select
               label={t('broadcasts.compose.intent')}
               description={t('broadcasts.compose.intentHint')}
               value={intent}
               onChange={(v) => v && setIntent(v as api.Intent)}
               allowDeselect={false}
-              data={(['promotional', 'non_promotional', 'transactional'] as const).map((v) => ({ value: v, label: t(`broadcasts.intent.${v}`) }))}
+              data={(['promotional', 'non_promotional', 'transactional'] as const).map((v) => ({
+                value: v,
+                label: t(`broadcasts.intent.${v}`),
+              }))}
               data-testid="broadcast-intent"
             />
             <Textarea
@@ -168,10 +200,21 @@ function Composer({ onCreated }: { onCreated: (b: api.Broadcast) => void }) {
               data-testid="broadcast-text"
             />
             <Group grow>
-              <TextInput label={t('broadcasts.compose.buttonTitle')} value={buttonTitle} onChange={(e) => setButtonTitle(e.currentTarget.value)} />
-              <TextInput label={t('broadcasts.compose.buttonUrl')} placeholder="https://" value={url} onChange={(e) => setUrl(e.currentTarget.value)} />
+              <TextInput
+                label={t('broadcasts.compose.buttonTitle')}
+                value={buttonTitle}
+                onChange={(e) => setButtonTitle(e.currentTarget.value)}
+              />
+              <TextInput
+                label={t('broadcasts.compose.buttonUrl')}
+                placeholder="https://"
+                value={url}
+                onChange={(e) => setUrl(e.currentTarget.value)}
+              />
             </Group>
-            <Title order={5} mt="xs">{t('broadcasts.audience.title')}</Title>
+            <Title order={5} mt="xs">
+              {t('broadcasts.audience.title')}
+            </Title>
             <Select
               label={t('broadcasts.audience.window')}
               value={windowFilter}
@@ -185,27 +228,48 @@ function Composer({ onCreated }: { onCreated: (b: api.Broadcast) => void }) {
             />
             <TagsInput label={t('broadcasts.audience.labels')} value={labels} onChange={setLabels} />
             <Group grow>
-              <TagsInput label={t('broadcasts.audience.locales')} placeholder="es, en" value={locales} onChange={setLocales} />
-              <NumberInput label={t('broadcasts.audience.lastSeen')} min={1} value={lastSeen} onChange={setLastSeen} />
+              <TagsInput
+                label={t('broadcasts.audience.locales')}
+                placeholder="es, en"
+                value={locales}
+                onChange={setLocales}
+              />
+              <NumberInput
+                label={t('broadcasts.audience.lastSeen')}
+                min={1}
+                value={lastSeen}
+                onChange={setLastSeen}
+              />
             </Group>
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 6 }}>
-          <Title order={5} mb="xs">{t('broadcasts.compose.feedback')}</Title>
+          <Title order={5} mb="xs">
+            {t('broadcasts.compose.feedback')}
+          </Title>
           <ComplianceFeedback text={text} url={url} intent={intent} />
         </Grid.Col>
       </Grid>
       {create.error ? (
         <Alert color="red" mt="md" title={t('errors.title')} data-testid="compose-error">
           {problems && problems.length > 0 ? (
-            <List size="sm">{problems.map((p) => <List.Item key={p.field + p.message}>{p.message}</List.Item>)}</List>
+            <List size="sm">
+              {problems.map((p) => (
+                <List.Item key={p.field + p.message}>{p.message}</List.Item>
+              ))}
+            </List>
           ) : (
             create.error.message
           )}
         </Alert>
       ) : null}
       <Group justify="flex-end" mt="md">
-        <Button onClick={() => create.mutate()} loading={create.isPending} disabled={!name || !text} data-testid="broadcast-create">
+        <Button
+          onClick={() => create.mutate()}
+          loading={create.isPending}
+          disabled={!name || !text}
+          data-testid="broadcast-create"
+        >
           {t('broadcasts.compose.saveAndCheck')}
         </Button>
       </Group>
@@ -221,25 +285,39 @@ function PreflightView({ id }: { id: string }) {
     <QueryView query={q}>
       {(pf) =>
         pf.total === 0 ? (
-          <EmptyState title={t('broadcasts.preflight.emptyTitle')} hint={t('broadcasts.preflight.emptyHint')} />
+          <EmptyState
+            title={t('broadcasts.preflight.emptyTitle')}
+            hint={t('broadcasts.preflight.emptyHint')}
+          />
         ) : (
           <Stack data-testid="preflight">
             <SimpleGrid cols={{ base: 1, sm: 3 }}>
               <StatCard label={t('broadcasts.preflight.total')} value={pf.total} testId="preflight-total" />
-              <StatCard label={t('broadcasts.preflight.allowed')} value={pf.allowed} testId="preflight-allowed" />
-              <StatCard label={t('broadcasts.preflight.refused')} value={pf.refused} testId="preflight-refused" />
+              <StatCard
+                label={t('broadcasts.preflight.allowed')}
+                value={pf.allowed}
+                testId="preflight-allowed"
+              />
+              <StatCard
+                label={t('broadcasts.preflight.refused')}
+                value={pf.refused}
+                testId="preflight-refused"
+              />
             </SimpleGrid>
             <BarChart
               h={Math.max(160, pf.groups.length * 48)}
               orientation="vertical"
               type="stacked"
               data={pf.groups.map((g) => ({
-                group: g.allowed ? g.label : `${g.label}: ${t(`reasons.${g.reason}`, { defaultValue: g.reason ?? '' })}`,
+                group: g.allowed
+                  ? g.label
+                  : `${g.label}: ${t(`reasons.${g.reason}`, { defaultValue: g.reason ?? '' })}`,
                 allowed: g.allowed ? g.count : 0,
                 refused: g.allowed ? 0 : g.count,
               }))}
               dataKey="group"
               yAxisProps={{ width: 220 }}
+              xAxisProps={{ allowDecimals: false }}
               series={[
                 { name: 'allowed', label: t('broadcasts.preflight.allowed'), color: 'teal.6' },
                 { name: 'refused', label: t('broadcasts.preflight.refused'), color: 'red.6' },
@@ -259,17 +337,33 @@ function PreflightView({ id }: { id: string }) {
                 {pf.groups.map((g) => (
                   <Table.Tr key={g.key} data-group={g.key}>
                     <Table.Td>
-                      <Badge color={g.allowed ? 'teal' : 'red'} variant="light">{g.label}</Badge>
+                      <Text size="sm" fw={600} c={g.allowed ? 'teal.8' : 'red.8'}>
+                        {g.allowed ? g.label : t(`reasons.${g.reason}`, { defaultValue: g.label })}
+                      </Text>
                     </Table.Td>
                     <Table.Td>{formatNumber(g.count)}</Table.Td>
                     <Table.Td>
-                      <Text size="sm">{g.message ?? (g.windowClosesEarliest ? t('broadcasts.preflight.closesFrom', { at: formatDateTime(g.windowClosesEarliest) }) : '')}</Text>
+                      <Text size="sm">
+                        {g.message ??
+                          (g.windowClosesEarliest
+                            ? t('broadcasts.preflight.closesFrom', {
+                                at: formatDateTime(g.windowClosesEarliest),
+                              })
+                            : '')}
+                      </Text>
                       {g.alternatives.map((a) => (
-                        <Text key={a.code} size="xs" c="dimmed">→ {a.message} ({formatNumber(a.count)})</Text>
+                        <Text key={a.code} size="xs" c="dimmed">
+                          → {a.message} ({formatNumber(a.count)})
+                        </Text>
                       ))}
                     </Table.Td>
                     <Table.Td>
-                      <Button size="compact-xs" variant="light" onClick={() => csv.mutate(g.key)} data-testid={`csv-${g.key}`}>
+                      <Button
+                        size="compact-xs"
+                        variant="light"
+                        onClick={() => csv.mutate(g.key)}
+                        data-testid={`csv-${g.key}`}
+                      >
                         CSV
                       </Button>
                     </Table.Td>
@@ -278,8 +372,16 @@ function PreflightView({ id }: { id: string }) {
               </Table.Tbody>
             </Table>
             <Group justify="space-between">
-              <Text size="xs" c="dimmed">{t('broadcasts.preflight.meta', { rules: pf.rules, at: formatDateTime(pf.at), ms: pf.durationMs })}</Text>
-              <Button size="xs" variant="default" onClick={() => csv.mutate('all')}>{t('broadcasts.preflight.csvAll')}</Button>
+              <Text size="xs" c="dimmed">
+                {t('broadcasts.preflight.meta', {
+                  rules: pf.rules,
+                  at: formatDateTime(pf.at),
+                  ms: pf.durationMs,
+                })}
+              </Text>
+              <Button size="xs" variant="default" onClick={() => csv.mutate('all')}>
+                {t('broadcasts.preflight.csvAll')}
+              </Button>
             </Group>
           </Stack>
         )
@@ -291,7 +393,11 @@ function PreflightView({ id }: { id: string }) {
 function ReportView({ b }: { b: api.Broadcast }) {
   const { t } = useTranslation();
   const live = b.status === 'sending';
-  const q = useQuery({ queryKey: ['report', b.id], queryFn: () => api.report(b.id), refetchInterval: live ? 2000 : false });
+  const q = useQuery({
+    queryKey: ['report', b.id],
+    queryFn: () => api.report(b.id),
+    refetchInterval: live ? 2000 : false,
+  });
   return (
     <QueryView query={q}>
       {(r) => {
@@ -300,8 +406,15 @@ function ReportView({ b }: { b: api.Broadcast }) {
         return (
           <Stack data-testid="report">
             <Group justify="space-between">
-              <Text size="sm">{t('broadcasts.report.progress', { finished: formatNumber(r.finished), enqueued: formatNumber(r.enqueued) })}</Text>
-              {!r.fanOutDone && live ? <Badge variant="dot">{t('broadcasts.report.fanningOut')}</Badge> : null}
+              <Text size="sm">
+                {t('broadcasts.report.progress', {
+                  finished: formatNumber(r.finished),
+                  enqueued: formatNumber(r.enqueued),
+                })}
+              </Text>
+              {!r.fanOutDone && live ? (
+                <Badge variant="dot">{t('broadcasts.report.fanningOut')}</Badge>
+              ) : null}
             </Group>
             <Progress.Root size="lg">
               <Progress.Section value={(100 * (r.counts.sent ?? 0)) / total} color="teal" />
@@ -313,7 +426,11 @@ function ReportView({ b }: { b: api.Broadcast }) {
               <StatCard label={t('broadcasts.report.delivered')} value={r.delivered} />
               <StatCard label={t('broadcasts.report.read')} value={r.read} />
               <StatCard label={t('broadcasts.report.refused')} value={r.counts.refused ?? 0} />
-              <StatCard label={t('broadcasts.report.unknown')} value={r.unknown} hint={t('broadcasts.report.unknownHint')} />
+              <StatCard
+                label={t('broadcasts.report.unknown')}
+                value={r.unknown}
+                hint={t('broadcasts.report.unknownHint')}
+              />
             </SimpleGrid>
             {refused.length > 0 ? (
               <Table withTableBorder>
@@ -340,12 +457,25 @@ function ScheduleBox({ id }: { id: string }) {
   const m = useMutation({ mutationFn: () => api.schedule(id, new Date(at).toISOString()) });
   return (
     <Group align="flex-end">
-      <TextInput type="datetime-local" label={t('broadcasts.schedule.at')} value={at} onChange={(e) => setAt(e.currentTarget.value)} />
+      <TextInput
+        type="datetime-local"
+        label={t('broadcasts.schedule.at')}
+        value={at}
+        onChange={(e) => setAt(e.currentTarget.value)}
+      />
       <Button variant="default" disabled={!at} loading={m.isPending} onClick={() => m.mutate()}>
         {t('broadcasts.schedule.submit')}
       </Button>
-      {m.isSuccess ? <Text size="sm" c="teal">{t('broadcasts.schedule.done', { at: formatDateTime(new Date(at).getTime()) })}</Text> : null}
-      {m.error instanceof ApiError && m.error.status === 404 ? <Text size="xs" c="dimmed">{t('errors.notAvailable')}</Text> : null}
+      {m.isSuccess ? (
+        <Text size="sm" c="teal">
+          {t('broadcasts.schedule.done', { at: formatDateTime(new Date(at).getTime()) })}
+        </Text>
+      ) : null}
+      {m.error instanceof ApiError && m.error.status === 404 ? (
+        <Text size="xs" c="dimmed">
+          {t('errors.notAvailable')}
+        </Text>
+      ) : null}
     </Group>
   );
 }
@@ -354,7 +484,11 @@ function Detail({ id, onClose }: { id: string; onClose: () => void }) {
   const { t } = useTranslation();
   const { can } = useSession();
   const client = useQueryClient();
-  const q = useQuery({ queryKey: ['broadcast', id], queryFn: () => api.getBroadcast(id), refetchInterval: (query) => (query.state.data?.status === 'sending' ? 2000 : false) });
+  const q = useQuery({
+    queryKey: ['broadcast', id],
+    queryFn: () => api.getBroadcast(id),
+    refetchInterval: (query) => (query.state.data?.status === 'sending' ? 2000 : false),
+  });
   const act = useMutation({
     mutationFn: (action: api.Action) => api.control(id, action),
     onSuccess: () => {
@@ -374,15 +508,41 @@ function Detail({ id, onClose }: { id: string; onClose: () => void }) {
               <Badge variant="outline">{t(`broadcasts.intent.${b.intent}`)}</Badge>
             </Group>
             <Group gap="xs">
-              {can('admin') && b.status === 'draft' ? <Button size="xs" color="teal" onClick={() => act.mutate('send')} loading={act.isPending} data-testid="broadcast-send">{t('broadcasts.actions.send')}</Button> : null}
-              {can('admin') && b.status === 'sending' ? <Button size="xs" color="yellow" onClick={() => act.mutate('pause')}>{t('broadcasts.actions.pause')}</Button> : null}
-              {can('admin') && b.status === 'paused' ? <Button size="xs" onClick={() => act.mutate('resume')}>{t('broadcasts.actions.resume')}</Button> : null}
-              {can('admin') && ['draft', 'sending', 'paused'].includes(b.status) ? <Button size="xs" color="red" variant="light" onClick={() => act.mutate('cancel')}>{t('broadcasts.actions.cancel')}</Button> : null}
-              <Button size="xs" variant="subtle" onClick={onClose}>{t('common.close')}</Button>
+              {can('admin') && b.status === 'draft' ? (
+                <Button
+                  size="xs"
+                  color="teal"
+                  onClick={() => act.mutate('send')}
+                  loading={act.isPending}
+                  data-testid="broadcast-send"
+                >
+                  {t('broadcasts.actions.send')}
+                </Button>
+              ) : null}
+              {can('admin') && b.status === 'sending' ? (
+                <Button size="xs" color="yellow" onClick={() => act.mutate('pause')}>
+                  {t('broadcasts.actions.pause')}
+                </Button>
+              ) : null}
+              {can('admin') && b.status === 'paused' ? (
+                <Button size="xs" onClick={() => act.mutate('resume')}>
+                  {t('broadcasts.actions.resume')}
+                </Button>
+              ) : null}
+              {can('admin') && ['draft', 'sending', 'paused'].includes(b.status) ? (
+                <Button size="xs" color="red" variant="light" onClick={() => act.mutate('cancel')}>
+                  {t('broadcasts.actions.cancel')}
+                </Button>
+              ) : null}
+              <Button size="xs" variant="subtle" onClick={onClose}>
+                {t('common.close')}
+              </Button>
             </Group>
           </Group>
           <Text size="sm" c="dimmed" mb="md" style={{ whiteSpace: 'pre-wrap' }}>
-            <Highlight highlight={b.verdict.signals.map((s) => s.text)} color="orange">{b.content.message.text ?? ''}</Highlight>
+            <Highlight highlight={b.verdict.signals.map((s) => s.text)} color="orange">
+              {b.content.message.text ?? ''}
+            </Highlight>
           </Text>
           {b.status === 'draft' ? (
             <Stack>
@@ -412,15 +572,38 @@ export default function BroadcastsPage() {
   const { can } = useSession();
   const [selected, setSelected] = useState<string | null>(null);
   const [composing, setComposing] = useState(false);
-  const list = useQuery({ queryKey: ['broadcasts'], queryFn: api.listBroadcasts });
+  const list = useQuery({
+    queryKey: ['broadcasts'],
+    queryFn: api.listBroadcasts,
+    refetchInterval: (q) => (q.state.data?.some((b) => b.status === 'sending') ? 3000 : false),
+  });
   return (
     <Stack>
       <PageHeader
         title={t('broadcasts.title')}
         description={t('broadcasts.description')}
-        actions={can('admin') ? <Button onClick={() => { setComposing(true); setSelected(null); }} data-testid="broadcast-new">{t('broadcasts.new')}</Button> : null}
+        actions={
+          can('admin') ? (
+            <Button
+              onClick={() => {
+                setComposing(true);
+                setSelected(null);
+              }}
+              data-testid="broadcast-new"
+            >
+              {t('broadcasts.new')}
+            </Button>
+          ) : null
+        }
       />
-      {composing ? <Composer onCreated={(b) => { setComposing(false); setSelected(b.id); }} /> : null}
+      {composing ? (
+        <Composer
+          onCreated={(b) => {
+            setComposing(false);
+            setSelected(b.id);
+          }}
+        />
+      ) : null}
       {selected ? <Detail id={selected} onClose={() => setSelected(null)} /> : null}
       <QueryView query={list}>
         {(items) =>
@@ -438,15 +621,26 @@ export default function BroadcastsPage() {
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
-                {[...items].sort((a, b) => b.createdAt - a.createdAt).map((b) => (
-                  <Table.Tr key={b.id} onClick={() => { setSelected(b.id); setComposing(false); }} style={{ cursor: 'pointer' }}>
-                    <Table.Td>{b.name}</Table.Td>
-                    <Table.Td>{t(`broadcasts.intent.${b.intent}`)}</Table.Td>
-                    <Table.Td><StatusBadge status={b.status} /></Table.Td>
-                    <Table.Td>{formatNumber(b.enqueued)}</Table.Td>
-                    <Table.Td>{formatDateTime(b.createdAt)}</Table.Td>
-                  </Table.Tr>
-                ))}
+                {[...items]
+                  .sort((a, b) => b.createdAt - a.createdAt)
+                  .map((b) => (
+                    <Table.Tr
+                      key={b.id}
+                      onClick={() => {
+                        setSelected(b.id);
+                        setComposing(false);
+                      }}
+                      style={{ cursor: 'pointer' }}
+                    >
+                      <Table.Td>{b.name}</Table.Td>
+                      <Table.Td>{t(`broadcasts.intent.${b.intent}`)}</Table.Td>
+                      <Table.Td>
+                        <StatusBadge status={b.status} />
+                      </Table.Td>
+                      <Table.Td>{formatNumber(b.enqueued)}</Table.Td>
+                      <Table.Td>{formatDateTime(b.createdAt)}</Table.Td>
+                    </Table.Tr>
+                  ))}
               </Table.Tbody>
             </Table>
           )

@@ -1,5 +1,18 @@
 /** Contacts: filters, the table, a drawer with the timeline, window countdown, labels and fields, CSV. */
-import { Badge, Button, Drawer, Group, Select, Stack, Table, TagsInput, Text, TextInput, Timeline, Title } from '@mantine/core';
+import {
+  Badge,
+  Button,
+  Drawer,
+  Group,
+  Select,
+  Stack,
+  Table,
+  TagsInput,
+  Text,
+  TextInput,
+  Timeline,
+  Title,
+} from '@mantine/core';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -21,21 +34,38 @@ function FieldsEditor({ contact }: { contact: api.ContactView }) {
   const [rows, setRows] = useState<[string, string][]>([]);
   useEffect(() => setRows(Object.entries(contact.fields).map(([k, v]) => [k, String(v ?? '')])), [contact]);
   const save = useMutation({
-    mutationFn: () => api.updateContact(contact.id, { fields: Object.fromEntries(rows.filter(([k]) => k.trim() !== '')) }),
+    mutationFn: () =>
+      api.updateContact(contact.id, { fields: Object.fromEntries(rows.filter(([k]) => k.trim() !== '')) }),
     onSuccess: () => client.invalidateQueries({ queryKey: ['contact', contact.id] }),
   });
   return (
     <Stack gap="xs">
       {rows.map(([k, v], i) => (
         <Group key={String(i)} grow>
-          <TextInput size="xs" placeholder={t('contacts.fieldName')} value={k} onChange={(e) => setRows(rows.map((r, j) => (j === i ? [e.currentTarget.value, r[1]] : r)))} disabled={!can('agent')} />
-          <TextInput size="xs" placeholder={t('contacts.fieldValue')} value={v} onChange={(e) => setRows(rows.map((r, j) => (j === i ? [r[0], e.currentTarget.value] : r)))} disabled={!can('agent')} />
+          <TextInput
+            size="xs"
+            placeholder={t('contacts.fieldName')}
+            value={k}
+            onChange={(e) => setRows(rows.map((r, j) => (j === i ? [e.currentTarget.value, r[1]] : r)))}
+            disabled={!can('agent')}
+          />
+          <TextInput
+            size="xs"
+            placeholder={t('contacts.fieldValue')}
+            value={v}
+            onChange={(e) => setRows(rows.map((r, j) => (j === i ? [r[0], e.currentTarget.value] : r)))}
+            disabled={!can('agent')}
+          />
         </Group>
       ))}
       {can('agent') ? (
         <Group>
-          <Button size="compact-xs" variant="subtle" onClick={() => setRows([...rows, ['', '']])}>{t('contacts.addField')}</Button>
-          <Button size="compact-xs" onClick={() => save.mutate()} loading={save.isPending}>{t('common.save')}</Button>
+          <Button size="compact-xs" variant="subtle" onClick={() => setRows([...rows, ['', '']])}>
+            {t('contacts.addField')}
+          </Button>
+          <Button size="compact-xs" onClick={() => save.mutate()} loading={save.isPending}>
+            {t('common.save')}
+          </Button>
         </Group>
       ) : null}
     </Stack>
@@ -46,8 +76,16 @@ function ContactDrawer({ id, onClose }: { id: string | null; onClose: () => void
   const { t } = useTranslation();
   const { can } = useSession();
   const client = useQueryClient();
-  const contact = useQuery({ queryKey: ['contact', id], queryFn: () => api.getContact(id!), enabled: id !== null });
-  const timeline = useQuery({ queryKey: ['timeline', id], queryFn: () => api.timeline(id!), enabled: id !== null });
+  const contact = useQuery({
+    queryKey: ['contact', id],
+    queryFn: () => api.getContact(id!),
+    enabled: id !== null,
+  });
+  const timeline = useQuery({
+    queryKey: ['timeline', id],
+    queryFn: () => api.timeline(id!),
+    enabled: id !== null,
+  });
   const labels = useMutation({
     mutationFn: (next: string[]) => {
       const before = contact.data?.labels ?? [];
@@ -62,7 +100,13 @@ function ContactDrawer({ id, onClose }: { id: string | null; onClose: () => void
     },
   });
   return (
-    <Drawer opened={id !== null} onClose={onClose} position="right" size="lg" title={contact.data ? contactName(contact.data) : t('contacts.contact')}>
+    <Drawer
+      opened={id !== null}
+      onClose={onClose}
+      position="right"
+      size="lg"
+      title={contact.data ? contactName(contact.data) : t('contacts.contact')}
+    >
       <QueryView query={contact}>
         {(c) => (
           <Stack data-testid="contact-drawer">
@@ -70,12 +114,32 @@ function ContactDrawer({ id, onClose }: { id: string | null; onClose: () => void
               <WindowBadge window={c.window} />
               {c.optedOut ? <Badge color="red">{t('contacts.optedOut')}</Badge> : null}
               {c.blocked ? <Badge color="dark">{t('contacts.blocked')}</Badge> : null}
-              {c.marketingStatus ? <Badge variant="outline">{t('contacts.marketing', { status: c.marketingStatus })}</Badge> : null}
+              {c.marketingStatus ? (
+                <Badge variant="outline">
+                  {t('contacts.marketing', {
+                    status: t(`contacts.marketingStatus.${c.marketingStatus}`, {
+                      defaultValue: c.marketingStatus,
+                    }),
+                  })}
+                </Badge>
+              ) : null}
             </Group>
             <Text size="sm" c="dimmed">
-              {t('contacts.summary', { psid: c.psid, locale: c.locale ?? '—', page: c.pageId, first: c.firstEntryPoint ?? '—', last: c.lastEntryPoint ?? '—' })}
+              {t('contacts.summary', {
+                psid: c.psid,
+                locale: c.locale ?? '—',
+                page: c.pageId,
+                first: c.firstEntryPoint ?? '—',
+                last: c.lastEntryPoint ?? '—',
+              })}
             </Text>
-            <TagsInput label={t('contacts.labels')} value={[...c.labels]} onChange={(v) => labels.mutate(v)} disabled={!can('agent')} data-testid="contact-labels" />
+            <TagsInput
+              label={t('contacts.labels')}
+              value={[...c.labels]}
+              onChange={(v) => labels.mutate(v)}
+              disabled={!can('agent')}
+              data-testid="contact-labels"
+            />
             <Title order={5}>{t('contacts.fields')}</Title>
             <FieldsEditor contact={c} />
             <Title order={5}>{t('contacts.timeline')}</Title>
@@ -84,9 +148,11 @@ function ContactDrawer({ id, onClose }: { id: string | null; onClose: () => void
             ) : !timeline.data ? (
               <Loading />
             ) : timeline.data.length === 0 ? (
-              <Text c="dimmed" size="sm">{t('contacts.timelineEmpty')}</Text>
+              <Text c="dimmed" size="sm">
+                {t('contacts.timelineEmpty')}
+              </Text>
             ) : (
-              <Timeline bulletSize={14} lineWidth={2}>
+              <Timeline bulletSize={14} lineWidth={2} active={timeline.data.length - 1}>
                 {timeline.data.map((item, i) => (
                   <Timeline.Item
                     key={item.id ?? String(i)}
@@ -94,11 +160,19 @@ function ContactDrawer({ id, onClose }: { id: string | null; onClose: () => void
                     title={t(`timeline.${item.kind}`, { defaultValue: item.kind })}
                   >
                     {item.text ? <Text size="sm">{item.text}</Text> : null}
-                    {item.route ? <Text size="xs" c="dimmed">{t(`routes.${item.route}`, { defaultValue: item.route })}</Text> : null}
+                    {item.route ? (
+                      <Text size="xs" c="dimmed">
+                        {t(`routes.${item.route}`, { defaultValue: item.route })}
+                      </Text>
+                    ) : null}
                     {item.reasons?.map((r) => (
-                      <Text key={r.code} size="xs" c="red">{r.message ?? t(`reasons.${r.code}`, { defaultValue: r.code })}</Text>
+                      <Text key={r.code} size="xs" c="red">
+                        {r.message ?? t(`reasons.${r.code}`, { defaultValue: r.code })}
+                      </Text>
                     ))}
-                    <Text size="xs" c="dimmed">{formatDateTime(item.at)}</Text>
+                    <Text size="xs" c="dimmed">
+                      {formatDateTime(item.at)}
+                    </Text>
                   </Timeline.Item>
                 ))}
               </Timeline>
@@ -129,7 +203,11 @@ export default function ContactsPage() {
       <PageHeader
         title={t('contacts.title')}
         description={t('contacts.description')}
-        actions={<Button variant="default" onClick={() => csv.mutate()} loading={csv.isPending}>{t('common.exportCsv')}</Button>}
+        actions={
+          <Button variant="default" onClick={() => csv.mutate()} loading={csv.isPending}>
+            {t('common.exportCsv')}
+          </Button>
+        }
       />
       <form
         onSubmit={(e) => {
@@ -138,8 +216,18 @@ export default function ContactsPage() {
         }}
       >
         <Group align="flex-end" gap="sm" wrap="wrap">
-          <TextInput label={t('common.search')} value={draft.search} onChange={(e) => setDraft({ ...draft, search: e.currentTarget.value })} w={220} />
-          <TextInput label={t('contacts.label')} value={draft.label} onChange={(e) => setDraft({ ...draft, label: e.currentTarget.value })} w={160} />
+          <TextInput
+            label={t('common.search')}
+            value={draft.search}
+            onChange={(e) => setDraft({ ...draft, search: e.currentTarget.value })}
+            w={220}
+          />
+          <TextInput
+            label={t('contacts.label')}
+            value={draft.label}
+            onChange={(e) => setDraft({ ...draft, label: e.currentTarget.value })}
+            w={160}
+          />
           <Select
             label={t('contacts.window')}
             w={200}
@@ -153,7 +241,11 @@ export default function ContactsPage() {
             ]}
           />
           <Button type="submit">{t('common.apply')}</Button>
-          {total !== undefined ? <Text size="sm" c="dimmed">{t('contacts.total', { count: total, n: formatNumber(total) })}</Text> : null}
+          {total !== undefined ? (
+            <Text size="sm" c="dimmed">
+              {t('contacts.total', { count: total, n: formatNumber(total) })}
+            </Text>
+          ) : null}
         </Group>
       </form>
       {q.error ? (
@@ -177,11 +269,24 @@ export default function ContactsPage() {
             {items.map((c) => (
               <Table.Tr key={c.id} onClick={() => setOpen(c.id)} style={{ cursor: 'pointer' }}>
                 <Table.Td>
-                  {contactName(c)} {c.optedOut ? <Badge size="xs" color="red">{t('contacts.optedOut')}</Badge> : null}
+                  {contactName(c)}{' '}
+                  {c.optedOut ? (
+                    <Badge size="xs" color="red">
+                      {t('contacts.optedOut')}
+                    </Badge>
+                  ) : null}
                 </Table.Td>
-                <Table.Td><WindowBadge window={c.window} /></Table.Td>
                 <Table.Td>
-                  <Group gap={4}>{c.labels.map((l) => <Badge key={l} size="xs" variant="outline">{l}</Badge>)}</Group>
+                  <WindowBadge window={c.window} />
+                </Table.Td>
+                <Table.Td>
+                  <Group gap={4}>
+                    {c.labels.map((l) => (
+                      <Badge key={l} size="xs" variant="outline">
+                        {l}
+                      </Badge>
+                    ))}
+                  </Group>
                 </Table.Td>
                 <Table.Td>{c.locale ?? '—'}</Table.Td>
                 <Table.Td>{formatDateTime(c.lastInboundAt)}</Table.Td>
@@ -190,7 +295,11 @@ export default function ContactsPage() {
           </Table.Tbody>
         </Table>
       )}
-      {q.hasNextPage ? <Button variant="default" onClick={() => void q.fetchNextPage()}>{t('common.loadMore')}</Button> : null}
+      {q.hasNextPage ? (
+        <Button variant="default" onClick={() => void q.fetchNextPage()}>
+          {t('common.loadMore')}
+        </Button>
+      ) : null}
       <ContactDrawer id={open} onClose={() => setOpen(null)} />
     </Stack>
   );

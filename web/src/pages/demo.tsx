@@ -35,13 +35,32 @@ export default function DemoPage() {
                   label={t('demo.person')}
                   value={psid}
                   onChange={setPsid}
-                  data={items.map((p) => ({ value: p.psid, label: `${p.firstName}${p.lastName ? ` ${p.lastName}` : ''}${p.locale ? ` (${p.locale})` : ''}` }))}
+                  data={items.map((p) => ({
+                    value: p.psid,
+                    label: `${p.firstName}${p.lastName ? ` ${p.lastName}` : ''}${p.locale ? ` (${p.locale})` : ''}`,
+                  }))}
                   data-testid="demo-person"
                 />
-                <Textarea label={t('demo.message')} autosize minRows={2} value={text} onChange={(e) => setText(e.currentTarget.value)} data-testid="demo-text" />
+                <Textarea
+                  label={t('demo.message')}
+                  autosize
+                  minRows={2}
+                  value={text}
+                  onChange={(e) => setText(e.currentTarget.value)}
+                  data-testid="demo-text"
+                />
                 <Group justify="space-between">
-                  <Text size="xs" c="dimmed">{t('demo.hint')}</Text>
-                  <Button onClick={() => write.mutate()} loading={write.isPending} disabled={!psid || !text} data-testid="demo-send">{t('demo.send')}</Button>
+                  <Text size="xs" c="dimmed">
+                    {t('demo.hint')}
+                  </Text>
+                  <Button
+                    onClick={() => write.mutate()}
+                    loading={write.isPending}
+                    disabled={!psid || !text}
+                    data-testid="demo-send"
+                  >
+                    {t('demo.send')}
+                  </Button>
                 </Group>
                 {write.isSuccess ? <Alert color="teal">{t('demo.sent')}</Alert> : null}
               </Stack>

@@ -1,6 +1,21 @@
 /** Entry points: create, QR preview and download, snippet copy, landing page link, per-entry-point chart. */
 import { AreaChart } from '@mantine/charts';
-import { Anchor, Badge, Button, Card, Code, Group, Image, Modal, Select, SimpleGrid, Stack, TagsInput, Text, TextInput } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Code,
+  Group,
+  Image,
+  Modal,
+  Select,
+  SimpleGrid,
+  Stack,
+  TagsInput,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -40,7 +55,11 @@ function EntryCard({ ep }: { ep: api.EntryPoint }) {
   const { t } = useTranslation();
   const [showSnippet, setShowSnippet] = useState(false);
   const stats = useQuery({ queryKey: ['entry-stats', ep.id], queryFn: () => api.stats(ep.id) });
-  const snippet = useQuery({ queryKey: ['entry-snippet', ep.id], queryFn: () => api.snippet(ep.id), enabled: showSnippet });
+  const snippet = useQuery({
+    queryKey: ['entry-snippet', ep.id],
+    queryFn: () => api.snippet(ep.id),
+    enabled: showSnippet,
+  });
   const qr = useMutation({ mutationFn: (f: 'png' | 'svg') => api.downloadQr(ep.id, f) });
   const landing = api.landingUrl(ep);
   return (
@@ -54,22 +73,41 @@ function EntryCard({ ep }: { ep: api.EntryPoint }) {
         <Stack gap="xs" style={{ flex: 1 }}>
           {ep.url ? <CopyField label={t('entry.link')} value={ep.url} /> : null}
           {landing ? (
-            <Anchor href={landing} target="_blank" size="sm">{t('entry.openLanding')}</Anchor>
+            <Anchor href={landing} target="_blank" size="sm">
+              {t('entry.openLanding')}
+            </Anchor>
           ) : null}
           <Group gap="xs">
-            <Button size="compact-xs" variant="light" onClick={() => qr.mutate('png')} data-testid="qr-png">{t('entry.downloadPng')}</Button>
-            <Button size="compact-xs" variant="light" onClick={() => qr.mutate('svg')}>{t('entry.downloadSvg')}</Button>
-            <Button size="compact-xs" variant="default" onClick={() => setShowSnippet(true)}>{t('entry.snippet')}</Button>
+            <Button size="compact-xs" variant="light" onClick={() => qr.mutate('png')} data-testid="qr-png">
+              {t('entry.downloadPng')}
+            </Button>
+            <Button size="compact-xs" variant="light" onClick={() => qr.mutate('svg')}>
+              {t('entry.downloadSvg')}
+            </Button>
+            <Button size="compact-xs" variant="default" onClick={() => setShowSnippet(true)}>
+              {t('entry.snippet')}
+            </Button>
           </Group>
         </Stack>
       </Group>
-      <Text size="xs" c="dimmed" mt="sm">{t('entry.perDay')}</Text>
+      <Text size="xs" c="dimmed" mt="sm">
+        {t('entry.perDay')}
+      </Text>
       {stats.error ? (
-        <Text size="xs" c="dimmed">{t('overview.noData')}</Text>
+        <Text size="xs" c="dimmed">
+          {t('overview.noData')}
+        </Text>
       ) : stats.data && stats.data.length > 0 ? (
-        <AreaChart h={120} data={stats.data.map((d) => ({ ...d, day: formatDay(d.day) }))} dataKey="day" series={[{ name: 'count', label: t('entry.people'), color: 'indigo.6' }]} />
+        <AreaChart
+          h={120}
+          data={stats.data.map((d) => ({ ...d, day: formatDay(d.day) }))}
+          dataKey="day"
+          series={[{ name: 'count', label: t('entry.people'), color: 'indigo.6' }]}
+        />
       ) : (
-        <Text size="xs" c="dimmed">{t('overview.noData')}</Text>
+        <Text size="xs" c="dimmed">
+          {t('overview.noData')}
+        </Text>
       )}
       <Modal opened={showSnippet} onClose={() => setShowSnippet(false)} title={t('entry.snippet')} size="lg">
         <QueryView query={snippet}>
@@ -109,16 +147,54 @@ function CreateEntry({ onDone }: { onDone: () => void }) {
   return (
     <Card withBorder padding="md" data-testid="entry-create">
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
-        <TextInput label={t('entry.name')} value={form.name} onChange={(e) => setForm({ ...form, name: e.currentTarget.value })} required data-testid="entry-name" />
-        <Select label={t('entry.kind')} value={form.kind} allowDeselect={false} onChange={(v) => setForm({ ...form, kind: v ?? 'm_me' })} data={KINDS.map((k) => ({ value: k, label: t(`entry.kinds.${k}`) }))} />
-        <Select label={t('entry.page')} value={form.pageId} onChange={(v) => setForm({ ...form, pageId: v ?? '' })} data={(pages.data ?? []).map((p) => ({ value: p.id, label: p.name }))} placeholder={t('entry.anyPage')} clearable />
-        <TextInput label={t('entry.ref')} description={t('entry.refHint')} value={form.ref} onChange={(e) => setForm({ ...form, ref: e.currentTarget.value })} />
-        <TextInput label={t('entry.slug')} description={t('entry.slugHint')} value={form.slug} onChange={(e) => setForm({ ...form, slug: e.currentTarget.value })} />
+        <TextInput
+          label={t('entry.name')}
+          value={form.name}
+          onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
+          required
+          data-testid="entry-name"
+        />
+        <Select
+          label={t('entry.kind')}
+          value={form.kind}
+          allowDeselect={false}
+          onChange={(v) => setForm({ ...form, kind: v ?? 'm_me' })}
+          data={KINDS.map((k) => ({ value: k, label: t(`entry.kinds.${k}`) }))}
+        />
+        <Select
+          label={t('entry.page')}
+          value={form.pageId}
+          onChange={(v) => setForm({ ...form, pageId: v ?? '' })}
+          data={(pages.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+          placeholder={t('entry.anyPage')}
+          clearable
+        />
+        <TextInput
+          label={t('entry.ref')}
+          description={t('entry.refHint')}
+          value={form.ref}
+          onChange={(e) => setForm({ ...form, ref: e.currentTarget.value })}
+        />
+        <TextInput
+          label={t('entry.slug')}
+          description={t('entry.slugHint')}
+          value={form.slug}
+          onChange={(e) => setForm({ ...form, slug: e.currentTarget.value })}
+        />
         <TagsInput label={t('entry.labels')} value={labels} onChange={setLabels} />
       </SimpleGrid>
       <Group justify="flex-end" mt="md">
-        <Button variant="subtle" onClick={onDone}>{t('common.cancel')}</Button>
-        <Button onClick={() => create.mutate()} loading={create.isPending} disabled={!form.name} data-testid="entry-save">{t('common.create')}</Button>
+        <Button variant="subtle" onClick={onDone}>
+          {t('common.cancel')}
+        </Button>
+        <Button
+          onClick={() => create.mutate()}
+          loading={create.isPending}
+          disabled={!form.name}
+          data-testid="entry-save"
+        >
+          {t('common.create')}
+        </Button>
       </Group>
     </Card>
   );
@@ -134,7 +210,13 @@ export default function EntryPointsPage() {
       <PageHeader
         title={t('entry.title')}
         description={t('entry.description')}
-        actions={can('admin') ? <Button onClick={() => setCreating(true)} data-testid="entry-new">{t('entry.new')}</Button> : null}
+        actions={
+          can('admin') ? (
+            <Button onClick={() => setCreating(true)} data-testid="entry-new">
+              {t('entry.new')}
+            </Button>
+          ) : null
+        }
       />
       {creating ? <CreateEntry onDone={() => setCreating(false)} /> : null}
       <QueryView query={q}>
@@ -143,7 +225,9 @@ export default function EntryPointsPage() {
             <EmptyState title={t('entry.emptyTitle')} hint={t('entry.emptyHint')} />
           ) : (
             <SimpleGrid cols={{ base: 1, lg: 2 }}>
-              {items.map((ep) => <EntryCard key={ep.id} ep={ep} />)}
+              {items.map((ep) => (
+                <EntryCard key={ep.id} ep={ep} />
+              ))}
             </SimpleGrid>
           )
         }

@@ -3,7 +3,20 @@
  * JSON, every step with an id and a type, unique ids, links to existing steps) and by the server
  * (its problems are listed by field). A read-only outline of the steps shows the graph's shape.
  */
-import { Alert, Badge, Button, Card, Grid, Group, JsonInput, List, NavLink, Stack, Text, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Grid,
+  Group,
+  JsonInput,
+  List,
+  NavLink,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,7 +27,15 @@ import { EmptyState, QueryView } from '../components/States.tsx';
 import { useSession } from '../session.tsx';
 
 const EXAMPLE: api.FlowStep[] = [
-  { id: 'welcome', type: 'message', text: 'Hola 👋 ¿En qué te ayudamos?', quickReplies: [{ title: 'Precios', next: 'prices' }, { title: 'Hablar con alguien', next: 'human' }] },
+  {
+    id: 'welcome',
+    type: 'message',
+    text: 'Hola 👋 ¿En qué te ayudamos?',
+    quickReplies: [
+      { title: 'Precios', next: 'prices' },
+      { title: 'Hablar con alguien', next: 'human' },
+    ],
+  },
   { id: 'prices', type: 'message', text: 'Nuestros precios: https://example.com/precios' },
   { id: 'human', type: 'handover', to: 'human' },
 ];
@@ -27,22 +48,28 @@ export function checkSteps(json: string, t: (k: string, o?: Record<string, unkno
   try {
     value = JSON.parse(json);
   } catch (err) {
-    return { ok: false, problems: [t('flows.invalidJson', { error: err instanceof Error ? err.message : String(err) })] };
+    return {
+      ok: false,
+      problems: [t('flows.invalidJson', { error: err instanceof Error ? err.message : String(err) })],
+    };
   }
   if (!Array.isArray(value)) return { ok: false, problems: [t('flows.notArray')] };
   const problems: string[] = [];
   const ids = new Set<string>();
-  value.forEach((s: unknown, i) => {
+  for (const [i, s] of (value as unknown[]).entries()) {
     const step = s as Partial<api.FlowStep> | null;
-    if (!step || typeof step !== 'object') return problems.push(t('flows.stepNotObject', { i: i + 1 }));
+    if (!step || typeof step !== 'object') {
+      problems.push(t('flows.stepNotObject', { i: i + 1 }));
+      continue;
+    }
     if (typeof step.id !== 'string' || step.id === '') problems.push(t('flows.stepNoId', { i: i + 1 }));
     else if (ids.has(step.id)) problems.push(t('flows.stepDuplicate', { id: step.id }));
     else ids.add(step.id);
     if (typeof step.type !== 'string' || step.type === '') problems.push(t('flows.stepNoType', { i: i + 1 }));
-    return undefined;
-  });
+  }
   const links = JSON.stringify(value).matchAll(/"next":"([^"]*)"/g);
-  for (const [, target] of links) if (target && !ids.has(target)) problems.push(t('flows.unknownNext', { id: target }));
+  for (const [, target] of links)
+    if (target && !ids.has(target)) problems.push(t('flows.unknownNext', { id: target }));
   return problems.length > 0 ? { ok: false, problems } : { ok: true, steps: value as api.FlowStep[] };
 }
 
@@ -56,7 +83,9 @@ function Editor({ flow, onSaved }: { flow: api.Flow | null; onSaved: (f: api.Flo
   const save = useMutation({
     mutationFn: () => {
       if (!check.ok) throw new Error(check.problems.join('; '));
-      return flow ? api.saveFlow(flow.id, { name, steps: check.steps }) : api.createFlow({ name, steps: check.steps });
+      return flow
+        ? api.saveFlow(flow.id, { name, steps: check.steps })
+        : api.createFlow({ name, steps: check.steps });
     },
     meta: { quiet: true },
     onSuccess: (f) => {
@@ -64,33 +93,68 @@ function Editor({ flow, onSaved }: { flow: api.Flow | null; onSaved: (f: api.Flo
       onSaved(f);
     },
   });
-  const serverProblems = save.error instanceof ApiError ? ((save.error.details.problems as { field?: string; message: string }[] | undefined) ?? [{ message: save.error.message }]) : save.error ? [{ message: save.error.message }] : [];
+  const serverProblems =
+    save.error instanceof ApiError
+      ? ((save.error.details.problems as { field?: string; message: string }[] | undefined) ?? [
+          { message: save.error.message },
+        ])
+      : save.error
+        ? [{ message: save.error.message }]
+        : [];
   return (
     <Card withBorder padding="md" data-testid="flow-editor">
       <Grid>
         <Grid.Col span={{ base: 12, md: 8 }}>
           <Stack gap="sm">
-            <TextInput label={t('flows.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} required disabled={!can('admin')} />
-            <JsonInput label={t('flows.steps')} description={t('flows.stepsHint')} value={json} onChange={setJson} autosize minRows={14} maxRows={28} formatOnBlur disabled={!can('admin')} />
+            <TextInput
+              label={t('flows.name')}
+              value={name}
+              onChange={(e) => setName(e.currentTarget.value)}
+              required
+              disabled={!can('admin')}
+            />
+            <JsonInput
+              label={t('flows.steps')}
+              description={t('flows.stepsHint')}
+              value={json}
+              onChange={setJson}
+              autosize
+              minRows={14}
+              maxRows={28}
+              formatOnBlur
+              disabled={!can('admin')}
+            />
             {!check.ok ? (
               <Alert color="red" title={t('flows.problems')} data-testid="flow-problems">
-                <List size="sm">{check.problems.map((p) => <List.Item key={p}>{p}</List.Item>)}</List>
+                <List size="sm">
+                  {check.problems.map((p) => (
+                    <List.Item key={p}>{p}</List.Item>
+                  ))}
+                </List>
               </Alert>
             ) : null}
             {serverProblems.length > 0 ? (
               <Alert color="red" title={t('errors.title')}>
-                <List size="sm">{serverProblems.map((p) => <List.Item key={(p.field ?? '') + p.message}>{p.message}</List.Item>)}</List>
+                <List size="sm">
+                  {serverProblems.map((p) => (
+                    <List.Item key={(p.field ?? '') + p.message}>{p.message}</List.Item>
+                  ))}
+                </List>
               </Alert>
             ) : null}
             {can('admin') ? (
               <Group justify="flex-end">
-                <Button onClick={() => save.mutate()} loading={save.isPending} disabled={!check.ok || !name}>{t('common.save')}</Button>
+                <Button onClick={() => save.mutate()} loading={save.isPending} disabled={!check.ok || !name}>
+                  {t('common.save')}
+                </Button>
               </Group>
             ) : null}
           </Stack>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
-          <Text fw={600} size="sm" mb="xs">{t('flows.outline')}</Text>
+          <Text fw={600} size="sm" mb="xs">
+            {t('flows.outline')}
+          </Text>
           {check.ok ? (
             <Stack gap={6}>
               {check.steps.map((s) => {
@@ -99,16 +163,24 @@ function Editor({ flow, onSaved }: { flow: api.Flow | null; onSaved: (f: api.Flo
                   <Card key={s.id} withBorder padding="xs">
                     <Group gap="xs">
                       <Badge size="xs">{s.type}</Badge>
-                      <Text size="sm" fw={600}>{s.id}</Text>
+                      <Text size="sm" fw={600}>
+                        {s.id}
+                      </Text>
                     </Group>
-                    {typeof s.text === 'string' ? <Text size="xs" c="dimmed" lineClamp={2}>{s.text}</Text> : null}
+                    {typeof s.text === 'string' ? (
+                      <Text size="xs" c="dimmed" lineClamp={2}>
+                        {s.text}
+                      </Text>
+                    ) : null}
                     {next.length > 0 ? <Text size="xs">→ {next.join(', ')}</Text> : null}
                   </Card>
                 );
               })}
             </Stack>
           ) : (
-            <Text size="xs" c="dimmed">{t('flows.fixFirst')}</Text>
+            <Text size="xs" c="dimmed">
+              {t('flows.fixFirst')}
+            </Text>
           )}
         </Grid.Col>
       </Grid>
@@ -123,8 +195,18 @@ export default function FlowsPage() {
   const [editing, setEditing] = useState<api.Flow | 'new' | null>(null);
   return (
     <Stack>
-      <PageHeader title={t('flows.title')} description={t('flows.description')} actions={can('admin') ? <Button onClick={() => setEditing('new')}>{t('flows.new')}</Button> : null} />
-      {editing ? <Editor key={editing === 'new' ? 'new' : editing.id} flow={editing === 'new' ? null : editing} onSaved={(f) => setEditing(f)} /> : null}
+      <PageHeader
+        title={t('flows.title')}
+        description={t('flows.description')}
+        actions={can('admin') ? <Button onClick={() => setEditing('new')}>{t('flows.new')}</Button> : null}
+      />
+      {editing ? (
+        <Editor
+          key={editing === 'new' ? 'new' : editing.id}
+          flow={editing === 'new' ? null : editing}
+          onSaved={(f) => setEditing(f)}
+        />
+      ) : null}
       <QueryView query={q}>
         {(items) =>
           items.length === 0 ? (
@@ -132,7 +214,15 @@ export default function FlowsPage() {
           ) : (
             <Card withBorder padding={0}>
               {items.map((f) => (
-                <NavLink key={f.id} label={f.name} description={t('flows.stepCount', { count: f.steps.length })} onClick={() => setEditing(f)} rightSection={f.enabled === false ? <Badge color="gray">{t('common.disabled')}</Badge> : null} />
+                <NavLink
+                  key={f.id}
+                  label={f.name}
+                  description={t('flows.stepCount', { count: f.steps.length })}
+                  onClick={() => setEditing(f)}
+                  rightSection={
+                    f.enabled === false ? <Badge color="gray">{t('common.disabled')}</Badge> : null
+                  }
+                />
               ))}
             </Card>
           )

@@ -51,25 +51,43 @@ function useLiveInbox(): boolean {
   return live;
 }
 
-function DecisionView({ decision, refused }: { decision: Decision | null; refused: api.RefusedReply | null }) {
+function DecisionView({
+  decision,
+  refused,
+}: {
+  decision: Decision | null;
+  refused: api.RefusedReply | null;
+}) {
   const { t } = useTranslation();
   const reasons = refused?.reasons ?? (decision && !decision.allowed ? decision.reasons : []);
   const alternatives = refused?.alternatives ?? (decision && !decision.allowed ? decision.alternatives : []);
   if (decision?.allowed && !refused) {
     return (
       <Text size="xs" c="teal" data-testid="reply-decision">
-        {t('inbox.willSend', { route: t(`routes.${decision.route}`, { defaultValue: decision.route ?? '' }) })}
+        {t('inbox.willSend', {
+          route: t(`routes.${decision.route}`, { defaultValue: decision.route ?? '' }),
+        })}
       </Text>
     );
   }
   if (reasons.length === 0) return null;
   return (
     <Alert color="red" title={t('inbox.refusedTitle')} data-testid="reply-refused">
-      <List size="sm">{reasons.map((r) => <List.Item key={r.code}>{r.message}</List.Item>)}</List>
+      <List size="sm">
+        {reasons.map((r) => (
+          <List.Item key={r.code}>{r.message}</List.Item>
+        ))}
+      </List>
       {alternatives.length > 0 ? (
         <>
-          <Text size="sm" fw={600} mt="xs">{t('inbox.alternatives')}</Text>
-          <List size="sm">{alternatives.map((a, i) => <List.Item key={a.code ?? a.route ?? String(i)}>{a.message}</List.Item>)}</List>
+          <Text size="sm" fw={600} mt="xs">
+            {t('inbox.alternatives')}
+          </Text>
+          <List size="sm">
+            {alternatives.map((a, i) => (
+              <List.Item key={a.code ?? a.route ?? String(i)}>{a.message}</List.Item>
+            ))}
+          </List>
         </>
       ) : null}
     </Alert>
@@ -102,7 +120,9 @@ function ReplyBox({ conversation }: { conversation: api.Conversation }) {
     onError: (err) => {
       if (err instanceof ApiError && err.status === 422)
         setRefused({
-          reasons: (err.details.reasons as api.RefusedReply['reasons']) ?? [{ code: err.code, message: err.message }],
+          reasons: (err.details.reasons as api.RefusedReply['reasons']) ?? [
+            { code: err.code, message: err.message },
+          ],
           alternatives: (err.details.alternatives as api.RefusedReply['alternatives']) ?? [],
         });
     },
@@ -141,7 +161,13 @@ function ReplyBox({ conversation }: { conversation: api.Conversation }) {
         placeholder={note ? t('inbox.notePlaceholder') : t('inbox.replyPlaceholder')}
         data-testid="reply-text"
       />
-      {note ? <Text size="xs" c="dimmed">{t('inbox.noteHint')}</Text> : <DecisionView decision={decision} refused={refused} />}
+      {note ? (
+        <Text size="xs" c="dimmed">
+          {t('inbox.noteHint')}
+        </Text>
+      ) : (
+        <DecisionView decision={decision} refused={refused} />
+      )}
       {send.error && !refused ? <ErrorState error={send.error} /> : null}
       <Group justify="flex-end">
         <Button
@@ -161,7 +187,11 @@ function Thread({ conversation, poll }: { conversation: api.Conversation; poll: 
   const { t } = useTranslation();
   const { me, can } = useSession();
   const client = useQueryClient();
-  const thread = useQuery({ queryKey: ['thread', conversation.id], queryFn: () => api.messages(conversation.id), refetchInterval: poll ? 5000 : false });
+  const thread = useQuery({
+    queryKey: ['thread', conversation.id],
+    queryFn: () => api.messages(conversation.id),
+    refetchInterval: poll ? 5000 : false,
+  });
   const refresh = () => {
     void client.invalidateQueries({ queryKey: ['conversations'] });
     void client.invalidateQueries({ queryKey: ['thread', conversation.id] });
@@ -174,23 +204,47 @@ function Thread({ conversation, poll }: { conversation: api.Conversation; poll: 
         <Group gap="xs">
           <Text fw={700}>{contactName(conversation.contact)}</Text>
           <WindowBadge window={conversation.contact.window} />
-          {conversation.threadOwner && conversation.threadOwner !== 'app' ? <Badge color="grape" variant="light">{t('inbox.ownedBy', { owner: conversation.threadOwner })}</Badge> : null}
+          {conversation.threadOwner && conversation.threadOwner !== 'app' ? (
+            <Badge color="grape" variant="light">
+              {t('inbox.ownedBy', { owner: conversation.threadOwner })}
+            </Badge>
+          ) : null}
         </Group>
         {can('agent') ? (
           <Group gap="xs">
-            <Button size="compact-xs" variant="light" onClick={() => act.mutate(() => api.assign(conversation.id, conversation.assignedUserId ? null : (me.user?.id ?? null)))}>
+            <Button
+              size="compact-xs"
+              variant="light"
+              onClick={() =>
+                act.mutate(() =>
+                  api.assign(conversation.id, conversation.assignedUserId ? null : (me.user?.id ?? null)),
+                )
+              }
+            >
               {conversation.assignedUserId ? t('inbox.unassign') : t('inbox.assignMe')}
             </Button>
             <Menu>
               <Menu.Target>
-                <Button size="compact-xs" variant="light">{t('inbox.handover')}</Button>
+                <Button size="compact-xs" variant="light">
+                  {t('inbox.handover')}
+                </Button>
               </Menu.Target>
               <Menu.Dropdown>
-                <Menu.Item onClick={() => act.mutate(() => api.handover(conversation.id, 'page_inbox'))}>{t('inbox.toPageInbox')}</Menu.Item>
-                <Menu.Item onClick={() => act.mutate(() => api.handover(conversation.id, 'app'))}>{t('inbox.takeBack')}</Menu.Item>
+                <Menu.Item onClick={() => act.mutate(() => api.handover(conversation.id, 'page_inbox'))}>
+                  {t('inbox.toPageInbox')}
+                </Menu.Item>
+                <Menu.Item onClick={() => act.mutate(() => api.handover(conversation.id, 'app'))}>
+                  {t('inbox.takeBack')}
+                </Menu.Item>
               </Menu.Dropdown>
             </Menu>
-            <Button size="compact-xs" variant="default" onClick={() => act.mutate(() => (closed ? api.reopen(conversation.id) : api.close(conversation.id)))}>
+            <Button
+              size="compact-xs"
+              variant="default"
+              onClick={() =>
+                act.mutate(() => (closed ? api.reopen(conversation.id) : api.close(conversation.id)))
+              }
+            >
               {closed ? t('inbox.reopen') : t('inbox.close')}
             </Button>
           </Group>
@@ -200,7 +254,9 @@ function Thread({ conversation, poll }: { conversation: api.Conversation; poll: 
         <QueryView query={thread}>
           {(items) =>
             items.length === 0 ? (
-              <Text c="dimmed" size="sm">{t('inbox.threadEmpty')}</Text>
+              <Text c="dimmed" size="sm">
+                {t('inbox.threadEmpty')}
+              </Text>
             ) : (
               <Stack gap={6} p="xs">
                 {items.map((m) => {
@@ -215,8 +271,14 @@ function Thread({ conversation, poll }: { conversation: api.Conversation; poll: 
                         bg={isNote ? 'yellow.1' : out ? 'indigo.6' : 'gray.1'}
                         c={out && !isNote ? 'white' : undefined}
                       >
-                        {isNote ? <Text size="xs" fw={700}>{t('inbox.note')}</Text> : null}
-                        <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>{m.text ?? t('inbox.attachment')}</Text>
+                        {isNote ? (
+                          <Text size="xs" fw={700}>
+                            {t('inbox.note')}
+                          </Text>
+                        ) : null}
+                        <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                          {m.text ?? t('inbox.attachment')}
+                        </Text>
                         <Text size="xs" opacity={0.7}>
                           {formatDateTime(m.at)}
                           {m.kind === 'echo' ? ` · ${t('inbox.fromPageInbox')}` : ''}
@@ -241,19 +303,30 @@ export default function InboxPage() {
   const live = useLiveInbox();
   const [filter, setFilter] = useState<api.ConversationFilter>('all');
   const [selected, setSelected] = useState<string | null>(null);
-  const q = useQuery({ queryKey: ['conversations', filter], queryFn: () => api.listConversations(filter), refetchInterval: live ? false : 5000 });
+  const q = useQuery({
+    queryKey: ['conversations', filter],
+    queryFn: () => api.listConversations(filter),
+    refetchInterval: live ? false : 5000,
+  });
   const current = q.data?.find((c) => c.id === selected) ?? null;
   return (
     <Stack>
       <PageHeader
         title={t('inbox.title')}
         description={t('inbox.description')}
-        actions={<Badge variant="dot" color={live ? 'teal' : 'gray'}>{live ? t('inbox.live') : t('inbox.polling')}</Badge>}
+        actions={
+          <Badge variant="dot" color={live ? 'teal' : 'gray'}>
+            {live ? t('inbox.live') : t('inbox.polling')}
+          </Badge>
+        }
       />
       <SegmentedControl
         value={filter}
         onChange={(v) => setFilter(v as api.ConversationFilter)}
-        data={(['all', 'unassigned', 'mine', 'waiting', 'closed'] as const).map((f) => ({ value: f, label: t(`inbox.filter.${f}`) }))}
+        data={(['all', 'unassigned', 'mine', 'waiting', 'closed'] as const).map((f) => ({
+          value: f,
+          label: t(`inbox.filter.${f}`),
+        }))}
         data-testid="inbox-filter"
       />
       <Grid>
@@ -268,14 +341,26 @@ export default function InboxPage() {
                     <UnstyledButton key={c.id} onClick={() => setSelected(c.id)}>
                       <Paper withBorder p="xs" bg={c.id === selected ? 'indigo.0' : undefined}>
                         <Group justify="space-between" wrap="nowrap">
-                          <Text fw={c.unreadCount > 0 ? 700 : 500} size="sm" truncate>{contactName(c.contact)}</Text>
-                          {c.unreadCount > 0 ? <Badge size="xs" circle>{c.unreadCount}</Badge> : null}
+                          <Text fw={c.unreadCount > 0 ? 700 : 500} size="sm" truncate>
+                            {contactName(c.contact)}
+                          </Text>
+                          {c.unreadCount > 0 ? (
+                            <Badge size="xs" circle>
+                              {c.unreadCount}
+                            </Badge>
+                          ) : null}
                         </Group>
                         <Group gap={4} mt={4}>
                           <WindowBadge window={c.contact.window} />
-                          {c.handoffAt ? <Badge size="xs" color="orange">{t('inbox.waiting')}</Badge> : null}
+                          {c.handoffAt ? (
+                            <Badge size="xs" color="orange">
+                              {t('inbox.waiting')}
+                            </Badge>
+                          ) : null}
                         </Group>
-                        <Text size="xs" c="dimmed">{formatDateTime(c.lastMessageAt)}</Text>
+                        <Text size="xs" c="dimmed">
+                          {formatDateTime(c.lastMessageAt)}
+                        </Text>
                       </Paper>
                     </UnstyledButton>
                   ))}
@@ -285,7 +370,13 @@ export default function InboxPage() {
           </QueryView>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 8 }}>
-          {current ? <Thread conversation={current} poll={!live} /> : q.data && q.data.length > 0 ? <EmptyState title={t('inbox.pick')} /> : q.isPending ? <Loading /> : null}
+          {current ? (
+            <Thread conversation={current} poll={!live} />
+          ) : q.data && q.data.length > 0 ? (
+            <EmptyState title={t('inbox.pick')} />
+          ) : q.isPending ? (
+            <Loading />
+          ) : null}
         </Grid.Col>
       </Grid>
     </Stack>

@@ -2,7 +2,20 @@
  * Outside the dashboard: the one-time setup (first owner), the login with email and password, and
  * the installation API token (the door on servers without accounts, and for CLI users).
  */
-import { Alert, Anchor, Button, Center, Divider, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Center,
+  Divider,
+  Group,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -47,7 +60,12 @@ function TokenForm({ primary }: { primary: boolean }) {
         />
         {refused ? <Alert color="red">{t('login.tokenRefused')}</Alert> : null}
         {m.error ? <Alert color="red">{messageOf(m.error)}</Alert> : null}
-        <Button type="submit" loading={m.isPending} variant={primary ? 'filled' : 'light'} data-testid="login-token-submit">
+        <Button
+          type="submit"
+          loading={m.isPending}
+          variant={primary ? 'filled' : 'light'}
+          data-testid="login-token-submit"
+        >
           {t('login.signInWithToken')}
         </Button>
       </Stack>
@@ -73,8 +91,23 @@ function PasswordForm() {
       }}
     >
       <Stack gap="sm">
-        <TextInput label={t('login.email')} type="email" autoComplete="username" value={email} onChange={(e) => setEmail(e.currentTarget.value)} required data-testid="login-email" />
-        <PasswordInput label={t('login.password')} autoComplete="current-password" value={password} onChange={(e) => setPassword(e.currentTarget.value)} required data-testid="login-password" />
+        <TextInput
+          label={t('login.email')}
+          type="email"
+          autoComplete="username"
+          value={email}
+          onChange={(e) => setEmail(e.currentTarget.value)}
+          required
+          data-testid="login-email"
+        />
+        <PasswordInput
+          label={t('login.password')}
+          autoComplete="current-password"
+          value={password}
+          onChange={(e) => setPassword(e.currentTarget.value)}
+          required
+          data-testid="login-password"
+        />
         {m.error ? <Alert color="red">{messageOf(m.error)}</Alert> : null}
         <Button type="submit" loading={m.isPending} data-testid="login-submit">
           {t('login.signIn')}
@@ -88,9 +121,13 @@ function SetupForm() {
   const { t } = useTranslation();
   const client = useQueryClient();
   const [form, setForm] = useState({ token: '', name: '', email: '', password: '', workspaceName: '' });
-  const set = (k: keyof typeof form) => (e: { currentTarget: { value: string } }) => setForm({ ...form, [k]: e.currentTarget.value });
+  const set = (k: keyof typeof form) => (e: { currentTarget: { value: string } }) =>
+    setForm({ ...form, [k]: e.currentTarget.value });
   const m = useMutation({
-    mutationFn: () => setupOwner({ ...form, workspaceName: form.workspaceName || undefined } as Parameters<typeof setupOwner>[0]),
+    mutationFn: () =>
+      setupOwner({ ...form, workspaceName: form.workspaceName || undefined } as Parameters<
+        typeof setupOwner
+      >[0]),
     meta: { quiet: true },
     onSuccess: () => client.invalidateQueries({ queryKey: ['session'] }),
   });
@@ -105,11 +142,35 @@ function SetupForm() {
         <Text size="sm" c="dimmed">
           {t('setup.intro')}
         </Text>
-        <PasswordInput label={t('setup.token')} description={t('setup.tokenHint')} value={form.token} onChange={set('token')} required />
+        <PasswordInput
+          label={t('setup.token')}
+          description={t('setup.tokenHint')}
+          value={form.token}
+          onChange={set('token')}
+          required
+        />
         <TextInput label={t('setup.name')} value={form.name} onChange={set('name')} required />
-        <TextInput label={t('login.email')} type="email" value={form.email} onChange={set('email')} required />
-        <PasswordInput label={t('login.password')} description={t('setup.passwordHint')} value={form.password} onChange={set('password')} required minLength={10} />
-        <TextInput label={t('setup.workspace')} placeholder="Ventana" value={form.workspaceName} onChange={set('workspaceName')} />
+        <TextInput
+          label={t('login.email')}
+          type="email"
+          value={form.email}
+          onChange={set('email')}
+          required
+        />
+        <PasswordInput
+          label={t('login.password')}
+          description={t('setup.passwordHint')}
+          value={form.password}
+          onChange={set('password')}
+          required
+          minLength={10}
+        />
+        <TextInput
+          label={t('setup.workspace')}
+          placeholder="Ventana"
+          value={form.workspaceName}
+          onChange={set('workspaceName')}
+        />
         {m.error ? <Alert color="red">{messageOf(m.error)}</Alert> : null}
         <Button type="submit" loading={m.isPending}>
           {t('setup.submit')}
@@ -119,7 +180,13 @@ function SetupForm() {
   );
 }
 
-export function LoginPage({ state, error }: { state: Exclude<SessionState, { kind: 'in' }>; error: unknown }) {
+export function LoginPage({
+  state,
+  error,
+}: {
+  state: Exclude<SessionState, { kind: 'in' }>;
+  error: unknown;
+}) {
   const { t } = useTranslation();
   return (
     <Center mih="100vh" p="md" bg="gray.0">

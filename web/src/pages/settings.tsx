@@ -1,5 +1,18 @@
 /** Settings: members, invitations and API keys (owner/admin), and the reader's own language. */
-import { Alert, Badge, Button, Card, Code, Group, Select, Stack, Table, Tabs, Text, TextInput } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Code,
+  Group,
+  Select,
+  Stack,
+  Table,
+  Tabs,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -15,7 +28,16 @@ const ROLES: Role[] = ['owner', 'admin', 'agent', 'viewer'];
 
 function RoleSelect({ value, onChange }: { value: Role; onChange: (r: Role) => void }) {
   const { t } = useTranslation();
-  return <Select label={t('settings.role')} w={150} value={value} allowDeselect={false} onChange={(v) => onChange((v ?? 'agent') as Role)} data={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))} />;
+  return (
+    <Select
+      label={t('settings.role')}
+      w={150}
+      value={value}
+      allowDeselect={false}
+      onChange={(v) => onChange((v ?? 'agent') as Role)}
+      data={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+    />
+  );
 }
 
 function Members() {
@@ -33,7 +55,9 @@ function Members() {
                 <Table.Tr key={m.userId ?? m.id ?? m.email}>
                   <Table.Td>{m.name}</Table.Td>
                   <Table.Td>{m.email}</Table.Td>
-                  <Table.Td><Badge variant="light">{t(`roles.${m.role}`)}</Badge></Table.Td>
+                  <Table.Td>
+                    <Badge variant="light">{t(`roles.${m.role}`)}</Badge>
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -51,15 +75,27 @@ function Invitations() {
   const q = useQuery({ queryKey: ['invitations'], queryFn: api.listInvitations });
   const [email, setEmail] = useState('');
   const [role, setRole] = useState<Role>('agent');
-  const invite = useMutation({ mutationFn: () => api.invite({ email, role }), onSuccess: () => client.invalidateQueries({ queryKey: ['invitations'] }) });
-  const link = invite.data?.url ?? (invite.data?.token ? `${location.origin}/?invitation=${invite.data.token}` : null);
+  const invite = useMutation({
+    mutationFn: () => api.invite({ email, role }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['invitations'] }),
+  });
+  const link =
+    invite.data?.url ?? (invite.data?.token ? `${location.origin}/?invitation=${invite.data.token}` : null);
   return (
     <Stack>
       {can('admin') ? (
         <Group align="flex-end">
-          <TextInput label={t('login.email')} type="email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} w={260} />
+          <TextInput
+            label={t('login.email')}
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+            w={260}
+          />
           <RoleSelect value={role} onChange={setRole} />
-          <Button onClick={() => invite.mutate()} loading={invite.isPending} disabled={!email}>{t('settings.invite')}</Button>
+          <Button onClick={() => invite.mutate()} loading={invite.isPending} disabled={!email}>
+            {t('settings.invite')}
+          </Button>
         </Group>
       ) : null}
       {link ? <CopyField label={t('settings.inviteLink')} value={link} /> : null}
@@ -93,16 +129,29 @@ function ApiKeys() {
   const q = useQuery({ queryKey: ['api-keys'], queryFn: api.listApiKeys });
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('admin');
-  const create = useMutation({ mutationFn: () => api.createApiKey({ name, role }), onSuccess: () => client.invalidateQueries({ queryKey: ['api-keys'] }) });
-  const revoke = useMutation({ mutationFn: api.revokeApiKey, onSuccess: () => client.invalidateQueries({ queryKey: ['api-keys'] }) });
+  const create = useMutation({
+    mutationFn: () => api.createApiKey({ name, role }),
+    onSuccess: () => client.invalidateQueries({ queryKey: ['api-keys'] }),
+  });
+  const revoke = useMutation({
+    mutationFn: api.revokeApiKey,
+    onSuccess: () => client.invalidateQueries({ queryKey: ['api-keys'] }),
+  });
   const secret = create.data?.key ?? create.data?.token ?? null;
   return (
     <Stack>
       {can('admin') ? (
         <Group align="flex-end">
-          <TextInput label={t('settings.keyName')} value={name} onChange={(e) => setName(e.currentTarget.value)} w={260} />
+          <TextInput
+            label={t('settings.keyName')}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            w={260}
+          />
           <RoleSelect value={role} onChange={setRole} />
-          <Button onClick={() => create.mutate()} loading={create.isPending} disabled={!name}>{t('settings.createKey')}</Button>
+          <Button onClick={() => create.mutate()} loading={create.isPending} disabled={!name}>
+            {t('settings.createKey')}
+          </Button>
         </Group>
       ) : null}
       {secret ? (
@@ -121,8 +170,21 @@ function ApiKeys() {
                   <Table.Tr key={k.id}>
                     <Table.Td>{k.name}</Table.Td>
                     <Table.Td>{k.role ? t(`roles.${k.role}`) : '—'}</Table.Td>
-                    <Table.Td>{t('settings.lastUsed', { at: formatDateTime(k.lastUsedAt ?? null) })}</Table.Td>
-                    <Table.Td>{can('admin') ? <Button size="compact-xs" color="red" variant="subtle" onClick={() => revoke.mutate(k.id)}>{t('settings.revoke')}</Button> : null}</Table.Td>
+                    <Table.Td>
+                      {t('settings.lastUsed', { at: formatDateTime(k.lastUsedAt ?? null) })}
+                    </Table.Td>
+                    <Table.Td>
+                      {can('admin') ? (
+                        <Button
+                          size="compact-xs"
+                          color="red"
+                          variant="subtle"
+                          onClick={() => revoke.mutate(k.id)}
+                        >
+                          {t('settings.revoke')}
+                        </Button>
+                      ) : null}
+                    </Table.Td>
                   </Table.Tr>
                 ))}
               </Table.Tbody>
@@ -142,7 +204,10 @@ export default function SettingsPage() {
       <PageHeader title={t('settings.title')} description={t('settings.description')} />
       <Card withBorder padding="sm">
         <Text size="sm">
-          {me.user ? t('settings.signedInAs', { name: me.user.name, email: me.user.email }) : t('settings.signedInToken')} · <Code>{me.workspace.name}</Code> · {t(`roles.${me.role}`)}
+          {me.user
+            ? t('settings.signedInAs', { name: me.user.name, email: me.user.email })
+            : t('settings.signedInToken')}{' '}
+          · <Code>{me.workspace.name}</Code> · {t(`roles.${me.role}`)}
         </Text>
       </Card>
       <Tabs defaultValue="members">
@@ -151,9 +216,15 @@ export default function SettingsPage() {
           <Tabs.Tab value="invitations">{t('settings.invitations')}</Tabs.Tab>
           <Tabs.Tab value="keys">{t('settings.apiKeys')}</Tabs.Tab>
         </Tabs.List>
-        <Tabs.Panel value="members" pt="md"><Members /></Tabs.Panel>
-        <Tabs.Panel value="invitations" pt="md"><Invitations /></Tabs.Panel>
-        <Tabs.Panel value="keys" pt="md"><ApiKeys /></Tabs.Panel>
+        <Tabs.Panel value="members" pt="md">
+          <Members />
+        </Tabs.Panel>
+        <Tabs.Panel value="invitations" pt="md">
+          <Invitations />
+        </Tabs.Panel>
+        <Tabs.Panel value="keys" pt="md">
+          <ApiKeys />
+        </Tabs.Panel>
       </Tabs>
     </Stack>
   );
