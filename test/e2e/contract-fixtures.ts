@@ -365,3 +365,78 @@ export async function serveContractFixtures(
     return route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(body) });
   });
 }
+
+export interface AccountsState {
+  needsOwner: boolean;
+  signedIn: boolean;
+  /** Every request the page made: method, path and the headers the contract cares about. */
+  readonly requests: { method: string; path: string; csrf?: string; workspace?: string; auth?: string }[];
+  setupBody?: unknown;
+}
+
+const CSRF = 'csrf-token-from-login';
+const SIGNED_IN = {
+  user: { id: 'u1', email: 'ana@example.com', name: 'Ana Pérez', lang: 'es' },
+  workspace: { id: 'w1', name: 'Tienda Centro' },
+  role: 'owner',
+  workspaces: [
+    { id: 'w1', name: 'Tienda Centro', role: 'owner' },
+    { id: 'w2', name: 'Agencia Norte', role: 'agent' },
+  ],
+  csrfToken: CSRF,
+};
+
+export { CSRF as CONTRACT_CSRF_TOKEN };
+
+/**
+ * A whole API as CONTRACTS.md describes it, accounts included (setup, login with a cookie session,
+ * `x-workspace-id`, `x-csrf-token`), answered in the browser: the accounts branch is not here yet.
+ */
+export async function serveAccountsContract(page: Page, state: AccountsState, now: number): Promise<void> {
+  const fixtures = contractFixtures(now);
+  await page.route('**/api/v1/**', async (route: Route) => {
+    const req = route.request();
+    const path = new URL(req.url()).pathname;
+    const headers = req.headers();
+    state.requests.push({
+      method: req.method(),
+      path,
+      ...(headers['x-csrf-token'] ? { csrf: headers['x-csrf-token'] } : {}),
+      ...(headers['x-workspace-id'] ? { workspace: headers['x-workspace-id'] } : {}),
+      ...(headers.authorization ? { auth: headers.authorization } : {}),
+    });
+    const json = (status: number, body: unknown) =>
+      route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
+    const unauthorized = () => json(401, { error: { code: 'unauthorized', message: 'Inicia sesión' } });
+    const key = `${req.method()} ${path}`;
+    switch (key) {
+      case 'GET /api/v1/setup/status':
+        return json(200, { needsOwner: state.needsOwner });
+      case 'POST /api/v1/setup':
+        state.setupBody = req.postDataJSON();
+        state.needsOwner = false;
+        state.signedIn = true;
+        return json(200, SIGNED_IN);
+      case 'POST /api/v1/auth/login': {
+        const body = req.postDataJSON() as { email?: string; password?: string };
+        if (body.email !== 'ana@example.com' || body.password !== 'una contraseña larga')
+          return json(401, { error: { code: 'invalid_credentials', message: 'Correo o contraseña incorrectos' } });
+        state.signedIn = true;
+        return json(200, SIGNED_IN);
+      }
+      case 'GET /api/v1/auth/me':
+        return state.signedIn ? json(200, SIGNED_IN) : unauthorized();
+      case 'POST /api/v1/auth/logout':
+        state.signedIn = false;
+        return json(200, {});
+      default:
+        break;
+    }
+    if (!state.signedIn) return unauthorized();
+    if (req.method() !== 'GET' && headers['x-csrf-token'] !== CSRF)
+      return json(403, { error: { code: 'csrf', message: 'Falta el token CSRF' } });
+    const body = fixtures[req.method() === 'GET' ? path : key];
+    if (body === undefined) return json(404, { error: { code: 'not_found', message: 'No such route' } });
+    return json(200, body);
+  });
+}

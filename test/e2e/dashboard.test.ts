@@ -12,7 +12,12 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Runtime, startRuntime } from '../../src/app/runtime.ts';
 import { parseConfig } from '../../src/config/config.ts';
 import { DEFAULT_WEB_ROOT } from '../../src/server/web-dashboard.ts';
-import { serveContractFixtures } from './contract-fixtures.ts';
+import {
+  type AccountsState,
+  CONTRACT_CSRF_TOKEN,
+  serveAccountsContract,
+  serveContractFixtures,
+} from './contract-fixtures.ts';
 
 // A browser on a shared 2-core machine: give each flow room.
 vi.setConfig({ testTimeout: 90_000 });
@@ -365,6 +370,51 @@ describe('pages built to the contract, fed contract-shaped answers while their e
       await context.close();
     }, 90_000);
   }
+});
+
+describe('accounts, to the contract (answered in the browser until the accounts branch lands)', () => {
+  it('creates the owner on the setup page, then sends the CSRF token and the workspace on every change', async () => {
+    const state: AccountsState = { needsOwner: true, signedIn: false, requests: [] };
+    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'es-ES' });
+    await context.addInitScript({ content: `localStorage.setItem('ventana.lang', 'es');` });
+    const page = await context.newPage();
+    await serveAccountsContract(page, state, Date.now());
+    await page.goto(`${runtime.url}/`);
+    await page.getByLabel('Código de instalación').fill('setup-code-123');
+    await page.getByLabel('Tu nombre').fill('Ana Pérez');
+    await page.getByLabel('Correo electrónico').fill('ana@example.com');
+    await page.getByLabel('Contraseña').fill('una contraseña larga');
+    await shot(page, 'setup-es');
+    await page.getByRole('button', { name: 'Crear la cuenta' }).click();
+    await page.getByTestId('nav-overview').waitFor();
+    expect(state.setupBody).toMatchObject({ token: 'setup-code-123', email: 'ana@example.com', name: 'Ana Pérez' });
+
+    // A change goes with the session's CSRF token and the chosen workspace; never with a Bearer token.
+    await page.getByTestId('nav-inbox').click();
+    await page.getByTestId('conversation-list').getByText('João Silva').click();
+    await page.getByTestId('reply-text').fill('Olá!');
+    await page.getByTestId('reply-refused').waitFor();
+    const preview = state.requests.find((r) => r.method === 'POST' && r.path.endsWith('/preview'));
+    expect(preview).toMatchObject({ csrf: CONTRACT_CSRF_TOKEN, workspace: 'w1' });
+    expect(state.requests.some((r) => r.auth)).toBe(false);
+
+    await page.getByLabel('Espacio de trabajo').first().click();
+    await page.getByRole('option', { name: 'Agencia Norte' }).click();
+    await page.waitForLoadState('networkidle');
+    const after = state.requests.filter((r) => r.path === '/api/v1/conversations').at(-1);
+    expect(after?.workspace).toBe('w2');
+
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('login-email').fill('ana@example.com');
+    await page.getByTestId('login-password').fill('mal');
+    await page.getByTestId('login-submit').click();
+    await page.getByText('Correo o contraseña incorrectos').waitFor();
+    await shot(page, 'login-accounts-es');
+    await page.getByTestId('login-password').fill('una contraseña larga');
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('nav-overview').waitFor();
+    await context.close();
+  });
 });
 
 describe('flows that need endpoints from other branches (GUARD: skipped while missing)', () => {

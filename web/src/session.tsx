@@ -49,13 +49,15 @@ export function SessionGate({
     can: (least) => ORDER.indexOf(me.role) <= ORDER.indexOf(least),
     switchWorkspace: (id) => {
       setWorkspaceId(id);
-      client.clear();
-      void client.invalidateQueries();
+      // Everything cached belongs to the old workspace: drop it and refetch what is on screen
+      // (the session too, so the role is the one held in the new workspace).
+      void client.resetQueries();
     },
     signOut: async () => {
       await logout(me.via);
-      client.clear();
-      await client.invalidateQueries({ queryKey: ['session'] });
+      // Nothing of this session may stay on screen or in the cache.
+      client.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
+      await client.resetQueries({ queryKey: ['session'] });
     },
   };
   return <SessionContext.Provider value={api}>{children}</SessionContext.Provider>;

@@ -15,6 +15,7 @@ import { useDisclosure } from '@mantine/hooks';
 import { useQueryClient } from '@tanstack/react-query';
 import { Link, Outlet, useRouterState } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
+import { workspaceId } from '../api/http.ts';
 import { currentLang, type Lang, setLang } from '../i18n/index.ts';
 import { NAV } from '../nav.ts';
 import { useSession } from '../session.tsx';
@@ -64,7 +65,7 @@ export function Shell() {
                 size="xs"
                 w={180}
                 aria-label={t('shell.workspace')}
-                value={me.workspace.id}
+                value={workspaceId() ?? me.workspace.id}
                 data={me.workspaces.map((w) => ({ value: w.id, label: w.name }))}
                 onChange={(v) => v && switchWorkspace(v)}
                 allowDeselect={false}
