@@ -420,7 +420,9 @@ export async function serveAccountsContract(page: Page, state: AccountsState, no
       case 'POST /api/v1/auth/login': {
         const body = req.postDataJSON() as { email?: string; password?: string };
         if (body.email !== 'ana@example.com' || body.password !== 'una contraseña larga')
-          return json(401, { error: { code: 'invalid_credentials', message: 'Correo o contraseña incorrectos' } });
+          return json(401, {
+            error: { code: 'invalid_credentials', message: 'Correo o contraseña incorrectos' },
+          });
         state.signedIn = true;
         return json(200, SIGNED_IN);
       }

@@ -291,6 +291,31 @@ describe('every main page renders in both languages', () => {
   }
 });
 
+describe('on a phone', () => {
+  it('collapses the navigation behind the menu button and still reaches every section', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      locale: 'es-ES',
+      isMobile: true,
+    });
+    await context.addInitScript({ content: `localStorage.setItem('ventana.lang', 'es');` });
+    const page = await context.newPage();
+    await page.goto(`${runtime.url}/broadcasts`);
+    await page.getByTestId('login-token').fill(runtime.secrets.apiToken);
+    await page.getByTestId('login-token-submit').click();
+    await page.getByRole('heading', { name: 'Difusiones' }).waitFor();
+    // Mantine slides the collapsed navbar out of the screen.
+    const box = await page.getByTestId('nav-audit').boundingBox();
+    expect(box === null || box.x + box.width <= 0).toBe(true);
+    await shot(page, 'broadcasts-phone-es');
+    await page.getByLabel('Menú').click();
+    await page.getByTestId('nav-audit').click();
+    await page.getByRole('heading', { name: 'Registro de auditoría' }).waitFor();
+    await shot(page, 'audit-phone-es');
+    await context.close();
+  });
+});
+
 describe('pages built to the contract, fed contract-shaped answers while their endpoints are elsewhere', () => {
   const AREAS = [
     '/api/v1/analytics/overview',
@@ -387,7 +412,11 @@ describe('accounts, to the contract (answered in the browser until the accounts 
     await shot(page, 'setup-es');
     await page.getByRole('button', { name: 'Crear la cuenta' }).click();
     await page.getByTestId('nav-overview').waitFor();
-    expect(state.setupBody).toMatchObject({ token: 'setup-code-123', email: 'ana@example.com', name: 'Ana Pérez' });
+    expect(state.setupBody).toMatchObject({
+      token: 'setup-code-123',
+      email: 'ana@example.com',
+      name: 'Ana Pérez',
+    });
 
     // A change goes with the session's CSRF token and the chosen workspace; never with a Bearer token.
     await page.getByTestId('nav-inbox').click();
