@@ -68,12 +68,17 @@ export const deleteCanned = (id: string) => del(`/api/v1/canned-replies/${encode
 
 /**
  * Live updates. Server-sent events carry the session cookie; an installation-token session cannot
- * set headers on EventSource, so the caller falls back to polling (returns null).
+ * set headers on EventSource, so the caller polls instead. `onLive(true)` once the stream is open,
+ * `onLive(false)` when the server refuses it for good (e.g. no such endpoint): then poll.
  */
 export function openStream(
   onEvent: (kind: 'message' | 'conversation', data: unknown) => void,
-): (() => void) | null {
-  if (typeof EventSource === 'undefined') return null;
+  onLive: (live: boolean) => void,
+): () => void {
+  if (typeof EventSource === 'undefined') {
+    onLive(false);
+    return () => {};
+  }
   const source = new EventSource('/api/v1/stream', { withCredentials: true });
   const handler = (kind: 'message' | 'conversation') => (e: MessageEvent<string>) => {
     let data: unknown = null;
@@ -84,6 +89,9 @@ export function openStream(
     }
     onEvent(kind, data);
   };
+  source.addEventListener('open', () => onLive(true));
+  // The browser reconnects by itself after a dropped connection; CLOSED means it gave up.
+  source.addEventListener('error', () => onLive(source.readyState === EventSource.OPEN));
   source.addEventListener('message', handler('message'));
   source.addEventListener('conversation', handler('conversation'));
   return () => source.close();

@@ -17,6 +17,7 @@ import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tansta
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as api from '../api/contacts.ts';
+import { listPages } from '../api/pages.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { EmptyState, ErrorState, Loading, QueryView } from '../components/States.tsx';
 import { WindowBadge } from '../components/WindowBadge.tsx';
@@ -196,6 +197,7 @@ export default function ContactsPage() {
     getNextPageParam: (last) => last.nextCursor ?? undefined,
   });
   const csv = useMutation({ mutationFn: () => api.downloadContactsCsv(filter) });
+  const pages = useQuery({ queryKey: ['pages'], queryFn: listPages, retry: false, staleTime: 60_000 });
   const items = q.data?.pages.flatMap((p) => p.items) ?? [];
   const total = q.data?.pages[0]?.total;
   return (
@@ -240,6 +242,18 @@ export default function ContactsPage() {
               { value: 'closed', label: t('window.stateClosed') },
             ]}
           />
+          {pages.data && pages.data.length > 1 ? (
+            <Select
+              label={t('entry.page')}
+              w={200}
+              value={draft.pageId ?? ''}
+              onChange={(v) => setDraft({ ...draft, pageId: v ?? '' })}
+              data={[
+                { value: '', label: t('common.all') },
+                ...pages.data.map((p) => ({ value: p.id, label: p.name })),
+              ]}
+            />
+          ) : null}
           <Button type="submit">{t('common.apply')}</Button>
           {total !== undefined ? (
             <Text size="sm" c="dimmed">

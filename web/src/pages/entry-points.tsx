@@ -54,6 +54,7 @@ function QrPreview({ id }: { id: string }) {
 function EntryCard({ ep }: { ep: api.EntryPoint }) {
   const { t } = useTranslation();
   const [showSnippet, setShowSnippet] = useState(false);
+  const [showLanding, setShowLanding] = useState(false);
   const stats = useQuery({ queryKey: ['entry-stats', ep.id], queryFn: () => api.stats(ep.id) });
   const snippet = useQuery({
     queryKey: ['entry-snippet', ep.id],
@@ -73,9 +74,14 @@ function EntryCard({ ep }: { ep: api.EntryPoint }) {
         <Stack gap="xs" style={{ flex: 1 }}>
           {ep.url ? <CopyField label={t('entry.link')} value={ep.url} /> : null}
           {landing ? (
-            <Anchor href={landing} target="_blank" size="sm">
-              {t('entry.openLanding')}
-            </Anchor>
+            <Group gap="xs">
+              <Anchor component="button" size="sm" onClick={() => setShowLanding(true)}>
+                {t('entry.previewLanding')}
+              </Anchor>
+              <Anchor href={landing} target="_blank" size="sm">
+                {t('entry.openLanding')}
+              </Anchor>
+            </Group>
           ) : null}
           <Group gap="xs">
             <Button size="compact-xs" variant="light" onClick={() => qr.mutate('png')} data-testid="qr-png">
@@ -109,6 +115,20 @@ function EntryCard({ ep }: { ep: api.EntryPoint }) {
           {t('overview.noData')}
         </Text>
       )}
+      {landing ? (
+        <Modal
+          opened={showLanding}
+          onClose={() => setShowLanding(false)}
+          title={t('entry.previewLanding')}
+          size="md"
+        >
+          <iframe
+            src={landing}
+            title={t('entry.previewLanding')}
+            style={{ width: '100%', height: 560, border: 0 }}
+          />
+        </Modal>
+      ) : null}
       <Modal opened={showSnippet} onClose={() => setShowSnippet(false)} title={t('entry.snippet')} size="lg">
         <QueryView query={snippet}>
           {(html) => (

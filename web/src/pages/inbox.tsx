@@ -28,6 +28,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/http.ts';
 import * as api from '../api/inbox.ts';
 import type { Decision } from '../api/policy.ts';
+import { listMembers } from '../api/settings.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { EmptyState, ErrorState, Loading, QueryView } from '../components/States.tsx';
 import { WindowBadge } from '../components/WindowBadge.tsx';
@@ -41,12 +42,10 @@ function useLiveInbox(): boolean {
   const [live, setLive] = useState(false);
   useEffect(() => {
     if (me.via !== 'session') return;
-    const stop = api.openStream((kind) => {
+    return api.openStream((kind) => {
       void client.invalidateQueries({ queryKey: ['conversations'] });
       if (kind === 'message') void client.invalidateQueries({ queryKey: ['thread'] });
-    });
-    setLive(stop !== null);
-    return () => stop?.();
+    }, setLive);
   }, [client, me.via]);
   return live;
 }
@@ -197,6 +196,13 @@ function Thread({ conversation, poll }: { conversation: api.Conversation; poll: 
     void client.invalidateQueries({ queryKey: ['thread', conversation.id] });
   };
   const act = useMutation({ mutationFn: (f: () => Promise<unknown>) => f(), onSuccess: refresh });
+  const members = useQuery({ queryKey: ['members'], queryFn: listMembers, retry: false, staleTime: 60_000 });
+  const assignee = conversation.assignedUserId
+    ? conversation.assignedUserId === me.user?.id
+      ? t('inbox.me')
+      : (members.data?.find((m) => (m.userId ?? m.id) === conversation.assignedUserId)?.name ??
+        conversation.assignedUserId)
+    : null;
   const closed = conversation.status === 'closed';
   return (
     <Card withBorder padding="md" h="100%" data-testid="thread">
@@ -212,17 +218,37 @@ function Thread({ conversation, poll }: { conversation: api.Conversation; poll: 
         </Group>
         {can('agent') ? (
           <Group gap="xs">
-            <Button
-              size="compact-xs"
-              variant="light"
-              onClick={() =>
-                act.mutate(() =>
-                  api.assign(conversation.id, conversation.assignedUserId ? null : (me.user?.id ?? null)),
-                )
-              }
-            >
-              {conversation.assignedUserId ? t('inbox.unassign') : t('inbox.assignMe')}
-            </Button>
+            <Menu>
+              <Menu.Target>
+                <Button size="compact-xs" variant="light" data-testid="assign">
+                  {assignee ? t('inbox.assignedTo', { name: assignee }) : t('inbox.assign')}
+                </Button>
+              </Menu.Target>
+              <Menu.Dropdown>
+                {me.user ? (
+                  <Menu.Item
+                    onClick={() => act.mutate(() => api.assign(conversation.id, me.user?.id ?? null))}
+                  >
+                    {t('inbox.assignMe')}
+                  </Menu.Item>
+                ) : null}
+                {(members.data ?? [])
+                  .filter((m) => (m.userId ?? m.id) !== me.user?.id && m.role !== 'viewer')
+                  .map((m) => (
+                    <Menu.Item
+                      key={m.userId ?? m.id ?? m.email}
+                      onClick={() => act.mutate(() => api.assign(conversation.id, m.userId ?? m.id ?? null))}
+                    >
+                      {m.name}
+                    </Menu.Item>
+                  ))}
+                {conversation.assignedUserId ? (
+                  <Menu.Item color="red" onClick={() => act.mutate(() => api.assign(conversation.id, null))}>
+                    {t('inbox.unassign')}
+                  </Menu.Item>
+                ) : null}
+              </Menu.Dropdown>
+            </Menu>
             <Menu>
               <Menu.Target>
                 <Button size="compact-xs" variant="light">
