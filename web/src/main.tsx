@@ -17,7 +17,12 @@ const i18n = initI18n();
 /** Every API error reaches the reader as a notification with the server's own words (es/en). */
 function notifyError(error: unknown): void {
   if (error instanceof ApiError && error.status === 404 && error.code === 'not_found') return;
-  const message = error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof ApiError && error.code === 'network_error'
+      ? i18n.t('errors.unreachable')
+      : error instanceof Error
+        ? error.message
+        : String(error);
   const code = error instanceof ApiError ? error.code : 'error';
   notifications.show({ id: `${code}:${message}`, color: 'red', title: i18n.t('errors.title'), message });
 }

@@ -3,7 +3,10 @@
  * `POST` `{ name, steps }` → Flow, `GET/PUT /api/v1/flows/:id` (`{ name, steps, enabled? }`), `DELETE /:id`.
  * Validation errors: `{ error: { code, message, problems?: [{ field, message }] } }`.
  */
+import type { FlowStep } from '../flow-steps.ts';
 import { del, get, post, put } from './http.ts';
+
+export type { FlowStep };
 
 export interface Flow {
   readonly id: string;
@@ -11,11 +14,6 @@ export interface Flow {
   readonly steps: readonly FlowStep[];
   readonly enabled?: boolean;
   readonly updatedAt?: number | string;
-}
-export interface FlowStep {
-  readonly id: string;
-  readonly type: string;
-  readonly [key: string]: unknown;
 }
 
 export const listFlows = () => get<{ items: Flow[] }>('/api/v1/flows').then((r) => r.items);

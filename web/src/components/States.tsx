@@ -36,11 +36,13 @@ export function ErrorState({ error }: { error: unknown }) {
   const missing = error instanceof ApiError && error.status === 404 && error.code === 'not_found';
   const message = missing
     ? t('errors.notAvailable')
-    : error instanceof ApiError
-      ? error.message
-      : error instanceof Error
+    : error instanceof ApiError && error.code === 'network_error'
+      ? t('errors.unreachable')
+      : error instanceof ApiError
         ? error.message
-        : String(error);
+        : error instanceof Error
+          ? error.message
+          : String(error);
   return (
     <Alert
       color={missing ? 'yellow' : 'red'}

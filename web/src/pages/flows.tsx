@@ -24,6 +24,7 @@ import * as api from '../api/flows.ts';
 import { ApiError } from '../api/http.ts';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { EmptyState, QueryView } from '../components/States.tsx';
+import { checkSteps, linksOf } from '../flow-steps.ts';
 import { useSession } from '../session.tsx';
 
 const EXAMPLE: api.FlowStep[] = [
@@ -39,39 +40,6 @@ const EXAMPLE: api.FlowStep[] = [
   { id: 'prices', type: 'message', text: 'Nuestros precios: https://example.com/precios' },
   { id: 'human', type: 'handover', to: 'human' },
 ];
-
-type Check = { ok: true; steps: api.FlowStep[] } | { ok: false; problems: string[] };
-
-/** Local validation before the server's (same words in both languages). */
-export function checkSteps(json: string, t: (k: string, o?: Record<string, unknown>) => string): Check {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch (err) {
-    return {
-      ok: false,
-      problems: [t('flows.invalidJson', { error: err instanceof Error ? err.message : String(err) })],
-    };
-  }
-  if (!Array.isArray(value)) return { ok: false, problems: [t('flows.notArray')] };
-  const problems: string[] = [];
-  const ids = new Set<string>();
-  for (const [i, s] of (value as unknown[]).entries()) {
-    const step = s as Partial<api.FlowStep> | null;
-    if (!step || typeof step !== 'object') {
-      problems.push(t('flows.stepNotObject', { i: i + 1 }));
-      continue;
-    }
-    if (typeof step.id !== 'string' || step.id === '') problems.push(t('flows.stepNoId', { i: i + 1 }));
-    else if (ids.has(step.id)) problems.push(t('flows.stepDuplicate', { id: step.id }));
-    else ids.add(step.id);
-    if (typeof step.type !== 'string' || step.type === '') problems.push(t('flows.stepNoType', { i: i + 1 }));
-  }
-  const links = JSON.stringify(value).matchAll(/"next":"([^"]*)"/g);
-  for (const [, target] of links)
-    if (target && !ids.has(target)) problems.push(t('flows.unknownNext', { id: target }));
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, steps: value as api.FlowStep[] };
-}
 
 function Editor({ flow, onSaved }: { flow: api.Flow | null; onSaved: (f: api.Flow) => void }) {
   const { t } = useTranslation();
@@ -158,7 +126,7 @@ function Editor({ flow, onSaved }: { flow: api.Flow | null; onSaved: (f: api.Flo
           {check.ok ? (
             <Stack gap={6}>
               {check.steps.map((s) => {
-                const next = [...JSON.stringify(s).matchAll(/"next":"([^"]*)"/g)].map((m) => m[1]);
+                const next = linksOf(s);
                 return (
                   <Card key={s.id} withBorder padding="xs">
                     <Group gap="xs">
