@@ -33,6 +33,7 @@ export default function DemoPage() {
               <Stack>
                 <Select
                   label={t('demo.person')}
+                  placeholder={t('demo.pickPerson')}
                   value={psid}
                   onChange={setPsid}
                   data={items.map((p) => ({

@@ -202,7 +202,7 @@ function ProfileEditor({ pageId }: { pageId: string }) {
                       ]}
                     />
                     <TextInput
-                      label={t('profile.title')}
+                      label={t('profile.itemTitle')}
                       style={{ flex: 1 }}
                       value={m.title}
                       onChange={(e) => change({ title: e.currentTarget.value })}
