@@ -1,11 +1,24 @@
 #!/usr/bin/env bash
-# Every test: type-check first (types are part of the suite), then Vitest with a JSON report, then the
+# Every test: type-check first (server, then dashboard; types are part of the suite), build the
+# dashboard (the browser tests drive it), then Vitest with a JSON report, then the
 # closing line "N passed, N failed" that CI reads. Extra arguments go to Vitest (e.g. a file filter).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p test-results
 if ! npx tsc -p tsconfig.json --noEmit; then
   echo "type-check failed / la comprobación de tipos falló"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+# The dashboard is its own TypeScript project (DOM, JSX); the browser tests need its build.
+if ! npx tsc -p web/tsconfig.json --noEmit; then
+  echo "dashboard type-check failed / la comprobación de tipos del panel falló"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+if ! npm run --silent build:web >test-results/build-web.log 2>&1; then
+  cat test-results/build-web.log
+  echo "dashboard build failed / la compilación del panel falló"
   echo "0 passed, 1 failed"
   exit 1
 fi

@@ -12,6 +12,7 @@ import { type AccountsAuthDeps, apiAuthHook } from './api-auth.ts';
 import { httpError, sendError } from './errors.ts';
 import { createFastWebhookHandler, WEBHOOK_PATH } from './fast-webhook.ts';
 import { requestLang } from './lang.ts';
+import { registerWebDashboard } from './web-dashboard.ts';
 
 export interface AppDeps {
   readonly intake: WebhookIntake;
@@ -29,6 +30,8 @@ export interface AppDeps {
   /** Answers GET /__bench/stats for the peer benchmark (off by default). */
   readonly benchStats?: boolean;
   readonly health?: () => Promise<Record<string, unknown>>;
+  /** Folder of the built dashboard served at `/` (default `dist/web`); false serves none. */
+  readonly webRoot?: string | false;
 }
 
 export function buildApp(deps: AppDeps) {
@@ -93,7 +96,11 @@ export function buildApp(deps: AppDeps) {
     return result.decision;
   });
 
+  const dashboard = deps.webRoot === false ? null : registerWebDashboard(app, { root: deps.webRoot });
+
   app.setNotFoundHandler((req, reply) => {
+    const page = dashboard?.(req, reply);
+    if (page) return page;
     const lang = requestLang(req);
     return sendError(
       reply,

@@ -1,5 +1,5 @@
 /**
- * `/api/v1/broadcasts`: create, get, preflight (+ CSV per group), send, pause, resume, cancel,
+ * `/api/v1/broadcasts`: list, create, get, preflight (+ CSV per group), send, pause, resume, cancel,
  * report. Errors are `{ error: { code, message } }` in the request's language (Accept-Language or
  * `?lang=`). Sending runs the fan-out in the background; the server's outbox worker dispatches.
  */

@@ -56,6 +56,10 @@ describe('the broadcasts REST API', () => {
     const created = await a.inject({ method: 'POST', url: '/api/v1/broadcasts', payload: PROMO });
     expect(created.statusCode).toBe(201);
     const id = created.json().id as string;
+    const list = await a.inject({ method: 'GET', url: '/api/v1/broadcasts' });
+    expect(list.json().items.map((b: { id: string; name: string }) => [b.id, b.name])).toEqual([
+      [id, 'Promo'],
+    ]);
     const pf = await a.inject({ method: 'GET', url: `/api/v1/broadcasts/${id}/preflight` });
     expect(pf.json().groups.map((g: { key: string; count: number }) => [g.key, g.count])).toEqual([
       ['standard_now', 1],

@@ -1,0 +1,143 @@
+/**
+ * Who is signed in. Two doors: accounts (cookie session, CONTRACTS "Auth & accounts") and the
+ * installation API token (sent as Bearer; how a CLI user gets in, and the only door on a server
+ * without accounts, where `/api/v1/auth/me` answers 404).
+ */
+import {
+  ApiError,
+  apiToken,
+  get,
+  patch,
+  post,
+  request,
+  setApiToken,
+  setCsrfToken,
+  setWorkspaceId,
+  workspaceId,
+} from './http.ts';
+
+export type Role = 'owner' | 'admin' | 'agent' | 'viewer';
+export interface User {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string;
+  readonly lang: string;
+}
+export interface WorkspaceRef {
+  readonly id: string;
+  readonly name: string;
+  readonly role: Role;
+}
+export interface Me {
+  readonly user: User | null;
+  readonly workspace: { readonly id: string; readonly name: string };
+  readonly role: Role;
+  readonly workspaces: readonly WorkspaceRef[];
+  readonly csrfToken: string | null;
+  /** 'token': signed in with the installation API token. */
+  readonly via: 'session' | 'token';
+}
+
+export type SessionState =
+  | { readonly kind: 'in'; readonly me: Me }
+  | { readonly kind: 'setup' }
+  | { readonly kind: 'login'; readonly accounts: boolean };
+
+interface MeAnswer {
+  user: User;
+  workspace: { id: string; name: string };
+  role: Role;
+  workspaces: WorkspaceRef[];
+  csrfToken: string;
+}
+
+function adopt(answer: MeAnswer, via: Me['via']): Me {
+  setCsrfToken(answer.csrfToken ?? null);
+  if (!workspaceId() || !answer.workspaces.some((w) => w.id === workspaceId()))
+    setWorkspaceId(answer.workspace.id);
+  return { ...answer, csrfToken: answer.csrfToken ?? null, via };
+}
+
+/** The installation token acts as the owner of workspace 'default' (until accounts say otherwise). */
+const TOKEN_IDENTITY: Me = {
+  user: null,
+  workspace: { id: 'default', name: 'Ventana' },
+  role: 'owner',
+  workspaces: [{ id: 'default', name: 'Ventana', role: 'owner' }],
+  csrfToken: null,
+  via: 'token',
+};
+
+async function tokenSession(): Promise<Me | null> {
+  // Any protected read proves the token; the audit exists on every Ventana.
+  try {
+    await get('/api/v1/audit', { limit: 1 });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    throw err;
+  }
+  try {
+    return adopt(await get<MeAnswer>('/api/v1/auth/me'), 'token');
+  } catch {
+    return TOKEN_IDENTITY;
+  }
+}
+
+/** Decides what the app shows first: the dashboard, the one-time setup or the login page. */
+export async function loadSession(): Promise<SessionState> {
+  if (apiToken()) {
+    const me = await tokenSession();
+    if (me) return { kind: 'in', me };
+    setApiToken(null);
+  }
+  let accounts = false;
+  try {
+    const status = await request<{ needsOwner: boolean }>('GET', '/api/v1/setup/status');
+    accounts = true;
+    if (status.needsOwner) return { kind: 'setup' };
+  } catch {
+    accounts = false;
+  }
+  if (accounts) {
+    try {
+      return { kind: 'in', me: adopt(await get<MeAnswer>('/api/v1/auth/me'), 'session') };
+    } catch (err) {
+      if (!(err instanceof ApiError) || (err.status !== 401 && err.status !== 404)) throw err;
+    }
+  }
+  return { kind: 'login', accounts };
+}
+
+export async function loginWithPassword(email: string, password: string): Promise<void> {
+  const r = await post<{ csrfToken: string }>('/api/v1/auth/login', { email, password });
+  setCsrfToken(r.csrfToken);
+}
+
+/** Returns false when the server refuses the token. */
+export async function loginWithToken(token: string): Promise<boolean> {
+  setApiToken(token.trim());
+  const me = await tokenSession().catch(() => null);
+  if (!me) setApiToken(null);
+  return me !== null;
+}
+
+export async function setupOwner(input: {
+  token: string;
+  email: string;
+  password: string;
+  name: string;
+  workspaceName?: string;
+}): Promise<void> {
+  const r = await post<{ csrfToken: string }>('/api/v1/setup', input);
+  setCsrfToken(r.csrfToken);
+}
+
+export async function logout(via: Me['via']): Promise<void> {
+  if (via === 'session') await post('/api/v1/auth/logout').catch(() => undefined);
+  setApiToken(null);
+  setCsrfToken(null);
+}
+
+export function updateMe(input: { lang?: string; name?: string; password?: string }): Promise<unknown> {
+  return patch('/api/v1/auth/me', input);
+}

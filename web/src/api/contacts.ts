@@ -1,0 +1,67 @@
+/** Contacts (CONTRACTS.md, inbox branch): list with filters, one contact, its timeline, CSV export. */
+import { download, get, patch, type Query } from './http.ts';
+
+export type WindowState = 'open' | 'human_agent' | 'closed';
+
+export interface ContactWindow {
+  readonly state: WindowState;
+  /** Epoch ms or ISO (the countdown accepts both). */
+  readonly closesAt: number | string | null;
+  readonly humanAgentUntil: number | string | null;
+}
+
+export interface ContactView {
+  readonly id: string;
+  readonly pageId: string;
+  readonly psid: string;
+  readonly name: string | null;
+  readonly firstName: string | null;
+  readonly lastName: string | null;
+  readonly locale: string | null;
+  readonly labels: readonly string[];
+  readonly fields: Readonly<Record<string, unknown>>;
+  readonly firstEntryPoint: string | null;
+  readonly lastEntryPoint: string | null;
+  readonly lastInboundAt: number | string | null;
+  readonly optedOut: boolean;
+  readonly blocked: boolean;
+  readonly marketingStatus: string | null;
+  readonly window: ContactWindow;
+}
+
+export interface ContactFilter {
+  readonly search?: string;
+  readonly label?: string;
+  readonly window?: WindowState | '';
+  readonly pageId?: string;
+}
+
+/** One line of a contact's history. ASSUMPTION beyond CONTRACTS.md: `{ items: [{ at, kind, text?, ... }] }`. */
+export interface TimelineItem {
+  readonly id?: string;
+  readonly at: number | string;
+  readonly kind: string;
+  readonly direction?: 'in' | 'out';
+  readonly text?: string | null;
+  readonly route?: string | null;
+  readonly allowed?: boolean;
+  readonly reasons?: readonly { code: string; message?: string }[];
+}
+
+export const listContacts = (filter: ContactFilter, cursor?: string) =>
+  get<{ items: ContactView[]; nextCursor: string | null; total: number }>('/api/v1/contacts', {
+    ...(filter as Query),
+    cursor,
+    limit: 50,
+  });
+export const getContact = (id: string) => get<ContactView>(`/api/v1/contacts/${encodeURIComponent(id)}`);
+export const updateContact = (
+  id: string,
+  change: { addLabels?: string[]; removeLabels?: string[]; fields?: Record<string, unknown> },
+) => patch<ContactView>(`/api/v1/contacts/${encodeURIComponent(id)}`, change);
+export const timeline = (id: string) =>
+  get<{ items: TimelineItem[] } | TimelineItem[]>(`/api/v1/contacts/${encodeURIComponent(id)}/timeline`).then(
+    (r) => (Array.isArray(r) ? r : r.items),
+  );
+export const downloadContactsCsv = (filter: ContactFilter) =>
+  download('/api/v1/contacts.csv', 'ventana-contacts.csv', filter as Query);
