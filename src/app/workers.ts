@@ -79,6 +79,8 @@ export async function createWorkers(deps: WorkerDeps) {
     now,
     logger,
     recoverSendingAtStart: !deps.shared,
+    // Messages rendered at dispatch greet a brand-new person by name: fetch the profile first.
+    fetchProfile: (c) => profiles.fetchNow(c.pageId, c.psid, c.id),
     pace,
     publicUrl,
   });

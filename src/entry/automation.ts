@@ -48,16 +48,6 @@ export interface EntryPorts {
 /** The flows and sequences areas' own functions. */
 export const ENTRY_PORTS: EntryPorts = { startFlowRun, enrollInSequence, enrollByLabels };
 
-/**
- * For a commenter, who cannot be written to until they answer the private reply: labels and fields
- * apply, but no flow starts and no sequence (by entry point or by label) enrolls them yet.
- */
-const COMMENTER_PORTS: EntryPorts = {
-  startFlowRun: async () => ({ ok: false, code: 'commenter_not_in_conversation' }),
-  enrollInSequence: async () => ({ ok: false, code: 'commenter_not_in_conversation' }),
-  enrollByLabels: async () => 0,
-};
-
 /** The subset of AutomationDeps this handler needs. */
 export interface EntryAutomationDeps {
   readonly rules: RuleBook;
@@ -105,7 +95,7 @@ export function createEntryPointAutomation(
         return;
       }
       case 'comment':
-        return onComment(deps, db, event);
+        return onComment(deps, ports, db, event);
       case 'echo':
         return onEcho(deps, db, event);
       default:
@@ -294,7 +284,12 @@ function postMatches(configured: readonly string[], postId: string | null): bool
 }
 
 /** Comment-to-Messenger: the first active comment entry point whose post and keywords match. */
-async function onComment(deps: EntryAutomationDeps, db: Queryable, event: CommentEvent): Promise<void> {
+async function onComment(
+  deps: EntryAutomationDeps,
+  ports: EntryPorts,
+  db: Queryable,
+  event: CommentEvent,
+): Promise<void> {
   if (event.verb !== 'add' || event.item !== 'comment') return;
   if (!event.commentId || !event.fromId || event.contactId === null) return;
   const candidates = await entryPoints.activeEntryPointsOfPage(db, event.pageId, ['comment']);
@@ -335,7 +330,7 @@ async function onComment(deps: EntryAutomationDeps, db: Queryable, event: Commen
   await entryPoints.syncContactTouches(db, contact.id, now);
   if (!recorded) return;
   // The commenter cannot be written to until they answer: labels and fields yes, flow and sequence no.
-  await applyEffects(deps, COMMENTER_PORTS, db, ep, contact, now, false);
+  await applyEffects(deps, ports, db, ep, contact, now, false);
   const content: OutboxContent = {
     message: { type: 'text', text: replyText },
     purpose: 'response',

@@ -66,6 +66,7 @@ export function contactState(contact: contacts.Contact, rules: RuleBook, now: nu
     locale: contact.locale,
     firstName: contact.firstName,
     lastName: contact.lastName,
+    profileKnown: contact.profileFetchedAt !== null,
     windowOpen: windowOpen(contact, rules, now),
   };
 }

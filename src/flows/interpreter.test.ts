@@ -8,12 +8,27 @@ const contact = (over: Partial<ContactState> = {}): ContactState => ({
   locale: 'es_MX',
   firstName: 'Ana',
   lastName: null,
+  profileKnown: true,
   windowOpen: true,
   ...over,
 });
 const ctx = { now: 1_000, inResponse: true };
 
 describe('the interpreter', () => {
+  it('keeps the placeholders for the send pipeline when the person’s name is not known yet', () => {
+    const doc: FlowDocument = {
+      name: 'Hola',
+      triggers: [],
+      steps: [{ id: 'hola', type: 'send', message: { type: 'text', text: '¡Hola {{first_name|amigo}}!' } }],
+    };
+    const sendOf = (c: ContactState) =>
+      advance(doc, NEW_CURSOR, c, { kind: 'start' }, ctx).effects.find((e) => e.kind === 'send');
+    expect(sendOf(contact())).toMatchObject({ content: { message: { text: '¡Hola Ana!' } } });
+    expect(sendOf(contact({ firstName: null, profileKnown: false }))).toMatchObject({
+      content: { message: { text: '¡Hola {{first_name|amigo}}!' }, personalize: true },
+    });
+  });
+
   it('evaluates conditions on fields, labels, window and locale', () => {
     const c = contact();
     expect(holds({ field: 'edad', op: 'gt', value: 18 }, c)).toBe(true);

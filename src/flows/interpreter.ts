@@ -47,6 +47,8 @@ export interface ContactState {
   readonly locale: string | null;
   readonly firstName: string | null;
   readonly lastName: string | null;
+  /** Whether the person's Messenger profile (name, locale) has been fetched. */
+  readonly profileKnown: boolean;
   /** Whether the 24 h window is open now. */
   readonly windowOpen: boolean;
 }
@@ -108,7 +110,11 @@ function personOf(contact: ContactState) {
 }
 
 function render(content: OutboxContent, contact: ContactState): OutboxContent {
-  return compileContent(content).render(personOf(contact));
+  const compiled = compileContent(content);
+  // A brand-new person's name is not known yet (their profile is fetched after ingest): the message
+  // keeps its placeholders and the send pipeline fills them when it leaves (OutboxContent.personalize).
+  if (compiled.personal && !contact.profileKnown) return { ...content, personalize: true };
+  return compiled.render(personOf(contact));
 }
 
 function renderText(text: string, contact: ContactState): string {

@@ -84,6 +84,8 @@ export function simulateFlow(
     locale: c.locale ?? null,
     firstName: c.firstName ?? null,
     lastName: c.lastName ?? null,
+    // The test-run shows the texts as the person would read them, with the name given (or fallbacks).
+    profileKnown: true,
     windowOpen: true,
   };
   const answers = [...(input.inputs ?? [])];

@@ -34,6 +34,8 @@ import { type OutboxItem, type OutboxSettlement, settleOutboxMany } from '../sto
 import { auditEntryFor } from './audit-entry.ts';
 import { messageFacts, type OutboxContent } from './content.ts';
 import type { DispatchDeps, DispatchResult } from './dispatch.ts';
+import { addTemplateStatus, withMarketingHold } from './growth-facts.ts';
+import { prepareMarketingSend, recordMarketingFailure, sendMarketing } from './marketing.ts';
 import { recipientFor } from './recipient.ts';
 
 const PAGE_WAIT_MS = 15 * 60_000;
@@ -123,7 +125,34 @@ interface Decided {
 
 type SendOutcome =
   | { readonly kind: 'graph'; readonly d: Decided; readonly result: GraphResult<SendMessageResponse> }
-  | { readonly kind: 'local_wait'; readonly d: Decided; readonly waitMs: number };
+  | { readonly kind: 'local_wait'; readonly d: Decided; readonly waitMs: number }
+  | { readonly kind: 'not_sent'; readonly d: Decided; readonly reason: string; readonly retryAt?: number };
+
+/** The Marketing Message API call for one decided row (the Page's campaign, the person's token). */
+async function sendMarketingFor(
+  deps: DispatchDeps,
+  d: Decided,
+  subscriptionToken: string | null,
+  at: number,
+): Promise<SendOutcome> {
+  if (!d.page.token) return { kind: 'not_sent', d, reason: 'page_token_missing' };
+  const prepared = await prepareMarketingSend(deps, {
+    pageId: d.item.pageId,
+    pageToken: d.page.token,
+    subscriptionToken,
+    content: d.content,
+    now: at,
+  });
+  if (!prepared.ok)
+    return prepared.code === 'marketing_campaign_warming_up'
+      ? { kind: 'not_sent', d, reason: prepared.code, retryAt: prepared.until }
+      : { kind: 'not_sent', d, reason: prepared.code };
+  const sent = await sendMarketing(deps.graph, prepared);
+  const result: GraphResult<SendMessageResponse> = sent.ok
+    ? { ...sent, data: { message_id: sent.data.marketing_message_tracking_id } }
+    : sent;
+  return { kind: 'graph', d, result };
+}
 
 /**
  * Dispatches claimed ('sending') outbox items. Resolves with one result per item, in order.
@@ -178,8 +207,8 @@ export async function dispatchBatch(
     const facts: Facts = {
       now: at,
       page: page.facts,
-      contact: audienceRowFacts(contact),
-      message: message.facts,
+      contact: await withMarketingHold(database, contact.id, audienceRowFacts(contact)),
+      message: await addTemplateStatus(database, item.pageId, message.content, message.facts),
     };
     const decision = decide(facts, rules.ruleSet, at);
     const doc = decisionDocument(decision);
@@ -232,15 +261,15 @@ export async function dispatchBatch(
 
   const sends: Promise<SendOutcome>[] = [];
   for (const d of toSend) {
-    if (d.decision.route === 'marketing_message') {
-      // The Marketing Message API needs a campaign and an ad account (issue: marketing setup); not wired yet.
-      fail(d.index, 'failed', 'marketing_campaign_not_configured');
-      continue;
-    }
     const tokens =
       d.decision.send.recipient === 'id'
         ? undefined
         : await contacts.getContactTokens(database, deps.secretKey, d.contact.id);
+    if (d.decision.route === 'marketing_message') {
+      // The paid route: the Page's message campaign and the person's subscription token (§3.3).
+      sends.push(sendMarketingFor(deps, d, tokens?.marketing ?? null, now()));
+      continue;
+    }
     const recipient = recipientFor(d.decision, d.contact.psid, d.content, tokens);
     if (!recipient || !d.page.token) {
       fail(d.index, 'failed', recipient ? 'page_token_missing' : 'recipient_missing');
@@ -281,6 +310,11 @@ export async function dispatchBatch(
       const { d } = o;
       if (o.kind === 'local_wait') {
         reschedule(d.index, done + o.waitMs, 'rate_limited_locally');
+        continue;
+      }
+      if (o.kind === 'not_sent') {
+        if (o.retryAt !== undefined) reschedule(d.index, o.retryAt, o.reason);
+        else fail(d.index, 'failed', o.reason);
         continue;
       }
       const { result } = o;
@@ -335,6 +369,19 @@ export async function dispatchBatch(
         fbtraceId: f.fbtraceId ?? null,
         message: f.message,
       };
+      if (d.decision.route === 'marketing_message' || d.decision.route === 'legacy_notification') {
+        // Caps and STOPs concern the person's subscription: record them, never retry blindly.
+        const final = await recordMarketingFailure(tx, {
+          route: d.decision.route,
+          contactId: d.contact.id,
+          failure: f,
+          now: done,
+        });
+        if (final) {
+          fail(d.index, 'failed', final, info);
+          continue;
+        }
+      }
       const attempts = d.item.attempts;
       switch (f.action) {
         case 'close_window':

@@ -23,6 +23,11 @@ export interface OutboxContent {
    * policy judges the originals: a tracked shop link is still a shop link.
    */
   readonly trackedLinks?: Readonly<Record<string, string>> | null;
+  /**
+   * The message still holds placeholders (`{{first_name|…}}`) to render when it leaves: automation
+   * answering a brand-new person writes before their profile (name) has been fetched.
+   */
+  readonly personalize?: boolean;
 }
 
 /** The message as written, before its links were replaced by tracked redirects. Pure. */

@@ -8,6 +8,8 @@
  * The window is re-checked here, at dispatch, never at enqueue. A send whose outcome is unknown
  * (timeout after the request left) is marked 'unknown' and never retried.
  */
+
+import { compileContent } from '../broadcasts/personalize.ts';
 import type { GraphClient, GraphResult, SendRateLimiter } from '../graph/index.ts';
 import { backoffDelay, sendKindOf } from '../graph/index.ts';
 import { buildSendRequest } from '../messenger/send-request.ts';
@@ -25,6 +27,7 @@ import {
 import type { OutboxItem } from '../storage/outbox.ts';
 import { auditEntryFor } from './audit-entry.ts';
 import { messageFacts, type OutboxContent } from './content.ts';
+import { withMarketingHold, withTemplateStatus } from './growth-facts.ts';
 import { prepareMarketingSend, recordMarketingFailure, sendMarketing } from './marketing.ts';
 import { recipientFor } from './recipient.ts';
 
@@ -35,6 +38,8 @@ export interface DispatchDeps {
   readonly rules: RuleBook;
   readonly secretKey: Buffer;
   readonly now: () => number;
+  /** Fetches a contact's profile now (for content rendered at dispatch). Default: none, fallbacks used. */
+  readonly fetchProfile?: (contact: contacts.Contact) => Promise<void>;
   /** Attempts before a retryable failure becomes 'failed'. Default 5. */
   readonly maxAttempts?: number;
   /** A rate-limit wait shorter than this is slept in place; longer ones reschedule. Default 1500 ms. */
@@ -54,6 +59,16 @@ export type DispatchResult =
   | { readonly status: 'unknown'; readonly reason: string };
 
 const PAGE_WAIT_MS = 15 * 60_000;
+
+/** The content with its placeholders filled from the contact as they are now (fallbacks otherwise). */
+function renderForContact(content: OutboxContent, contact: contacts.Contact): OutboxContent {
+  const { personalize: _rendered, ...rest } = content;
+  return compileContent(rest).render({
+    firstName: contact.firstName,
+    lastName: contact.lastName,
+    fields: contact.fields,
+  });
+}
 
 export async function dispatchOne(deps: DispatchDeps, item: OutboxItem): Promise<DispatchResult> {
   const { database, now } = deps;
@@ -76,13 +91,18 @@ export async function dispatchOne(deps: DispatchDeps, item: OutboxItem): Promise
   };
 
   const page = await pages.getPage(database, item.pageId);
-  const contact = await contacts.getContact(database, item.contactId);
+  let contact = await contacts.getContact(database, item.contactId);
   if (!page || !contact) return fail('failed', page ? 'contact_unknown' : 'page_unknown');
   // A Page whose token is invalid or that an admin paused keeps its messages for later; nothing is lost.
   if (page.status === 'paused' || page.status === 'needs_reconnect')
     return reschedule(now() + PAGE_WAIT_MS, `page_${page.status}`);
 
-  const content = item.content as unknown as OutboxContent;
+  const stored = item.content as unknown as OutboxContent;
+  if (stored.personalize && contact.profileFetchedAt === null && deps.fetchProfile) {
+    await deps.fetchProfile(contact);
+    contact = (await contacts.getContact(database, contact.id)) ?? contact;
+  }
+  const content = stored.personalize ? renderForContact(stored, contact) : stored;
   const at = now();
   const rules = deps.rules.at(at);
   if (!rules.ok) return fail('failed', `rules_${rules.code}`);
@@ -90,7 +110,7 @@ export async function dispatchOne(deps: DispatchDeps, item: OutboxItem): Promise
   const facts: Facts = {
     now: at,
     page: pageFacts!,
-    contact: await withMarketingHold(database, contact),
+    contact: await withMarketingHold(database, contact.id, contacts.contactToFacts(contact)),
     message: await withTemplateStatus(database, page.id, content),
   };
   const decision = decide(facts, rules.ruleSet, at);
@@ -266,27 +286,4 @@ async function recordSent(
           ? 'marketing'
           : null;
   if (token) await contacts.markTokenUsed(deps.database, contactId, token, at);
-}
-
-/** The contact's facts plus a marketing hold Meta's frequency caps left (growth.holdMarketing). */
-async function withMarketingHold(database: Database, contact: contacts.Contact): Promise<Facts['contact']> {
-  const facts = contacts.contactToFacts(contact);
-  if (facts.marketingSubscription === null) return facts;
-  const hold = await growth.getMarketingHold(database, contact.id);
-  return hold
-    ? { ...facts, marketingSubscription: { ...facts.marketingSubscription, heldUntil: hold.until } }
-    : facts;
-}
-
-/** The message's facts plus the review status of its utility template (only APPROVED may go). */
-async function withTemplateStatus(
-  database: Database,
-  pageId: string,
-  content: OutboxContent,
-): Promise<Facts['message']> {
-  const facts = messageFacts(content);
-  const m = content.message;
-  if (m.type !== 'utility_template' || facts.template === null) return facts;
-  const known = await growth.findTemplate(database, pageId, m.name, m.language);
-  return { ...facts, template: { ...facts.template, status: known?.status ?? 'NOT_FOUND' } };
 }

@@ -6,7 +6,7 @@
 import type { GraphClient } from '../graph/index.ts';
 import type { GraphFailure } from '../messenger/graph-errors.ts';
 import { buildMarketingMessageRequest } from '../messenger/send-request.ts';
-import { contacts, type Database, growth } from '../storage/index.ts';
+import { contacts, type Database, growth, type Queryable } from '../storage/index.ts';
 import type { OutboxContent } from './content.ts';
 
 /** Meta warms a new message campaign up for an hour before it delivers (since 5 May 2026). */
@@ -70,7 +70,7 @@ export function sendMarketing(graph: GraphClient, prepared: Extract<MarketingPre
  * Returns the outbox failure reason when the failure is final for this message, else null.
  */
 export async function recordMarketingFailure(
-  database: Database,
+  database: Queryable,
   input: {
     readonly route: 'marketing_message' | 'legacy_notification';
     readonly contactId: string;

@@ -64,6 +64,18 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   let sweeper: NodeJS.Timeout | null = null;
   let pumping = false;
   const idleWaiters: (() => void)[] = [];
+  // One lane per person: their messages leave in the order they were enqueued (a flow's greeting
+  // before its question), while different people are served concurrently.
+  const lanes = new Map<string, Promise<void>>();
+
+  function start(item: OutboxItem): void {
+    inFlight++;
+    const run = (lanes.get(item.contactId) ?? Promise.resolve()).then(() => runOne(item));
+    lanes.set(item.contactId, run);
+    void run.then(() => {
+      if (lanes.get(item.contactId) === run) lanes.delete(item.contactId);
+    });
+  }
 
   async function runOne(item: OutboxItem): Promise<void> {
     try {
@@ -116,10 +128,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
           void runBatch(batch, items);
           continue;
         }
-        for (const item of items) {
-          inFlight++;
-          void runOne(item);
-        }
+        for (const item of items) start(item);
       }
     } catch (error) {
       logger?.error({ err: error }, 'outbox claim failed');

@@ -361,7 +361,7 @@ export interface DayStats {
   readonly windowsOpened: number;
   readonly optIns: number;
   readonly optOuts: number;
-  /** Flow goals come from flows (not recorded yet): always 0 for now. */
+  /** Goals reached by the flow runs this entry point started (credited to the day of the goal). */
   readonly flowGoals: number;
 }
 
@@ -402,6 +402,7 @@ export async function entryPointStats(
     ])
     .groupBy('day')
     .execute();
+  const goals = await flowGoalsByDay(database, entryPointId, range);
   const found = new Map(
     rows.map((r) => [
       r.day,
@@ -412,14 +413,13 @@ export async function entryPointStats(
         windowsOpened: n(r.windows_opened),
         optIns: n(r.opt_ins),
         optOuts: n(r.opt_outs),
-        flowGoals: 0,
       },
     ]),
   );
   const byDay: DayStats[] = [];
   for (let t = Date.parse(`${range.from}T00:00:00Z`); dayOf(t) <= range.to; t += 86_400_000) {
     const day = dayOf(t);
-    byDay.push({ day, ...(found.get(day) ?? EMPTY) });
+    byDay.push({ day, ...(found.get(day) ?? EMPTY), flowGoals: goals.get(day) ?? 0 });
   }
   const people = await inRange
     .select(sql<number>`count(distinct contact_id)`.as('n'))
@@ -433,11 +433,32 @@ export async function entryPointStats(
       windowsOpened: sum.windowsOpened + d.windowsOpened,
       optIns: sum.optIns + d.optIns,
       optOuts: sum.optOuts + d.optOuts,
-      flowGoals: 0,
+      flowGoals: sum.flowGoals + d.flowGoals,
     }),
     { ...EMPTY, reached: n(people.n) },
   );
   return { byDay, totals };
+}
+
+/** Goals reached per UTC day by flow runs the entry point started (`trigger = entry_point:<id>`). */
+async function flowGoalsByDay(
+  database: Queryable,
+  entryPointId: string,
+  range: { readonly from: string; readonly to: string },
+): Promise<Map<string, number>> {
+  const rows = await database.db
+    .selectFrom('flow_runs')
+    .select('goal_reached_at')
+    .where('trigger', '=', `entry_point:${entryPointId}`)
+    .where('goal_reached_at', '>=', Date.parse(`${range.from}T00:00:00Z`))
+    .where('goal_reached_at', '<', Date.parse(`${range.to}T00:00:00Z`) + 86_400_000)
+    .execute();
+  const byDay = new Map<string, number>();
+  for (const r of rows) {
+    const day = dayOf(Number(r.goal_reached_at));
+    byDay.set(day, (byDay.get(day) ?? 0) + 1);
+  }
+  return byDay;
 }
 
 /**
