@@ -112,6 +112,7 @@ export async function createWorkers(deps: WorkerDeps) {
     now,
     logger,
   });
+  const profileEnqueues = new Set<Promise<void>>();
   const processor = createInboundProcessor({
     database,
     automation,
@@ -121,9 +122,11 @@ export async function createWorkers(deps: WorkerDeps) {
     logger,
     pace,
     onNewContact: (pageId, psid, contactId) => {
-      profiles
+      const queued = profiles
         .enqueue(pageId, psid, contactId)
-        .catch((error: unknown) => logger.warn({ err: error }, 'profile job not queued'));
+        .catch((error: unknown) => logger.warn({ err: error }, 'profile job not queued'))
+        .finally(() => profileEnqueues.delete(queued));
+      profileEnqueues.add(queued);
     },
     onKeyword: (contactId, intent) => {
       confirmKeyword(database, contactId, intent, now(), async (c) => {
@@ -158,6 +161,8 @@ export async function createWorkers(deps: WorkerDeps) {
     /** Processes every stored webhook and sends every due message (tests, the demo banner). */
     async settle(): Promise<void> {
       await processor.drain();
+      // Ingest does not wait for profile jobs to be queued; settling does.
+      await Promise.all(profileEnqueues);
       await profiles.idle();
       await sequences.tick();
       await sender.idle();
