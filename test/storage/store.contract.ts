@@ -10,6 +10,7 @@ import {
   conversations,
   type Database,
   inbound,
+  inbox,
   inTransaction,
   messages,
   migrateToLatest,
@@ -787,18 +788,21 @@ export function runStoreContract(name: string, make: () => Promise<Database>): v
         }
         const seen: number[] = [];
         const ids = new Set<string>();
-        let before: conversations.ConversationCursor | undefined;
+        let after: inbox.ConversationListCursor | undefined;
         for (;;) {
-          const page = await conversations.listConversations(
-            database,
-            before === undefined ? { workspaceId, limit: 5 } : { workspaceId, limit: 5, before },
-          );
+          const page = await inbox.listInbox(database, {
+            workspaceId,
+            filter: 'all',
+            userId: null,
+            limit: 5,
+            ...(after === undefined ? {} : { after }),
+          });
           for (const c of page.items) {
             ids.add(c.id);
             seen.push(c.lastMessageAt ?? 0);
           }
           if (page.nextCursor === null) break;
-          before = page.nextCursor;
+          after = page.nextCursor;
         }
         expect(ids.size).toBe(12);
         expect(seen).toEqual([...seen].sort((x, y) => y - x));
