@@ -2,7 +2,9 @@
  * What a broadcast is, and the parse boundary that turns untrusted JSON into one: every problem is a
  * value naming the field, in Spanish or English, and nothing is stored when there is any.
  */
+
 import { z } from 'zod';
+import { fieldPath, parseBody } from '../lib/parse-body.ts';
 import { type OutboundMessage, validateOutbound } from '../messenger/outbound.ts';
 import type { OutboxContent } from '../outbound/content.ts';
 import { classifyContent, type Lang, type PromotionalVerdict } from '../policy/index.ts';
@@ -201,12 +203,6 @@ const inputSchema = z.strictObject({
   intent: z.enum(INTENTS),
 });
 
-function pathOf(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
-  return out;
-}
-
 const WALL_CLOCK = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?$/;
 const WITH_ZONE = /(?:Z|[+-]\d{2}:?\d{2})$/i;
 const HOUR_MS = 3_600_000;
@@ -298,7 +294,7 @@ export function parseAudience(
   return {
     ok: false,
     problems: parsed.error.issues.map((issue) => {
-      const field = `audience${pathOf(issue.path) ? `.${pathOf(issue.path)}` : ''}`.replace('.[', '[');
+      const field = `audience${fieldPath(issue.path) ? `.${fieldPath(issue.path)}` : ''}`.replace('.[', '[');
       return { field, code: 'invalid_value', message: `${field}: ${problemText('invalid_value', lang)}` };
     }),
   };
@@ -323,29 +319,8 @@ function storedVerdict(v: PromotionalVerdict): StoredVerdict {
  * transactional is refused here, with the signals, rather than sent through a route it may not use.
  */
 export function parseBroadcastInput(raw: unknown, lang: Lang, now?: number): ParseBroadcastResult {
-  let value = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return {
-        ok: false,
-        problems: [{ field: '(body)', code: 'invalid_json', message: problemText('invalid_json', lang) }],
-      };
-    }
-  }
-  const parsed = inputSchema.safeParse(value);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((issue) => {
-        const missing = issue.code === 'invalid_type' && issue.message.includes('undefined');
-        const code: BroadcastProblemCode = missing ? 'required' : 'invalid_value';
-        const field = pathOf(issue.path) || '(body)';
-        return { field, code, message: `${field}: ${problemText(code, lang)}` };
-      }),
-    };
-  }
+  const parsed = parseBody(raw, inputSchema, (code) => problemText(code, lang));
+  if (!parsed.ok) return parsed;
   const schedule = parseSchedule(parsed.data.schedule, lang, now);
   if (!schedule.ok) return schedule;
   const input: BroadcastInput = {

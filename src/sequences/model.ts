@@ -3,8 +3,10 @@
  * field in Spanish or English and nothing is stored when there is any; warnings are saved along and
  * shown (a marketer may keep a step that will reach few people, but must know it).
  */
+
 import { z } from 'zod';
 import { messageSchema, verdictOf } from '../broadcasts/model.ts';
+import { parseBody } from '../lib/parse-body.ts';
 import { type OutboundMessage, validateOutbound } from '../messenger/outbound.ts';
 import type { OutboxContent } from '../outbound/content.ts';
 import type { Lang } from '../policy/index.ts';
@@ -133,12 +135,6 @@ const inputSchema = z.strictObject({
   defaultTimezone: z.number().min(-12).max(14).default(0),
 });
 
-function pathOf(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out === '' ? String(p) : `.${String(p)}`;
-  return out;
-}
-
 function signalsOf(content: OutboxContent): { promotional: boolean; signals: string } {
   const v = verdictOf(content);
   return { promotional: v.value, signals: v.signals.map((s) => `${s.kind} "${s.text}"`).join(', ') };
@@ -155,29 +151,8 @@ const UNIT_H: Readonly<Record<StepDelay['unit'], number>> = { minutes: 1 / 60, h
  * in a sequence that ends on reply; fallbacks that change the content or cost money.
  */
 export function parseSequenceInput(raw: unknown, lang: Lang): ParseSequenceResult {
-  let value = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return {
-        ok: false,
-        problems: [{ field: '(body)', code: 'invalid_json', message: sequenceText('invalid_json', lang) }],
-      };
-    }
-  }
-  const parsed = inputSchema.safeParse(value);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((issue) => {
-        const missing = issue.code === 'invalid_type' && issue.message.includes('undefined');
-        const code: SequenceMessageCode = missing ? 'required' : 'invalid_value';
-        const field = pathOf(issue.path) || '(body)';
-        return { field, code, message: `${field}: ${sequenceText(code, lang)}` };
-      }),
-    };
-  }
+  const parsed = parseBody(raw, inputSchema, (code) => sequenceText(code, lang));
+  if (!parsed.ok) return parsed;
   const data = parsed.data;
   const problems: SequenceProblem[] = [];
   const warnings: SequenceWarning[] = [];
