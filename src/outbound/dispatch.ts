@@ -14,16 +14,7 @@ import type { GraphClient, GraphResult, SendRateLimiter } from '../graph/index.t
 import { backoffDelay, sendKindOf } from '../graph/index.ts';
 import { buildSendRequest } from '../messenger/send-request.ts';
 import { type Decision, decide, decisionDocument, type Facts, type RuleBook } from '../policy/index.ts';
-import {
-  audit,
-  contacts,
-  conversations,
-  type Database,
-  growth,
-  messages,
-  outbox,
-  pages,
-} from '../storage/index.ts';
+import { audit, contacts, conversations, type Database, messages, outbox, pages } from '../storage/index.ts';
 import type { OutboxItem } from '../storage/outbox.ts';
 import { auditEntryFor } from './audit-entry.ts';
 import { messageFacts, type OutboxContent } from './content.ts';
