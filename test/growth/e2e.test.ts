@@ -2,49 +2,22 @@
  * Growth end to end: a running Ventana in demo mode (its own simulator as Graph, signed webhooks,
  * the processor, the outbox worker and the queue), driven through the REST API.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Runtime, startRuntime } from '../../src/app/runtime.ts';
-import { parseConfig } from '../../src/config/config.ts';
+import type { Runtime } from '../../src/app/runtime.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { contacts, outbox, pages } from '../../src/storage/index.ts';
+import { type DemoRuntime, startDemoRuntime } from '../support/demo-runtime.ts';
 
 const H = 3_600_000;
+let demo: DemoRuntime;
 let runtime: Runtime;
 let sim: Simulator;
 let pageId: string;
-let offset = 0;
-const now = () => Date.now() + offset;
-
-/** Moves Ventana's clock and the simulator's together. */
-function advance(ms: number): void {
-  offset += ms;
-  sim.clock.advance(ms);
-}
-
-async function api(method: string, path: string, body?: unknown, lang = 'en') {
-  const res = await fetch(`${runtime.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${runtime.secrets.apiToken}`,
-      'accept-language': lang,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === '' ? null : JSON.parse(text) };
-}
-
+const now = () => demo.now();
+const advance = (ms: number) => demo.advance(ms);
+const api = (method: string, path: string, body?: unknown, lang = 'en') => demo.api(method, path, body, lang);
 /** Lets webhooks (incl. delayed template status ones), jobs and sends finish. */
-async function settle(): Promise<void> {
-  await sim.people.flush();
-  await runtime.settle();
-  await sim.people.flush();
-  await runtime.settle();
-}
+const settle = () => demo.settle();
 
 async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
   const end = Date.now() + ms;
@@ -56,17 +29,12 @@ async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 8000
 }
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ventana-growth-'));
-  const parsed = parseConfig({ VENTANA_DATA_DIR: dir, PORT: '0', VENTANA_LOG_LEVEL: 'silent' });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  runtime = await startRuntime(parsed.config, { now });
-  sim = runtime.demo!.simulator;
-  pageId = runtime.demo!.pageId;
-  await runtime.settle();
+  demo = await startDemoRuntime('growth');
+  ({ runtime, sim, pageId } = demo);
 });
 
 afterAll(async () => {
-  await runtime?.close();
+  await demo?.close();
 });
 
 describe('Messenger profile', () => {

@@ -6,71 +6,25 @@
  * reaches its goal and asks for a marketing opt-in → they accept → two days later, with the window
  * closed, a promotional broadcast reaches them through the Marketing Message API and nobody else.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Runtime, startRuntime } from '../../src/app/runtime.ts';
-import { parseConfig } from '../../src/config/config.ts';
-import type { Simulator } from '../../src/simulator/index.ts';
 import { contacts } from '../../src/storage/index.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: tests read JSON answers whose shape the assertions check
-type Json = any;
+import { type DemoRuntime, type Json, startDemoRuntime } from '../support/demo-runtime.ts';
 
 const H = 3_600_000;
-let runtime: Runtime;
-let sim: Simulator;
-let pageId: string;
-let dir: string;
-let offset = 0;
-const now = () => Date.now() + offset;
-
-/** Moves Ventana's clock and the simulator's together. */
-function advance(ms: number): void {
-  offset += ms;
-  sim.clock.advance(ms);
-}
-
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${runtime.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${runtime.secrets.apiToken}`,
-      'accept-language': 'es',
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text === '' ? null : JSON.parse(text) };
-}
-
-/** Webhooks, automation (which enqueues during the first pass), jobs and sends, until quiet. */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 3; i++) {
-    await sim.people.flush();
-    await runtime.settle();
-  }
-}
+let demo: DemoRuntime;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ventana-journey-'));
-  const parsed = parseConfig({ VENTANA_DATA_DIR: dir, PORT: '0', VENTANA_LOG_LEVEL: 'silent' });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  runtime = await startRuntime(parsed.config, { now });
-  sim = runtime.demo!.simulator;
-  pageId = runtime.demo!.pageId;
-  await runtime.settle();
+  demo = await startDemoRuntime('journey');
 });
 
 afterAll(async () => {
-  await runtime?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await demo?.close();
 });
 
 describe('from a QR code to a marketing message', () => {
   it('captures, qualifies and subscribes a person, then reaches them lawfully after the window closed', async () => {
+    const { runtime, sim, pageId, settle, advance, now } = demo;
+    const api = (method: string, path: string, body?: unknown) => demo.api(method, path, body, 'es');
     // The business: a marketing setup, a flow, and a QR entry point that starts the flow.
     const setup = await api('PUT', `/api/v1/pages/${pageId}/marketing`, {
       adAccountId: 'act_5151',

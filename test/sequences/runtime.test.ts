@@ -2,42 +2,24 @@
  * End to end on a running Ventana (demo mode: simulator and demo people): the REST API, the runner in
  * the workers and the automation in the inbound processor, wired as `ventana start` wires them.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_WORKSPACE, type Runtime, startRuntime } from '../../src/app/runtime.ts';
-import { parseConfig } from '../../src/config/config.ts';
+import { DEFAULT_WORKSPACE } from '../../src/app/runtime.ts';
 import { contacts, sequences } from '../../src/storage/index.ts';
+import { type DemoRuntime, startDemoRuntime } from '../support/demo-runtime.ts';
 
-let runtime: Runtime;
+let demo: DemoRuntime;
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'ventana-sequences-'));
-  const parsed = parseConfig({ VENTANA_DATA_DIR: dir, PORT: '0', VENTANA_LOG_LEVEL: 'silent' });
-  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  runtime = await startRuntime(parsed.config);
-  await runtime.settle();
+  demo = await startDemoRuntime('sequences');
 });
 
 afterAll(async () => {
-  await runtime?.close();
+  await demo?.close();
 });
-
-async function api(method: string, path: string, body?: unknown) {
-  const res = await fetch(`${runtime.url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${runtime.secrets.apiToken}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> & { id?: string } };
-}
 
 describe('sequences on a running Ventana', () => {
   it('sends a step to an enrolled person and stops when the person replies', async () => {
+    const { runtime, api } = demo;
     const created = await api('POST', '/api/v1/sequences', {
       name: 'Demo',
       exitOnReply: true,
@@ -55,7 +37,7 @@ describe('sequences on a running Ventana', () => {
       ],
     });
     expect(created.status).toBe(201);
-    const id = created.json.id!;
+    const id = created.body.id!;
     expect((await api('POST', `/api/v1/sequences/${id}/activate`)).status).toBe(200);
 
     // Demo profiles are fetched in the background: wait for Lucía's first name.
@@ -69,7 +51,7 @@ describe('sequences on a running Ventana', () => {
     }
     if (!lucia) throw new Error('the demo contact Lucía never appeared');
     const enrolled = await api('POST', `/api/v1/sequences/${id}/enroll`, { contactIds: [lucia.id] });
-    expect(enrolled.json).toMatchObject({ enrolled: 1 });
+    expect(enrolled.body).toMatchObject({ enrolled: 1 });
     await runtime.settle();
 
     const sim = runtime.demo!.simulator;
@@ -85,8 +67,8 @@ describe('sequences on a running Ventana', () => {
     const [enrollment] = await sequences.listEnrollments(runtime.database, { sequenceId: id });
     expect(enrollment).toMatchObject({ status: 'left', leftReason: 'reply' });
     const stats = await api('GET', `/api/v1/sequences/${id}/stats`);
-    expect(stats.json).toMatchObject({ enrollments: { left: 1, leftByReason: { reply: 1 } } });
-    expect((stats.json.steps as { sent: number }[])[0]!.sent).toBe(1);
+    expect(stats.body).toMatchObject({ enrollments: { left: 1, leftByReason: { reply: 1 } } });
+    expect((stats.body.steps as { sent: number }[])[0]!.sent).toBe(1);
     expect(sim.state.counters.violations).toBe(0);
   });
 });
