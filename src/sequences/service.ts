@@ -4,7 +4,7 @@
  * edge renders them.
  */
 import type { Lang } from '../policy/index.ts';
-import { inTransaction, newId, type Queryable, sequences as repo } from '../storage/index.ts';
+import { inTransaction, links, newId, type Queryable, sequences as repo } from '../storage/index.ts';
 import type { SequenceStatus } from '../storage/schema.ts';
 import { type EnrollResult, enrollInSequence, leaveEnrollment, leaveSequences } from './enroll.ts';
 import {
@@ -223,6 +223,11 @@ export interface StepStats {
 export interface SequenceStats {
   readonly id: string;
   readonly steps: readonly StepStats[];
+  /** Every step's messages together: how many Meta's delivery and read watermarks reached. */
+  readonly delivered: number;
+  readonly read: number;
+  /** Tracked-link clicks of the sequence (unique people, total clicks, per destination). */
+  readonly clicked: links.ClickStats;
   readonly enrollments: {
     readonly active: number;
     readonly completed: number;
@@ -318,7 +323,16 @@ export async function sequenceStats(database: Queryable, sequence: Sequence): Pr
       enrollments.leftByReason[why] = (enrollments.leftByReason[why] ?? 0) + c.n;
     }
   }
-  return { id: sequence.id, steps: [...byStep.values()], enrollments };
+  const delivery = await repo.sequenceDeliveryCounts(database, sequence.id);
+  const clicked = await links.clickStats(database, 'sequence', sequence.id);
+  return {
+    id: sequence.id,
+    steps: [...byStep.values()],
+    delivered: delivery.delivered,
+    read: delivery.read,
+    clicked,
+    enrollments,
+  };
 }
 
 /** A person's path through a sequence: the enrollment and, per step reached, what happened and why. */

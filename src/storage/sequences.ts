@@ -624,3 +624,24 @@ export async function* refusedDecisions(
     after = rows[rows.length - 1]!.id;
   }
 }
+
+/** Messages a sequence sent (every step, every person), and how many delivery / read watermarks reached. */
+export async function sequenceDeliveryCounts(
+  database: Queryable,
+  sequenceId: string,
+): Promise<{ readonly messages: number; readonly delivered: number; readonly read: number }> {
+  const row = await database.db
+    .selectFrom('outbox as o')
+    .innerJoin('sequence_enrollments as e', 'e.id', 'o.origin_id')
+    .innerJoin('messages as m', 'm.outbox_id', 'o.id')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('messages'),
+      eb.fn.count<number>('m.delivered_at').as('delivered'),
+      eb.fn.count<number>('m.read_at').as('read'),
+    ])
+    .where('o.origin', '=', 'sequence')
+    .where('e.sequence_id', '=', sequenceId)
+    .where('o.status', '=', 'sent')
+    .executeTakeFirstOrThrow();
+  return { messages: Number(row.messages), delivered: Number(row.delivered), read: Number(row.read) };
+}

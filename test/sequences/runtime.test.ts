@@ -26,8 +26,15 @@ describe('sequences on a running Ventana', () => {
       steps: [
         {
           delay: { amount: 0, unit: 'minutes' },
-          content: { message: { type: 'text', text: 'Hola {{first_name|amigo}}, ¿te ayudo con algo?' } },
-          intent: 'non_promotional',
+          content: {
+            message: {
+              type: 'button_template',
+              text: 'Hola {{first_name|amigo}}, ¿te ayudo con algo?',
+              buttons: [{ type: 'web_url', title: 'Horarios', url: 'https://tienda.example.com/horarios' }],
+            },
+          },
+          // A link to the shop is promotional (Meta's words): it goes while the window is open.
+          intent: 'promotional',
         },
         {
           delay: { amount: 1, unit: 'days' },
@@ -58,10 +65,22 @@ describe('sequences on a running Ventana', () => {
     const sent = sim.state.requests
       .toArray()
       .filter((r) => r.endpoint === 'send' && r.psid === lucia.psid)
-      .map((r) => (r.body as { message?: { text?: string } }).message?.text);
-    expect(sent).toContain('Hola Lucía, ¿te ayudo con algo?');
+      .map(
+        (r) =>
+          r.body as {
+            message?: { attachment?: { payload?: { text?: string; buttons?: { url: string }[] } } };
+          },
+      )
+      .map((b) => b.message?.attachment?.payload);
+    expect(sent.map((p) => p?.text)).toContain('Hola Lucía, ¿te ayudo con algo?');
+    // The button leaves as a tracked link; the person's click and Meta's delivery receipt are counted.
+    const tracked = sent.find((p) => p?.buttons)?.buttons?.[0]?.url ?? '';
+    expect(tracked).toMatch(new RegExp(`^${runtime.url}/r/[0-9A-Za-z]{12}$`));
+    const click = await fetch(tracked, { redirect: 'manual' });
+    expect(click.headers.get('location')).toBe('https://tienda.example.com/horarios');
 
     const person = sim.people.get(runtime.demo!.pageId, lucia.psid)!;
+    await sim.people.deliver([sim.people.events.delivery(person, [person.inbox.at(-1)!.mid])]);
     expect((await sim.people.sendText(person, 'Sí, una pregunta')).status).toBe(200);
     await runtime.settle();
     const [enrollment] = await sequences.listEnrollments(runtime.database, { sequenceId: id });
@@ -69,6 +88,7 @@ describe('sequences on a running Ventana', () => {
     const stats = await api('GET', `/api/v1/sequences/${id}/stats`);
     expect(stats.body).toMatchObject({ enrollments: { left: 1, leftByReason: { reply: 1 } } });
     expect((stats.body.steps as { sent: number }[])[0]!.sent).toBe(1);
+    expect(stats.body).toMatchObject({ delivered: 1, clicked: { people: 1, total: 1 } });
     expect(sim.state.counters.violations).toBe(0);
   });
 });
