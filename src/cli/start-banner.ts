@@ -19,6 +19,7 @@ export async function printStartBanner(runtime: Runtime, config: Config, io: Cli
   const es = io.defaultLang === 'es';
   const out = io.out;
   out(es ? `Ventana está en marcha: ${runtime.url}` : `Ventana is running: ${runtime.url}`);
+  out(`  ${es ? 'panel' : 'dashboard'}:    ${runtime.url}/`);
   out(`  webhook:      ${runtime.webhookUrl}`);
   out(
     `  ${es ? 'base de datos' : 'database'}: ${config.databaseUrl.startsWith('postgres') ? 'PostgreSQL' : config.databaseUrl}`,
@@ -103,6 +104,11 @@ export async function printStartBanner(runtime: Runtime, config: Config, io: Cli
     es
       ? 'Prueba el motor de reglas:  npx ventana policy explain --lang es < hechos.json'
       : 'Try the rules engine:  npx ventana policy explain < facts.json',
+  );
+  out(
+    es
+      ? `Abre el panel (${runtime.url}/) y escribe como una persona de prueba desde «Demo».`
+      : `Open the dashboard (${runtime.url}/) and write as a demo person from "Demo".`,
   );
   out(
     es
