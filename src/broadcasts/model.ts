@@ -189,7 +189,8 @@ const scheduleSchema = z.strictObject({
   closedWindow: z.enum(CLOSED_WINDOW_CHOICES).optional(),
 });
 type ScheduleInput = z.infer<typeof scheduleSchema>;
-const inputSchema = z.strictObject({
+/** The body of POST /api/v1/broadcasts; also documents it in the OpenAPI file (src/server/api-docs.ts). */
+export const broadcastInputSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   schedule: scheduleSchema.optional(),
   trackLinks: z.boolean().optional(),
@@ -334,7 +335,7 @@ export function parseBroadcastInput(raw: unknown, lang: Lang, now?: number): Par
       };
     }
   }
-  const parsed = inputSchema.safeParse(value);
+  const parsed = broadcastInputSchema.safeParse(value);
   if (!parsed.success) {
     return {
       ok: false,

@@ -116,7 +116,8 @@ const stepSchema = z.strictObject({
     .strictObject({ type: z.enum(FALLBACKS), template: utilityTemplateSchema.nullish() })
     .default({ type: 'skip' }),
 });
-const inputSchema = z.strictObject({
+/** The body of POST/PUT /api/v1/sequences; also documents it in the OpenAPI file (src/server/api-docs.ts). */
+export const sequenceInputSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   exitOnReply: z.boolean().default(false),
   steps: z.array(stepSchema).min(1).max(50),
@@ -166,7 +167,7 @@ export function parseSequenceInput(raw: unknown, lang: Lang): ParseSequenceResul
       };
     }
   }
-  const parsed = inputSchema.safeParse(value);
+  const parsed = sequenceInputSchema.safeParse(value);
   if (!parsed.success) {
     return {
       ok: false,
