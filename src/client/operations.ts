@@ -18,13 +18,13 @@ export interface Operations {
   /** DELETE /api/v1/canned-replies/{id} */
   deleteCannedRepliesById: {
     input: { params: { id: string }; query?: { lang?: 'es' | 'en' } };
-    response: Record<string, unknown>;
+    response: undefined;
     status: 204;
   };
   /** DELETE /api/v1/entry-points/{id} */
   deleteEntryPointsById: {
     input: { params: { id: string }; query?: { lang?: 'es' | 'en' } };
-    response: Record<string, unknown>;
+    response: undefined;
     status: 204;
   };
   /** DELETE /api/v1/invitations/{id} */
@@ -48,13 +48,13 @@ export interface Operations {
   /** DELETE /api/v1/sequences/{id} */
   deleteSequencesById: {
     input: { params: { id: string }; query?: { lang?: 'es' | 'en' } };
-    response: Record<string, unknown>;
+    response: undefined;
     status: 204;
   };
   /** DELETE /api/v1/templates/{id} */
   deleteTemplatesById: {
     input: { params: { id: string }; query?: { lang?: 'es' | 'en' } };
-    response: Record<string, unknown>;
+    response: undefined;
     status: 204;
   };
   /** GET /api/v1/analytics/overview */
@@ -1940,13 +1940,13 @@ export const OPERATIONS: {
 } = {
   deleteApiKeysById: { method: 'DELETE', path: '/api/v1/api-keys/{id}', response: 'json' },
   deleteAuthSessionsById: { method: 'DELETE', path: '/api/v1/auth/sessions/{id}', response: 'json' },
-  deleteCannedRepliesById: { method: 'DELETE', path: '/api/v1/canned-replies/{id}', response: 'json' },
-  deleteEntryPointsById: { method: 'DELETE', path: '/api/v1/entry-points/{id}', response: 'json' },
+  deleteCannedRepliesById: { method: 'DELETE', path: '/api/v1/canned-replies/{id}', response: 'none' },
+  deleteEntryPointsById: { method: 'DELETE', path: '/api/v1/entry-points/{id}', response: 'none' },
   deleteInvitationsById: { method: 'DELETE', path: '/api/v1/invitations/{id}', response: 'json' },
   deleteMembersByUserId: { method: 'DELETE', path: '/api/v1/members/{userId}', response: 'json' },
   deletePagesById: { method: 'DELETE', path: '/api/v1/pages/{id}', response: 'json' },
-  deleteSequencesById: { method: 'DELETE', path: '/api/v1/sequences/{id}', response: 'json' },
-  deleteTemplatesById: { method: 'DELETE', path: '/api/v1/templates/{id}', response: 'json' },
+  deleteSequencesById: { method: 'DELETE', path: '/api/v1/sequences/{id}', response: 'none' },
+  deleteTemplatesById: { method: 'DELETE', path: '/api/v1/templates/{id}', response: 'none' },
   getAnalyticsOverview: { method: 'GET', path: '/api/v1/analytics/overview', response: 'json' },
   getApiKeys: { method: 'GET', path: '/api/v1/api-keys', response: 'json' },
   getAudit: { method: 'GET', path: '/api/v1/audit', response: 'json' },

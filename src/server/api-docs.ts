@@ -129,6 +129,7 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
   },
   'GET /r/:code': {
     summary: 'Tracked link: records the click and redirects (302) to the destination',
+    responseText: 'Redirect to the destination (Location header)',
     produces: 'text/html',
     status: 302,
     errors: [404],

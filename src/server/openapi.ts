@@ -96,7 +96,7 @@ export function documentRoute(method: string, url: string, doc: RouteDoc): JsonS
         },
       }
     : status === 204 || !doc.response
-      ? { description: doc.responseText ?? 'No content' }
+      ? { type: 'null', description: doc.responseText ?? 'No content' }
       : { ...jsonSchemaOf(doc.response, 'output'), description: doc.responseText ?? 'OK' };
   const response: JsonSchema = { [status]: success };
   const errors = new Set<number>(doc.errors ?? []);
