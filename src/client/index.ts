@@ -55,6 +55,11 @@ export interface ClientOptions {
   /** Cookie sessions in a browser: 'same-origin' (default) or 'include'. */
   readonly credentials?: 'include' | 'same-origin' | 'omit';
   readonly fetch?: FetchLike;
+  /**
+   * Read before every call, overriding the fixed values above: for callers whose credentials change
+   * while the client lives (the dashboard learns its csrfToken and workspace after logging in).
+   */
+  readonly current?: () => Partial<Pick<ClientOptions, 'token' | 'lang' | 'csrfToken' | 'workspaceId'>>;
 }
 
 type InputOf<K extends OperationId> = Operations[K]['input'];
@@ -122,16 +127,17 @@ export function createApiClient(options: ClientOptions): ApiClient {
     with: (changes) => createApiClient({ ...options, ...changes }),
     async call(operation, ...args) {
       const spec = OPERATIONS[operation];
+      const auth = { ...options, ...options.current?.() };
       const input = (args[0] ?? {}) as {
         params?: Record<string, string>;
         query?: Record<string, unknown>;
         body?: unknown;
       };
       const headers: Record<string, string> = { accept: 'application/json' };
-      if (options.lang) headers['accept-language'] = options.lang;
-      if (options.token) headers.authorization = `Bearer ${options.token}`;
-      if (options.workspaceId) headers['x-workspace-id'] = options.workspaceId;
-      if (options.csrfToken && spec.method !== 'GET') headers['x-csrf-token'] = options.csrfToken;
+      if (auth.lang) headers['accept-language'] = auth.lang;
+      if (auth.token) headers.authorization = `Bearer ${auth.token}`;
+      if (auth.workspaceId) headers['x-workspace-id'] = auth.workspaceId;
+      if (auth.csrfToken && spec.method !== 'GET') headers['x-csrf-token'] = auth.csrfToken;
       const init: FetchInit = {
         method: spec.method,
         headers,
@@ -146,7 +152,7 @@ export function createApiClient(options: ClientOptions): ApiClient {
       try {
         res = await doFetch(url, init);
       } catch (err) {
-        const lang = options.lang ?? 'en';
+        const lang = auth.lang ?? 'en';
         const detail = err instanceof Error ? `: ${err.message}` : '';
         return {
           ok: false,
