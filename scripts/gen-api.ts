@@ -91,14 +91,14 @@ export function tsType(s: Schema | undefined): string {
       const required = new Set((s.required ?? []) as string[]);
       const fields = Object.entries(props).map(([name, p]) => {
         const doc =
-          typeof p.description === 'string' ? `/** ${p.description.replace(/\*\//g, '* /')} */ ` : '';
+          typeof p.description === 'string' ? `\n/** ${p.description.replace(/\*\//g, '* /')} */\n` : '';
         return `${doc}${key(name)}${required.has(name) ? '' : '?'}: ${tsType(p)};`;
       });
       const extra = s.additionalProperties;
       if (extra && typeof extra === 'object') fields.push(`[key: string]: ${tsType(extra as Schema)};`);
       else if (extra !== false && fields.length === 0) return `Record<string, unknown>${nullable}`;
       else if (extra !== false) fields.push('[key: string]: unknown;');
-      return `{ ${fields.join(' ')} }${nullable}`;
+      return `{ ${fields.join('\n')} }${nullable}`;
     }
     default:
       return 'unknown';

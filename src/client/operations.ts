@@ -143,13 +143,109 @@ export interface Operations {
   /** GET /api/v1/broadcasts */
   getBroadcasts: {
     input: { query?: { lang?: 'es' | 'en' } };
-    response: { items: Array<{ [key: string]: unknown }> };
+    response: {
+      items: Array<{
+        id: string;
+        workspaceId: string;
+        name: string;
+        audience: {
+          pageIds?: Array<string>;
+          labels?: { all?: Array<string>; any?: Array<string>; none?: Array<string> };
+          localePrefixes?: Array<string>;
+          lastSeenWithinDays?: number;
+          notSeenForDays?: number;
+          windowOpen?: boolean;
+          windowState?: Array<'open' | 'human_agent' | 'closed'>;
+          marketingSubscription?: 'active' | 'stopped' | 'expired' | 'none';
+          entryPoint?: string;
+          fieldEquals?: { [key: string]: string | number | boolean };
+        };
+
+        /** The message as stored (OutboxContent) */
+        content: { [key: string]: unknown };
+        intent: 'promotional' | 'non_promotional' | 'transactional';
+
+        /** The classifier's verdict on the content: promotional or not, and its signals */
+        verdict: { [key: string]: unknown };
+        status: 'draft' | 'sending' | 'paused' | 'cancelled' | 'done';
+        fanOutCursor: string | null;
+        fanOutDone: boolean;
+        enqueued: number;
+
+        /** epoch milliseconds */
+        createdAt: number;
+
+        /** epoch milliseconds */
+        updatedAt: number;
+
+        /** epoch milliseconds */
+        startedAt: number | null;
+
+        /** epoch milliseconds */
+        finishedAt: number | null;
+
+        /** Schedule with ISO moments */
+        schedule: { [key: string]: unknown } | null;
+        trackLinks: boolean;
+
+        /** people the schedule left out (window closed, closedWindow: skip) */
+        skipped: number;
+        [key: string]: unknown;
+      }>;
+    };
     status: 200;
   };
   /** GET /api/v1/broadcasts/{id} */
   getBroadcastsById: {
     input: { params: { id: string }; query?: { lang?: 'es' | 'en' } };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      workspaceId: string;
+      name: string;
+      audience: {
+        pageIds?: Array<string>;
+        labels?: { all?: Array<string>; any?: Array<string>; none?: Array<string> };
+        localePrefixes?: Array<string>;
+        lastSeenWithinDays?: number;
+        notSeenForDays?: number;
+        windowOpen?: boolean;
+        windowState?: Array<'open' | 'human_agent' | 'closed'>;
+        marketingSubscription?: 'active' | 'stopped' | 'expired' | 'none';
+        entryPoint?: string;
+        fieldEquals?: { [key: string]: string | number | boolean };
+      };
+
+      /** The message as stored (OutboxContent) */
+      content: { [key: string]: unknown };
+      intent: 'promotional' | 'non_promotional' | 'transactional';
+
+      /** The classifier's verdict on the content: promotional or not, and its signals */
+      verdict: { [key: string]: unknown };
+      status: 'draft' | 'sending' | 'paused' | 'cancelled' | 'done';
+      fanOutCursor: string | null;
+      fanOutDone: boolean;
+      enqueued: number;
+
+      /** epoch milliseconds */
+      createdAt: number;
+
+      /** epoch milliseconds */
+      updatedAt: number;
+
+      /** epoch milliseconds */
+      startedAt: number | null;
+
+      /** epoch milliseconds */
+      finishedAt: number | null;
+
+      /** Schedule with ISO moments */
+      schedule: { [key: string]: unknown } | null;
+      trackLinks: boolean;
+
+      /** people the schedule left out (window closed, closedWindow: skip) */
+      skipped: number;
+      [key: string]: unknown;
+    };
     status: 200;
   };
   /** GET /api/v1/broadcasts/{id}/clicks */
@@ -207,14 +303,20 @@ export interface Operations {
         labels: Array<string>;
         fields: { [key: string]: unknown };
         firstEntryPoint: string | null;
-        lastEntryPoint: string | null /** epoch milliseconds */;
+        lastEntryPoint: string | null;
+
+        /** epoch milliseconds */
         lastInboundAt: number | null;
         optedOut: boolean;
         blocked: boolean;
         marketingStatus: string | null;
         window: {
-          state: 'open' | 'human_agent' | 'closed' /** epoch milliseconds */;
-          closesAt: number | null /** epoch milliseconds */;
+          state: 'open' | 'human_agent' | 'closed';
+
+          /** epoch milliseconds */
+          closesAt: number | null;
+
+          /** epoch milliseconds */
           humanAgentUntil: number | null;
         };
       }>;
@@ -237,14 +339,20 @@ export interface Operations {
       labels: Array<string>;
       fields: { [key: string]: unknown };
       firstEntryPoint: string | null;
-      lastEntryPoint: string | null /** epoch milliseconds */;
+      lastEntryPoint: string | null;
+
+      /** epoch milliseconds */
       lastInboundAt: number | null;
       optedOut: boolean;
       blocked: boolean;
       marketingStatus: string | null;
       window: {
-        state: 'open' | 'human_agent' | 'closed' /** epoch milliseconds */;
-        closesAt: number | null /** epoch milliseconds */;
+        state: 'open' | 'human_agent' | 'closed';
+
+        /** epoch milliseconds */
+        closesAt: number | null;
+
+        /** epoch milliseconds */
         humanAgentUntil: number | null;
       };
     };
@@ -281,21 +389,31 @@ export interface Operations {
           labels: Array<string>;
           fields: { [key: string]: unknown };
           firstEntryPoint: string | null;
-          lastEntryPoint: string | null /** epoch milliseconds */;
+          lastEntryPoint: string | null;
+
+          /** epoch milliseconds */
           lastInboundAt: number | null;
           optedOut: boolean;
           blocked: boolean;
           marketingStatus: string | null;
           window: {
-            state: 'open' | 'human_agent' | 'closed' /** epoch milliseconds */;
-            closesAt: number | null /** epoch milliseconds */;
+            state: 'open' | 'human_agent' | 'closed';
+
+            /** epoch milliseconds */
+            closesAt: number | null;
+
+            /** epoch milliseconds */
             humanAgentUntil: number | null;
           };
         };
         status: string;
-        assignedUserId: string | null /** epoch milliseconds */;
+        assignedUserId: string | null;
+
+        /** epoch milliseconds */
         lastMessageAt: number | null;
-        unreadCount: number /** epoch milliseconds */;
+        unreadCount: number;
+
+        /** epoch milliseconds */
         handoffAt: number | null;
         threadOwner: string | null;
         [key: string]: unknown;
@@ -319,21 +437,31 @@ export interface Operations {
         labels: Array<string>;
         fields: { [key: string]: unknown };
         firstEntryPoint: string | null;
-        lastEntryPoint: string | null /** epoch milliseconds */;
+        lastEntryPoint: string | null;
+
+        /** epoch milliseconds */
         lastInboundAt: number | null;
         optedOut: boolean;
         blocked: boolean;
         marketingStatus: string | null;
         window: {
-          state: 'open' | 'human_agent' | 'closed' /** epoch milliseconds */;
-          closesAt: number | null /** epoch milliseconds */;
+          state: 'open' | 'human_agent' | 'closed';
+
+          /** epoch milliseconds */
+          closesAt: number | null;
+
+          /** epoch milliseconds */
           humanAgentUntil: number | null;
         };
       };
       status: string;
-      assignedUserId: string | null /** epoch milliseconds */;
+      assignedUserId: string | null;
+
+      /** epoch milliseconds */
       lastMessageAt: number | null;
-      unreadCount: number /** epoch milliseconds */;
+      unreadCount: number;
+
+      /** epoch milliseconds */
       handoffAt: number | null;
       threadOwner: string | null;
       [key: string]: unknown;
@@ -608,14 +736,20 @@ export interface Operations {
       labels: Array<string>;
       fields: { [key: string]: unknown };
       firstEntryPoint: string | null;
-      lastEntryPoint: string | null /** epoch milliseconds */;
+      lastEntryPoint: string | null;
+
+      /** epoch milliseconds */
       lastInboundAt: number | null;
       optedOut: boolean;
       blocked: boolean;
       marketingStatus: string | null;
       window: {
-        state: 'open' | 'human_agent' | 'closed' /** epoch milliseconds */;
-        closesAt: number | null /** epoch milliseconds */;
+        state: 'open' | 'human_agent' | 'closed';
+
+        /** epoch milliseconds */
+        closesAt: number | null;
+
+        /** epoch milliseconds */
         humanAgentUntil: number | null;
       };
     };
@@ -874,7 +1008,54 @@ export interface Operations {
         intent: 'promotional' | 'non_promotional' | 'transactional';
       };
     };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      workspaceId: string;
+      name: string;
+      audience: {
+        pageIds?: Array<string>;
+        labels?: { all?: Array<string>; any?: Array<string>; none?: Array<string> };
+        localePrefixes?: Array<string>;
+        lastSeenWithinDays?: number;
+        notSeenForDays?: number;
+        windowOpen?: boolean;
+        windowState?: Array<'open' | 'human_agent' | 'closed'>;
+        marketingSubscription?: 'active' | 'stopped' | 'expired' | 'none';
+        entryPoint?: string;
+        fieldEquals?: { [key: string]: string | number | boolean };
+      };
+
+      /** The message as stored (OutboxContent) */
+      content: { [key: string]: unknown };
+      intent: 'promotional' | 'non_promotional' | 'transactional';
+
+      /** The classifier's verdict on the content: promotional or not, and its signals */
+      verdict: { [key: string]: unknown };
+      status: 'draft' | 'sending' | 'paused' | 'cancelled' | 'done';
+      fanOutCursor: string | null;
+      fanOutDone: boolean;
+      enqueued: number;
+
+      /** epoch milliseconds */
+      createdAt: number;
+
+      /** epoch milliseconds */
+      updatedAt: number;
+
+      /** epoch milliseconds */
+      startedAt: number | null;
+
+      /** epoch milliseconds */
+      finishedAt: number | null;
+
+      /** Schedule with ISO moments */
+      schedule: { [key: string]: unknown } | null;
+      trackLinks: boolean;
+
+      /** people the schedule left out (window closed, closedWindow: skip) */
+      skipped: number;
+      [key: string]: unknown;
+    };
     status: 201;
   };
   /** POST /api/v1/broadcasts/audience/count */
@@ -903,25 +1084,213 @@ export interface Operations {
   /** POST /api/v1/broadcasts/{id}/cancel */
   postBroadcastsByIdCancel: {
     input: { params: { id: string }; query?: { lang?: 'es' | 'en' } };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      workspaceId: string;
+      name: string;
+      audience: {
+        pageIds?: Array<string>;
+        labels?: { all?: Array<string>; any?: Array<string>; none?: Array<string> };
+        localePrefixes?: Array<string>;
+        lastSeenWithinDays?: number;
+        notSeenForDays?: number;
+        windowOpen?: boolean;
+        windowState?: Array<'open' | 'human_agent' | 'closed'>;
+        marketingSubscription?: 'active' | 'stopped' | 'expired' | 'none';
+        entryPoint?: string;
+        fieldEquals?: { [key: string]: string | number | boolean };
+      };
+
+      /** The message as stored (OutboxContent) */
+      content: { [key: string]: unknown };
+      intent: 'promotional' | 'non_promotional' | 'transactional';
+
+      /** The classifier's verdict on the content: promotional or not, and its signals */
+      verdict: { [key: string]: unknown };
+      status: 'draft' | 'sending' | 'paused' | 'cancelled' | 'done';
+      fanOutCursor: string | null;
+      fanOutDone: boolean;
+      enqueued: number;
+
+      /** epoch milliseconds */
+      createdAt: number;
+
+      /** epoch milliseconds */
+      updatedAt: number;
+
+      /** epoch milliseconds */
+      startedAt: number | null;
+
+      /** epoch milliseconds */
+      finishedAt: number | null;
+
+      /** Schedule with ISO moments */
+      schedule: { [key: string]: unknown } | null;
+      trackLinks: boolean;
+
+      /** people the schedule left out (window closed, closedWindow: skip) */
+      skipped: number;
+      [key: string]: unknown;
+    };
     status: 200;
   };
   /** POST /api/v1/broadcasts/{id}/pause */
   postBroadcastsByIdPause: {
     input: { params: { id: string }; query?: { lang?: 'es' | 'en' } };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      workspaceId: string;
+      name: string;
+      audience: {
+        pageIds?: Array<string>;
+        labels?: { all?: Array<string>; any?: Array<string>; none?: Array<string> };
+        localePrefixes?: Array<string>;
+        lastSeenWithinDays?: number;
+        notSeenForDays?: number;
+        windowOpen?: boolean;
+        windowState?: Array<'open' | 'human_agent' | 'closed'>;
+        marketingSubscription?: 'active' | 'stopped' | 'expired' | 'none';
+        entryPoint?: string;
+        fieldEquals?: { [key: string]: string | number | boolean };
+      };
+
+      /** The message as stored (OutboxContent) */
+      content: { [key: string]: unknown };
+      intent: 'promotional' | 'non_promotional' | 'transactional';
+
+      /** The classifier's verdict on the content: promotional or not, and its signals */
+      verdict: { [key: string]: unknown };
+      status: 'draft' | 'sending' | 'paused' | 'cancelled' | 'done';
+      fanOutCursor: string | null;
+      fanOutDone: boolean;
+      enqueued: number;
+
+      /** epoch milliseconds */
+      createdAt: number;
+
+      /** epoch milliseconds */
+      updatedAt: number;
+
+      /** epoch milliseconds */
+      startedAt: number | null;
+
+      /** epoch milliseconds */
+      finishedAt: number | null;
+
+      /** Schedule with ISO moments */
+      schedule: { [key: string]: unknown } | null;
+      trackLinks: boolean;
+
+      /** people the schedule left out (window closed, closedWindow: skip) */
+      skipped: number;
+      [key: string]: unknown;
+    };
     status: 200;
   };
   /** POST /api/v1/broadcasts/{id}/resume */
   postBroadcastsByIdResume: {
     input: { params: { id: string }; query?: { lang?: 'es' | 'en' } };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      workspaceId: string;
+      name: string;
+      audience: {
+        pageIds?: Array<string>;
+        labels?: { all?: Array<string>; any?: Array<string>; none?: Array<string> };
+        localePrefixes?: Array<string>;
+        lastSeenWithinDays?: number;
+        notSeenForDays?: number;
+        windowOpen?: boolean;
+        windowState?: Array<'open' | 'human_agent' | 'closed'>;
+        marketingSubscription?: 'active' | 'stopped' | 'expired' | 'none';
+        entryPoint?: string;
+        fieldEquals?: { [key: string]: string | number | boolean };
+      };
+
+      /** The message as stored (OutboxContent) */
+      content: { [key: string]: unknown };
+      intent: 'promotional' | 'non_promotional' | 'transactional';
+
+      /** The classifier's verdict on the content: promotional or not, and its signals */
+      verdict: { [key: string]: unknown };
+      status: 'draft' | 'sending' | 'paused' | 'cancelled' | 'done';
+      fanOutCursor: string | null;
+      fanOutDone: boolean;
+      enqueued: number;
+
+      /** epoch milliseconds */
+      createdAt: number;
+
+      /** epoch milliseconds */
+      updatedAt: number;
+
+      /** epoch milliseconds */
+      startedAt: number | null;
+
+      /** epoch milliseconds */
+      finishedAt: number | null;
+
+      /** Schedule with ISO moments */
+      schedule: { [key: string]: unknown } | null;
+      trackLinks: boolean;
+
+      /** people the schedule left out (window closed, closedWindow: skip) */
+      skipped: number;
+      [key: string]: unknown;
+    };
     status: 200;
   };
   /** POST /api/v1/broadcasts/{id}/send */
   postBroadcastsByIdSend: {
     input: { params: { id: string }; query?: { lang?: 'es' | 'en' } };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      workspaceId: string;
+      name: string;
+      audience: {
+        pageIds?: Array<string>;
+        labels?: { all?: Array<string>; any?: Array<string>; none?: Array<string> };
+        localePrefixes?: Array<string>;
+        lastSeenWithinDays?: number;
+        notSeenForDays?: number;
+        windowOpen?: boolean;
+        windowState?: Array<'open' | 'human_agent' | 'closed'>;
+        marketingSubscription?: 'active' | 'stopped' | 'expired' | 'none';
+        entryPoint?: string;
+        fieldEquals?: { [key: string]: string | number | boolean };
+      };
+
+      /** The message as stored (OutboxContent) */
+      content: { [key: string]: unknown };
+      intent: 'promotional' | 'non_promotional' | 'transactional';
+
+      /** The classifier's verdict on the content: promotional or not, and its signals */
+      verdict: { [key: string]: unknown };
+      status: 'draft' | 'sending' | 'paused' | 'cancelled' | 'done';
+      fanOutCursor: string | null;
+      fanOutDone: boolean;
+      enqueued: number;
+
+      /** epoch milliseconds */
+      createdAt: number;
+
+      /** epoch milliseconds */
+      updatedAt: number;
+
+      /** epoch milliseconds */
+      startedAt: number | null;
+
+      /** epoch milliseconds */
+      finishedAt: number | null;
+
+      /** Schedule with ISO moments */
+      schedule: { [key: string]: unknown } | null;
+      trackLinks: boolean;
+
+      /** people the schedule left out (window closed, closedWindow: skip) */
+      skipped: number;
+      [key: string]: unknown;
+    };
     status: 200;
   };
   /** POST /api/v1/canned-replies */
@@ -950,21 +1319,31 @@ export interface Operations {
         labels: Array<string>;
         fields: { [key: string]: unknown };
         firstEntryPoint: string | null;
-        lastEntryPoint: string | null /** epoch milliseconds */;
+        lastEntryPoint: string | null;
+
+        /** epoch milliseconds */
         lastInboundAt: number | null;
         optedOut: boolean;
         blocked: boolean;
         marketingStatus: string | null;
         window: {
-          state: 'open' | 'human_agent' | 'closed' /** epoch milliseconds */;
-          closesAt: number | null /** epoch milliseconds */;
+          state: 'open' | 'human_agent' | 'closed';
+
+          /** epoch milliseconds */
+          closesAt: number | null;
+
+          /** epoch milliseconds */
           humanAgentUntil: number | null;
         };
       };
       status: string;
-      assignedUserId: string | null /** epoch milliseconds */;
+      assignedUserId: string | null;
+
+      /** epoch milliseconds */
       lastMessageAt: number | null;
-      unreadCount: number /** epoch milliseconds */;
+      unreadCount: number;
+
+      /** epoch milliseconds */
       handoffAt: number | null;
       threadOwner: string | null;
       [key: string]: unknown;
@@ -987,21 +1366,31 @@ export interface Operations {
         labels: Array<string>;
         fields: { [key: string]: unknown };
         firstEntryPoint: string | null;
-        lastEntryPoint: string | null /** epoch milliseconds */;
+        lastEntryPoint: string | null;
+
+        /** epoch milliseconds */
         lastInboundAt: number | null;
         optedOut: boolean;
         blocked: boolean;
         marketingStatus: string | null;
         window: {
-          state: 'open' | 'human_agent' | 'closed' /** epoch milliseconds */;
-          closesAt: number | null /** epoch milliseconds */;
+          state: 'open' | 'human_agent' | 'closed';
+
+          /** epoch milliseconds */
+          closesAt: number | null;
+
+          /** epoch milliseconds */
           humanAgentUntil: number | null;
         };
       };
       status: string;
-      assignedUserId: string | null /** epoch milliseconds */;
+      assignedUserId: string | null;
+
+      /** epoch milliseconds */
       lastMessageAt: number | null;
-      unreadCount: number /** epoch milliseconds */;
+      unreadCount: number;
+
+      /** epoch milliseconds */
       handoffAt: number | null;
       threadOwner: string | null;
       [key: string]: unknown;
@@ -1028,21 +1417,31 @@ export interface Operations {
         labels: Array<string>;
         fields: { [key: string]: unknown };
         firstEntryPoint: string | null;
-        lastEntryPoint: string | null /** epoch milliseconds */;
+        lastEntryPoint: string | null;
+
+        /** epoch milliseconds */
         lastInboundAt: number | null;
         optedOut: boolean;
         blocked: boolean;
         marketingStatus: string | null;
         window: {
-          state: 'open' | 'human_agent' | 'closed' /** epoch milliseconds */;
-          closesAt: number | null /** epoch milliseconds */;
+          state: 'open' | 'human_agent' | 'closed';
+
+          /** epoch milliseconds */
+          closesAt: number | null;
+
+          /** epoch milliseconds */
           humanAgentUntil: number | null;
         };
       };
       status: string;
-      assignedUserId: string | null /** epoch milliseconds */;
+      assignedUserId: string | null;
+
+      /** epoch milliseconds */
       lastMessageAt: number | null;
-      unreadCount: number /** epoch milliseconds */;
+      unreadCount: number;
+
+      /** epoch milliseconds */
       handoffAt: number | null;
       threadOwner: string | null;
       [key: string]: unknown;
@@ -1067,9 +1466,8 @@ export interface Operations {
       body: { text: string; [key: string]: unknown };
     };
     response: {
-      /** Pipeline decision: allowed, route (messagingType, tag), reasons [{code, message}], alternatives */ decision: {
-        [key: string]: unknown;
-      };
+      /** Pipeline decision: allowed, route (messagingType, tag), reasons [{code, message}], alternatives */
+      decision: { [key: string]: unknown };
     };
     status: 200;
   };
@@ -1095,21 +1493,31 @@ export interface Operations {
         labels: Array<string>;
         fields: { [key: string]: unknown };
         firstEntryPoint: string | null;
-        lastEntryPoint: string | null /** epoch milliseconds */;
+        lastEntryPoint: string | null;
+
+        /** epoch milliseconds */
         lastInboundAt: number | null;
         optedOut: boolean;
         blocked: boolean;
         marketingStatus: string | null;
         window: {
-          state: 'open' | 'human_agent' | 'closed' /** epoch milliseconds */;
-          closesAt: number | null /** epoch milliseconds */;
+          state: 'open' | 'human_agent' | 'closed';
+
+          /** epoch milliseconds */
+          closesAt: number | null;
+
+          /** epoch milliseconds */
           humanAgentUntil: number | null;
         };
       };
       status: string;
-      assignedUserId: string | null /** epoch milliseconds */;
+      assignedUserId: string | null;
+
+      /** epoch milliseconds */
       lastMessageAt: number | null;
-      unreadCount: number /** epoch milliseconds */;
+      unreadCount: number;
+
+      /** epoch milliseconds */
       handoffAt: number | null;
       threadOwner: string | null;
       [key: string]: unknown;
@@ -1124,7 +1532,9 @@ export interface Operations {
       body: { text: string; [key: string]: unknown };
     };
     response: {
-      outboxId: string /** Pipeline decision: allowed, route (messagingType, tag), reasons [{code, message}], alternatives */;
+      outboxId: string;
+
+      /** Pipeline decision: allowed, route (messagingType, tag), reasons [{code, message}], alternatives */
       decision: { [key: string]: unknown };
     };
     status: 202;

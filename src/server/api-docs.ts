@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { broadcastInputSchema } from '../broadcasts/model.ts';
 import { flowDocumentSchema } from '../flows/schema.ts';
 import { sequenceInputSchema } from '../sequences/model.ts';
+import type { BroadcastStatus } from '../storage/schema.ts';
 
 export interface RouteDoc {
   readonly summary: string;
@@ -47,7 +48,34 @@ const rangeQuery = z.object({
   tz: str.optional().describe('IANA time zone of the days'),
 });
 const text = z.object({ text: z.string().min(1) });
-const broadcast = record('Broadcast: id, name, status, intent, audience, content, schedule, counters, times');
+const BROADCAST_STATUSES = [
+  'draft',
+  'sending',
+  'paused',
+  'cancelled',
+  'done',
+] as const satisfies readonly BroadcastStatus[];
+/** A broadcast as the routes render it (`renderBroadcast`: the stored Broadcast, schedule with ISO moments). */
+const broadcast = z.looseObject({
+  id: str,
+  workspaceId: str,
+  name: str,
+  audience: broadcastInputSchema.shape.audience,
+  content: record('The message as stored (OutboxContent)'),
+  intent: broadcastInputSchema.shape.intent,
+  verdict: record("The classifier's verdict on the content: promotional or not, and its signals"),
+  status: z.enum(BROADCAST_STATUSES),
+  fanOutCursor: str.nullable(),
+  fanOutDone: z.boolean(),
+  enqueued: z.number(),
+  createdAt: ms,
+  updatedAt: ms,
+  startedAt: ms.nullable(),
+  finishedAt: ms.nullable(),
+  schedule: record('Schedule with ISO moments').nullable(),
+  trackLinks: z.boolean(),
+  skipped: z.number().describe('people the schedule left out (window closed, closedWindow: skip)'),
+});
 const decision = record(
   'Pipeline decision: allowed, route (messagingType, tag), reasons [{code, message}], alternatives',
 );

@@ -14,7 +14,7 @@ const PROMO = {
   name: 'Rebajas',
   intent: 'promotional',
   content: { message: { type: 'text', text: 'Hola {{first_name|amigo}}, 2x1 solo hoy' } },
-};
+} as const;
 
 let runtime: Runtime;
 let dir: string;
@@ -111,10 +111,11 @@ describe('the OpenAPI document', () => {
 describe('the typed client against a running Ventana', () => {
   it('creates and reads a broadcast with the installation token', async () => {
     const api = createApiClient({ baseUrl: runtime.url, token: runtime.secrets.apiToken, lang: 'en' });
-    const created = await api.call('postBroadcasts', { body: PROMO as never });
+    const created = await api.call('postBroadcasts', { body: PROMO });
     expect(created).toMatchObject({ ok: true, status: 201 });
     if (!created.ok) return;
-    const id = String(created.data.id);
+    const id = created.data.id;
+    expect(created.data.status).toBe('draft');
     const read = await api.call('getBroadcastsById', { params: { id } });
     expect(read).toMatchObject({ ok: true, status: 200, data: { id, name: 'Rebajas' } });
     const list = await api.call('getBroadcasts');
@@ -129,7 +130,7 @@ describe('the typed client against a running Ventana', () => {
       status: 404,
       error: { code: 'broadcast_not_found', message: 'no existe la difusión nope' },
     });
-    const bad = await api.call('postBroadcasts', { body: { ...PROMO, name: '' } as never });
+    const bad = await api.call('postBroadcasts', { body: { ...PROMO, name: '' } });
     expect(bad.ok).toBe(false);
     if (bad.ok) return;
     expect(bad.status).toBe(400);
