@@ -135,7 +135,7 @@ function inputOf(op: Operation): string {
   }
   const body = op.requestBody?.content?.['application/json']?.schema;
   if (body) parts.push(`body: ${tsType(body)};`);
-  return `{ ${parts.join(' ')} }`;
+  return parts.length === 0 ? 'Record<string, never>' : `{ ${parts.join(' ')} }`;
 }
 
 /** src/client/operations.ts: one entry per operation (types), plus the method/path table (values). */

@@ -563,7 +563,7 @@ export interface Operations {
   };
   /** GET /health */
   getHealth: {
-    input: {};
+    input: Record<string, never>;
     response: { ok: boolean; pendingBodies?: number; [key: string]: unknown };
     status: 200;
   };
