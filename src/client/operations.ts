@@ -877,7 +877,7 @@ export interface Operations {
   postApiKeys: {
     input: {
       query?: { lang?: 'es' | 'en' };
-      body: { name: string; role?: 'admin' | 'agent' | 'viewer'; [key: string]: unknown };
+      body: { name: string; role?: 'owner' | 'admin' | 'agent' | 'viewer'; [key: string]: unknown };
     };
     response: { id: string; key: string; [key: string]: unknown };
     status: 201;
@@ -1752,9 +1752,16 @@ export interface Operations {
   postInvitations: {
     input: {
       query?: { lang?: 'es' | 'en' };
-      body: { email: string; role: 'admin' | 'agent' | 'viewer'; [key: string]: unknown };
+      body: { email: string; role: 'owner' | 'admin' | 'agent' | 'viewer'; [key: string]: unknown };
     };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      email: string;
+      role: string;
+      token: string;
+      acceptUrl: string;
+      [key: string]: unknown;
+    };
     status: 201;
   };
   /** POST /api/v1/invitations/accept */
@@ -1806,11 +1813,7 @@ export interface Operations {
   };
   /** POST /api/v1/pages/{id}/marketing/optin-requests */
   postPagesByIdMarketingOptinRequests: {
-    input: {
-      params: { id: string };
-      query?: { lang?: 'es' | 'en' };
-      body: { contactId: string; [key: string]: unknown };
-    };
+    input: { params: { id: string }; query?: { lang?: 'es' | 'en' }; body: { [key: string]: unknown } };
     response: { outboxId: string };
     status: 202;
   };
@@ -1951,9 +1954,18 @@ export interface Operations {
     input: {
       params: { id: string };
       query?: { lang?: 'es' | 'en' };
-      body: { contactIds?: Array<string>; contactId?: string; [key: string]: unknown };
+      body: { contactIds: Array<string>; [key: string]: unknown };
     };
-    response: { [key: string]: unknown };
+    response: {
+      enrolled: number;
+      items: Array<{
+        contactId: string;
+        ok: boolean;
+        enrollmentId?: string;
+        code?: string;
+        message?: string;
+      }>;
+    };
     status: 200;
   };
   /** POST /api/v1/sequences/{id}/leave */
@@ -1961,9 +1973,9 @@ export interface Operations {
     input: {
       params: { id: string };
       query?: { lang?: 'es' | 'en' };
-      body: { contactId: string; [key: string]: unknown };
+      body: { contactIds: Array<string>; [key: string]: unknown };
     };
-    response: { [key: string]: unknown };
+    response: { left: number };
     status: 200;
   };
   /** POST /api/v1/sequences/{id}/pause */

@@ -349,8 +349,10 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
   'POST /api/v1/invitations': {
     summary: 'Invite someone (answers the one-time invitation link)',
     role: 'admin',
-    body: z.object({ email: str, role: z.enum(['admin', 'agent', 'viewer']) }),
-    response: record('Invitation with its token and acceptUrl (shown once)'),
+    body: z.object({ email: str, role: z.enum(['owner', 'admin', 'agent', 'viewer']) }),
+    response: z
+      .looseObject({ id: str, email: str, role: str, token: str, acceptUrl: str })
+      .describe('token and acceptUrl are shown only here'),
     status: 201,
   },
   'DELETE /api/v1/invitations/:id': {
@@ -373,7 +375,7 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
   'POST /api/v1/api-keys': {
     summary: 'Create an API key (the key is shown once)',
     role: 'admin',
-    body: z.object({ name: str, role: z.enum(['admin', 'agent', 'viewer']).optional() }),
+    body: z.object({ name: str, role: z.enum(['owner', 'admin', 'agent', 'viewer']).default('viewer') }),
     response: z.looseObject({ id: str, key: str }),
     status: 201,
   },
@@ -444,16 +446,28 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
   },
   'POST /api/v1/sequences/:id/pause': { summary: 'Pause', role: 'admin', response: sequence, errors: [409] },
   'POST /api/v1/sequences/:id/enroll': {
-    summary: 'Enroll contacts',
+    summary: 'Enroll contacts (the sequence must be active)',
     role: 'admin',
-    body: z.object({ contactIds: z.array(str).optional(), contactId: str.optional() }),
-    response: record('Enrollment results per contact'),
+    body: z.object({ contactIds: z.array(z.string().min(1)).min(1).max(1000) }),
+    response: z.object({
+      enrolled: z.number(),
+      items: z.array(
+        z.object({
+          contactId: str,
+          ok: z.boolean(),
+          enrollmentId: str.optional(),
+          code: str.optional(),
+          message: str.optional(),
+        }),
+      ),
+    }),
+    errors: [409],
   },
   'POST /api/v1/sequences/:id/leave': {
-    summary: 'Take a contact out of the sequence',
+    summary: 'Take contacts out of the sequence',
     role: 'admin',
-    body: z.object({ contactId: str }),
-    response: record('{ left: number }'),
+    body: z.object({ contactIds: z.array(z.string().min(1)).min(1).max(1000) }),
+    response: z.object({ left: z.number() }),
   },
   'GET /api/v1/sequences/:id/stats': {
     summary: 'Per-step sent, refused, waiting',
@@ -510,8 +524,8 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
   },
   'POST /api/v1/pages/:id/marketing/optin-requests': {
     summary: 'Ask a person to subscribe to marketing messages',
-    role: 'admin',
-    body: z.object({ contactId: str }),
+    role: 'agent',
+    body: record('{ contactId, … } (checked by the marketing area; bad fields answer 400)'),
     status: 202,
     response: outboxAccepted,
   },
@@ -551,7 +565,7 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
   'POST /api/v1/templates/:id/submit': { summary: 'Submit for review', role: 'admin', response: template },
   'POST /api/v1/templates/:id/send': {
     summary: 'Send the template to one contact (through the pipeline)',
-    role: 'admin',
+    role: 'agent',
     body: record('{ contactId, parameters? }'),
     status: 202,
     response: z.object({ outboxId: str, created: z.boolean() }),
