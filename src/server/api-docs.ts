@@ -616,7 +616,7 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
   },
   'POST /api/v1/flows/:id/test-run': {
     summary: 'Dry-run the flow for a simulated event (sends nothing)',
-    role: 'admin',
+    role: 'viewer',
     body: record('{ event, contact? }'),
     response: record('Steps the run would take, with decisions'),
   },
@@ -705,7 +705,7 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
   'GET /api/v1/contacts/:id': { summary: 'One contact', role: 'viewer', response: contactView },
   'PATCH /api/v1/contacts/:id': {
     summary: 'Add/remove labels, set fields',
-    role: 'agent',
+    role: 'admin',
     body: z.object({
       addLabels: z.array(str).optional(),
       removeLabels: z.array(str).optional(),
