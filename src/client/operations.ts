@@ -489,13 +489,81 @@ export interface Operations {
   /** GET /api/v1/entry-points */
   getEntryPoints: {
     input: { query?: { pageId?: string; kind?: string; lang?: 'es' | 'en' } };
-    response: { items: Array<{ [key: string]: unknown }> };
+    response: {
+      items: Array<{
+        id: string;
+        pageId: string;
+        kind: 'link' | 'comment' | 'ad';
+        name: string;
+        ref: string | null;
+        slug: string | null;
+        language: 'es' | 'en' | null;
+        prefillText: string | null;
+        labels: Array<string>;
+        fields: { [key: string]: unknown };
+        flowId: string | null;
+        sequenceId: string | null;
+
+        /** comment kind: { postIds, keywords, replyText } */
+        comment: { [key: string]: unknown } | null;
+
+        /** ad kind: { adIds } */
+        ad: { [key: string]: unknown } | null;
+
+        /** link kind: the landing page settings */
+        landing: { [key: string]: unknown } | null;
+        active: boolean;
+
+        /** the m.me link with ref and prefilled text */
+        mmeUrl: string;
+        landingUrl: string | null;
+
+        /** epoch milliseconds */
+        createdAt: number;
+
+        /** epoch milliseconds */
+        updatedAt: number;
+      }>;
+    };
     status: 200;
   };
   /** GET /api/v1/entry-points/{id} */
   getEntryPointsById: {
     input: { params: { id: string }; query?: { lang?: 'es' | 'en' } };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      pageId: string;
+      kind: 'link' | 'comment' | 'ad';
+      name: string;
+      ref: string | null;
+      slug: string | null;
+      language: 'es' | 'en' | null;
+      prefillText: string | null;
+      labels: Array<string>;
+      fields: { [key: string]: unknown };
+      flowId: string | null;
+      sequenceId: string | null;
+
+      /** comment kind: { postIds, keywords, replyText } */
+      comment: { [key: string]: unknown } | null;
+
+      /** ad kind: { adIds } */
+      ad: { [key: string]: unknown } | null;
+
+      /** link kind: the landing page settings */
+      landing: { [key: string]: unknown } | null;
+      active: boolean;
+
+      /** the m.me link with ref and prefilled text */
+      mmeUrl: string;
+      landingUrl: string | null;
+
+      /** epoch milliseconds */
+      createdAt: number;
+
+      /** epoch milliseconds */
+      updatedAt: number;
+    };
     status: 200;
   };
   /** GET /api/v1/entry-points/{id}/qr.png */
@@ -528,13 +596,55 @@ export interface Operations {
   /** GET /api/v1/flows */
   getFlows: {
     input: { query?: { archived?: '1' | 'true'; lang?: 'es' | 'en' } };
-    response: { items: Array<{ [key: string]: unknown }> };
+    response: {
+      items: Array<{
+        id: string;
+        name: string;
+        status: 'active' | 'archived';
+        publishedVersion: number | null;
+        priority: number;
+
+        /** The draft flow document (see the request body of POST /api/v1/flows) */
+        draft: { [key: string]: unknown };
+
+        /** ISO 8601 */
+        createdAt: string;
+
+        /** ISO 8601 */
+        updatedAt: string;
+
+        /** ISO 8601 */
+        publishedAt: string | null;
+        warnings?: Array<{ [key: string]: unknown }>;
+        [key: string]: unknown;
+      }>;
+    };
     status: 200;
   };
   /** GET /api/v1/flows/{id} */
   getFlowsById: {
     input: { params: { id: string }; query?: { lang?: 'es' | 'en' } };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      name: string;
+      status: 'active' | 'archived';
+      publishedVersion: number | null;
+      priority: number;
+
+      /** The draft flow document (see the request body of POST /api/v1/flows) */
+      draft: { [key: string]: unknown };
+
+      /** ISO 8601 */
+      createdAt: string;
+
+      /** ISO 8601 */
+      updatedAt: string;
+
+      /** ISO 8601 */
+      publishedAt: string | null;
+      warnings?: Array<{ [key: string]: unknown }>;
+      [key: string]: unknown;
+    };
     status: 200;
   };
   /** GET /api/v1/flows/{id}/stats */
@@ -758,7 +868,40 @@ export interface Operations {
   /** PATCH /api/v1/entry-points/{id} */
   patchEntryPointsById: {
     input: { params: { id: string }; query?: { lang?: 'es' | 'en' }; body: { [key: string]: unknown } };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      pageId: string;
+      kind: 'link' | 'comment' | 'ad';
+      name: string;
+      ref: string | null;
+      slug: string | null;
+      language: 'es' | 'en' | null;
+      prefillText: string | null;
+      labels: Array<string>;
+      fields: { [key: string]: unknown };
+      flowId: string | null;
+      sequenceId: string | null;
+
+      /** comment kind: { postIds, keywords, replyText } */
+      comment: { [key: string]: unknown } | null;
+
+      /** ad kind: { adIds } */
+      ad: { [key: string]: unknown } | null;
+
+      /** link kind: the landing page settings */
+      landing: { [key: string]: unknown } | null;
+      active: boolean;
+
+      /** the m.me link with ref and prefilled text */
+      mmeUrl: string;
+      landingUrl: string | null;
+
+      /** epoch milliseconds */
+      createdAt: number;
+
+      /** epoch milliseconds */
+      updatedAt: number;
+    };
     status: 200;
   };
   /** PATCH /api/v1/sequences/{id} */
@@ -1552,7 +1695,40 @@ export interface Operations {
   /** POST /api/v1/entry-points */
   postEntryPoints: {
     input: { query?: { lang?: 'es' | 'en' }; body: { [key: string]: unknown } };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      pageId: string;
+      kind: 'link' | 'comment' | 'ad';
+      name: string;
+      ref: string | null;
+      slug: string | null;
+      language: 'es' | 'en' | null;
+      prefillText: string | null;
+      labels: Array<string>;
+      fields: { [key: string]: unknown };
+      flowId: string | null;
+      sequenceId: string | null;
+
+      /** comment kind: { postIds, keywords, replyText } */
+      comment: { [key: string]: unknown } | null;
+
+      /** ad kind: { adIds } */
+      ad: { [key: string]: unknown } | null;
+
+      /** link kind: the landing page settings */
+      landing: { [key: string]: unknown } | null;
+      active: boolean;
+
+      /** the m.me link with ref and prefilled text */
+      mmeUrl: string;
+      landingUrl: string | null;
+
+      /** epoch milliseconds */
+      createdAt: number;
+
+      /** epoch milliseconds */
+      updatedAt: number;
+    };
     status: 201;
   };
   /** POST /api/v1/flows */
@@ -1727,19 +1903,79 @@ export interface Operations {
         >;
       };
     };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      name: string;
+      status: 'active' | 'archived';
+      publishedVersion: number | null;
+      priority: number;
+
+      /** The draft flow document (see the request body of POST /api/v1/flows) */
+      draft: { [key: string]: unknown };
+
+      /** ISO 8601 */
+      createdAt: string;
+
+      /** ISO 8601 */
+      updatedAt: string;
+
+      /** ISO 8601 */
+      publishedAt: string | null;
+      warnings?: Array<{ [key: string]: unknown }>;
+      [key: string]: unknown;
+    };
     status: 201;
   };
   /** POST /api/v1/flows/{id}/archive */
   postFlowsByIdArchive: {
     input: { params: { id: string }; query?: { lang?: 'es' | 'en' } };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      name: string;
+      status: 'active' | 'archived';
+      publishedVersion: number | null;
+      priority: number;
+
+      /** The draft flow document (see the request body of POST /api/v1/flows) */
+      draft: { [key: string]: unknown };
+
+      /** ISO 8601 */
+      createdAt: string;
+
+      /** ISO 8601 */
+      updatedAt: string;
+
+      /** ISO 8601 */
+      publishedAt: string | null;
+      warnings?: Array<{ [key: string]: unknown }>;
+      [key: string]: unknown;
+    };
     status: 200;
   };
   /** POST /api/v1/flows/{id}/publish */
   postFlowsByIdPublish: {
     input: { params: { id: string }; query?: { lang?: 'es' | 'en' } };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      name: string;
+      status: 'active' | 'archived';
+      publishedVersion: number | null;
+      priority: number;
+
+      /** The draft flow document (see the request body of POST /api/v1/flows) */
+      draft: { [key: string]: unknown };
+
+      /** ISO 8601 */
+      createdAt: string;
+
+      /** ISO 8601 */
+      updatedAt: string;
+
+      /** ISO 8601 */
+      publishedAt: string | null;
+      warnings?: Array<{ [key: string]: unknown }>;
+      [key: string]: unknown;
+    };
     status: 200;
   };
   /** POST /api/v1/flows/{id}/test-run */
@@ -2043,7 +2279,40 @@ export interface Operations {
   /** PUT /api/v1/entry-points/{id} */
   putEntryPointsById: {
     input: { params: { id: string }; query?: { lang?: 'es' | 'en' }; body: { [key: string]: unknown } };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      pageId: string;
+      kind: 'link' | 'comment' | 'ad';
+      name: string;
+      ref: string | null;
+      slug: string | null;
+      language: 'es' | 'en' | null;
+      prefillText: string | null;
+      labels: Array<string>;
+      fields: { [key: string]: unknown };
+      flowId: string | null;
+      sequenceId: string | null;
+
+      /** comment kind: { postIds, keywords, replyText } */
+      comment: { [key: string]: unknown } | null;
+
+      /** ad kind: { adIds } */
+      ad: { [key: string]: unknown } | null;
+
+      /** link kind: the landing page settings */
+      landing: { [key: string]: unknown } | null;
+      active: boolean;
+
+      /** the m.me link with ref and prefilled text */
+      mmeUrl: string;
+      landingUrl: string | null;
+
+      /** epoch milliseconds */
+      createdAt: number;
+
+      /** epoch milliseconds */
+      updatedAt: number;
+    };
     status: 200;
   };
   /** PUT /api/v1/flows/{id} */
@@ -2219,7 +2488,27 @@ export interface Operations {
         >;
       };
     };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      name: string;
+      status: 'active' | 'archived';
+      publishedVersion: number | null;
+      priority: number;
+
+      /** The draft flow document (see the request body of POST /api/v1/flows) */
+      draft: { [key: string]: unknown };
+
+      /** ISO 8601 */
+      createdAt: string;
+
+      /** ISO 8601 */
+      updatedAt: string;
+
+      /** ISO 8601 */
+      publishedAt: string | null;
+      warnings?: Array<{ [key: string]: unknown }>;
+      [key: string]: unknown;
+    };
     status: 200;
   };
   /** PUT /api/v1/pages/{id}/marketing */

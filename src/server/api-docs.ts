@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { broadcastInputSchema } from '../broadcasts/model.ts';
 import { flowDocumentSchema } from '../flows/schema.ts';
 import { sequenceInputSchema } from '../sequences/model.ts';
-import type { BroadcastStatus } from '../storage/schema.ts';
+import type { BroadcastStatus, EntryPointKind, FlowStatus } from '../storage/schema.ts';
 
 export interface RouteDoc {
   readonly summary: string;
@@ -125,10 +125,42 @@ const pageView = z.looseObject({
   hasToken: z.boolean(),
 });
 const sequence = record('Sequence: id, name, status, steps, entry labels, goal, counters, warnings');
-const flow = record('Flow: id, name, status, draft document, published version, warnings');
-const entryPoint = record(
-  'Entry point: id, kind, slug, pageId, payload, start (flow/sequence/labels), links',
-);
+/** `flowView` (src/flows/service.ts); creating and saving add the save-time `warnings`. */
+const flow = z.looseObject({
+  id: str,
+  name: str,
+  status: z.enum(['active', 'archived'] as const satisfies readonly FlowStatus[]),
+  publishedVersion: z.number().nullable(),
+  priority: z.number(),
+  draft: record('The draft flow document (see the request body of POST /api/v1/flows)'),
+  createdAt: str.describe('ISO 8601'),
+  updatedAt: str.describe('ISO 8601'),
+  publishedAt: str.nullable().describe('ISO 8601'),
+  warnings: z.array(record('Problem: path, code, message, severity, stepId?')).optional(),
+});
+/** `toView` (src/entry/model.ts). */
+const entryPoint = z.object({
+  id: str,
+  pageId: str,
+  kind: z.enum(['link', 'comment', 'ad'] as const satisfies readonly EntryPointKind[]),
+  name: str,
+  ref: str.nullable(),
+  slug: str.nullable(),
+  language: z.enum(['es', 'en']).nullable(),
+  prefillText: str.nullable(),
+  labels: z.array(str),
+  fields: z.record(str, z.unknown()),
+  flowId: str.nullable(),
+  sequenceId: str.nullable(),
+  comment: record('comment kind: { postIds, keywords, replyText }').nullable(),
+  ad: record('ad kind: { adIds }').nullable(),
+  landing: record('link kind: the landing page settings').nullable(),
+  active: z.boolean(),
+  mmeUrl: str.describe('the m.me link with ref and prefilled text'),
+  landingUrl: str.nullable(),
+  createdAt: ms,
+  updatedAt: ms,
+});
 const template = record('Utility template: id, pageId, name, language, category, status, components');
 const profile = record(
   'Messenger profile: greeting, get started, ice breakers, persistent menu, applied state',

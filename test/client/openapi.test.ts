@@ -3,12 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { generateApiFiles, operationsOf, staleFiles } from '../../scripts/gen-api.ts';
 import { type Runtime, startRuntime } from '../../src/app/runtime.ts';
 import { API_CLI_TEXT } from '../../src/cli/api-commands.ts';
 import { buildProgram } from '../../src/cli/main.ts';
 import { createApiClient } from '../../src/client/index.ts';
 import { parseConfig } from '../../src/config/config.ts';
+import { API_DOCS } from '../../src/server/api-docs.ts';
+import { pages } from '../../src/storage/index.ts';
 
 const PROMO = {
   name: 'Rebajas',
@@ -198,6 +201,56 @@ describe('ventana api (the CLI on the typed client)', () => {
       expect(text('es', 'x')).not.toEqual(text('en', 'x'));
       expect(text('es', 'x').length).toBeGreaterThan(5);
     }
+  });
+});
+
+/** Parses a real answer with the zod schema the document was generated from (throws on a mismatch). */
+function conforms(route: string, data: unknown): void {
+  const schema = API_DOCS[route]?.response;
+  if (!(schema instanceof z.ZodType)) throw new Error(`${route} has no zod response schema`);
+  const r = schema.safeParse(data);
+  expect(r.success, `${route}: ${r.error?.message}`).toBe(true);
+}
+
+describe('documented answers', () => {
+  it('match what the routes really send (broadcast, entry point, flow, contacts, overview)', async () => {
+    const api = createApiClient({ baseUrl: runtime.url, token: runtime.secrets.apiToken });
+    await pages.upsertPage(runtime.database, runtime.secrets.secretKey, {
+      id: 'page-doc',
+      workspaceId: 'default',
+      name: 'Café Lola',
+      now: Date.now(),
+    });
+    const b = await api.call('postBroadcasts', { body: { ...PROMO, name: 'Documentada' } });
+    conforms('POST /api/v1/broadcasts', b.ok && b.data);
+    const ep = await api.call('postEntryPoints', {
+      body: {
+        pageId: 'page-doc',
+        kind: 'link',
+        name: 'QR del mostrador',
+        ref: 'qr_mostrador',
+        slug: 'mostrador',
+      },
+    });
+    expect(ep).toMatchObject({ ok: true, status: 201 });
+    conforms('POST /api/v1/entry-points', ep.ok && ep.data);
+    const eps = await api.call('getEntryPoints');
+    conforms('GET /api/v1/entry-points', eps.ok && eps.data);
+    const flow = await api.call('postFlows', {
+      body: {
+        name: 'Talla',
+        triggers: [{ type: 'keyword', match: 'contains', value: 'talla' }],
+        steps: [{ id: 'gracias', type: 'send', message: { type: 'text', text: 'Gracias' } }],
+      },
+    });
+    expect(flow).toMatchObject({ ok: true, status: 201 });
+    conforms('POST /api/v1/flows', flow.ok && flow.data);
+    const contacts = await api.call('getContacts', { query: { limit: '5' } });
+    conforms('GET /api/v1/contacts', contacts.ok && contacts.data);
+    const overview = await api.call('getAnalyticsOverview');
+    conforms('GET /api/v1/analytics/overview', overview.ok && overview.data);
+    const pageList = await api.call('getPages');
+    conforms('GET /api/v1/pages', pageList.ok && pageList.data);
   });
 });
 
