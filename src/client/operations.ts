@@ -749,13 +749,53 @@ export interface Operations {
   /** GET /api/v1/sequences */
   getSequences: {
     input: { query?: { lang?: 'es' | 'en' } };
-    response: { items: Array<{ [key: string]: unknown }> };
+    response: {
+      items: Array<{
+        id: string;
+        name: string;
+        status: 'draft' | 'active' | 'paused';
+        exitOnReply: boolean;
+
+        /** { label?, field? } */
+        goal?: { [key: string]: unknown } | null;
+        entry: { labels: Array<string>; entryPoints: Array<string> };
+        defaultTimezone: number;
+        steps: Array<{ [key: string]: unknown }>;
+        warnings: Array<{ step: number; code: string; message: string }>;
+
+        /** epoch milliseconds */
+        createdAt: number;
+
+        /** epoch milliseconds */
+        updatedAt: number;
+        [key: string]: unknown;
+      }>;
+    };
     status: 200;
   };
   /** GET /api/v1/sequences/{id} */
   getSequencesById: {
     input: { params: { id: string }; query?: { lang?: 'es' | 'en' } };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      name: string;
+      status: 'draft' | 'active' | 'paused';
+      exitOnReply: boolean;
+
+      /** { label?, field? } */
+      goal?: { [key: string]: unknown } | null;
+      entry: { labels: Array<string>; entryPoints: Array<string> };
+      defaultTimezone: number;
+      steps: Array<{ [key: string]: unknown }>;
+      warnings: Array<{ step: number; code: string; message: string }>;
+
+      /** epoch milliseconds */
+      createdAt: number;
+
+      /** epoch milliseconds */
+      updatedAt: number;
+      [key: string]: unknown;
+    };
     status: 200;
   };
   /** GET /api/v1/sequences/{id}/enrollments */
@@ -910,9 +950,9 @@ export interface Operations {
       params: { id: string };
       query?: { lang?: 'es' | 'en' };
       body: {
-        name: string;
+        name?: string;
         exitOnReply?: boolean;
-        steps: Array<{
+        steps?: Array<{
           id?: string;
           name?: string | null;
           delay: {
@@ -1013,7 +1053,26 @@ export interface Operations {
         defaultTimezone?: number;
       };
     };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      name: string;
+      status: 'draft' | 'active' | 'paused';
+      exitOnReply: boolean;
+
+      /** { label?, field? } */
+      goal?: { [key: string]: unknown } | null;
+      entry: { labels: Array<string>; entryPoints: Array<string> };
+      defaultTimezone: number;
+      steps: Array<{ [key: string]: unknown }>;
+      warnings: Array<{ step: number; code: string; message: string }>;
+
+      /** epoch milliseconds */
+      createdAt: number;
+
+      /** epoch milliseconds */
+      updatedAt: number;
+      [key: string]: unknown;
+    };
     status: 200;
   };
   /** POST /api/v1/api-keys */
@@ -2176,13 +2235,51 @@ export interface Operations {
         defaultTimezone?: number;
       };
     };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      name: string;
+      status: 'draft' | 'active' | 'paused';
+      exitOnReply: boolean;
+
+      /** { label?, field? } */
+      goal?: { [key: string]: unknown } | null;
+      entry: { labels: Array<string>; entryPoints: Array<string> };
+      defaultTimezone: number;
+      steps: Array<{ [key: string]: unknown }>;
+      warnings: Array<{ step: number; code: string; message: string }>;
+
+      /** epoch milliseconds */
+      createdAt: number;
+
+      /** epoch milliseconds */
+      updatedAt: number;
+      [key: string]: unknown;
+    };
     status: 201;
   };
   /** POST /api/v1/sequences/{id}/activate */
   postSequencesByIdActivate: {
     input: { params: { id: string }; query?: { lang?: 'es' | 'en' } };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      name: string;
+      status: 'draft' | 'active' | 'paused';
+      exitOnReply: boolean;
+
+      /** { label?, field? } */
+      goal?: { [key: string]: unknown } | null;
+      entry: { labels: Array<string>; entryPoints: Array<string> };
+      defaultTimezone: number;
+      steps: Array<{ [key: string]: unknown }>;
+      warnings: Array<{ step: number; code: string; message: string }>;
+
+      /** epoch milliseconds */
+      createdAt: number;
+
+      /** epoch milliseconds */
+      updatedAt: number;
+      [key: string]: unknown;
+    };
     status: 200;
   };
   /** POST /api/v1/sequences/{id}/enroll */
@@ -2217,7 +2314,26 @@ export interface Operations {
   /** POST /api/v1/sequences/{id}/pause */
   postSequencesByIdPause: {
     input: { params: { id: string }; query?: { lang?: 'es' | 'en' } };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      name: string;
+      status: 'draft' | 'active' | 'paused';
+      exitOnReply: boolean;
+
+      /** { label?, field? } */
+      goal?: { [key: string]: unknown } | null;
+      entry: { labels: Array<string>; entryPoints: Array<string> };
+      defaultTimezone: number;
+      steps: Array<{ [key: string]: unknown }>;
+      warnings: Array<{ step: number; code: string; message: string }>;
+
+      /** epoch milliseconds */
+      createdAt: number;
+
+      /** epoch milliseconds */
+      updatedAt: number;
+      [key: string]: unknown;
+    };
     status: 200;
   };
   /** POST /api/v1/setup */
@@ -2632,7 +2748,26 @@ export interface Operations {
         defaultTimezone?: number;
       };
     };
-    response: { [key: string]: unknown };
+    response: {
+      id: string;
+      name: string;
+      status: 'draft' | 'active' | 'paused';
+      exitOnReply: boolean;
+
+      /** { label?, field? } */
+      goal?: { [key: string]: unknown } | null;
+      entry: { labels: Array<string>; entryPoints: Array<string> };
+      defaultTimezone: number;
+      steps: Array<{ [key: string]: unknown }>;
+      warnings: Array<{ step: number; code: string; message: string }>;
+
+      /** epoch milliseconds */
+      createdAt: number;
+
+      /** epoch milliseconds */
+      updatedAt: number;
+      [key: string]: unknown;
+    };
     status: 200;
   };
 }

@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { broadcastInputSchema } from '../broadcasts/model.ts';
 import { flowDocumentSchema } from '../flows/schema.ts';
 import { sequenceInputSchema } from '../sequences/model.ts';
-import type { BroadcastStatus, EntryPointKind, FlowStatus } from '../storage/schema.ts';
+import type { BroadcastStatus, EntryPointKind, FlowStatus, SequenceStatus } from '../storage/schema.ts';
 
 export interface RouteDoc {
   readonly summary: string;
@@ -124,7 +124,20 @@ const pageView = z.looseObject({
   webhookUrl: str,
   hasToken: z.boolean(),
 });
-const sequence = record('Sequence: id, name, status, steps, entry labels, goal, counters, warnings');
+/** `sequenceView` (src/sequences/service.ts): the stored sequence with its save-time warnings. */
+const sequence = z.looseObject({
+  id: str,
+  name: str,
+  status: z.enum(['draft', 'active', 'paused'] as const satisfies readonly SequenceStatus[]),
+  exitOnReply: z.boolean(),
+  goal: record('{ label?, field? }').nullish(),
+  entry: z.object({ labels: z.array(str), entryPoints: z.array(str) }),
+  defaultTimezone: z.number(),
+  steps: z.array(record('A step as sent in the request body (id, delay, content, intent, fallback, …)')),
+  warnings: z.array(z.object({ step: z.number(), code: str, message: str })),
+  createdAt: ms,
+  updatedAt: ms,
+});
 /** `flowView` (src/flows/service.ts); creating and saving add the save-time `warnings`. */
 const flow = z.looseObject({
   id: str,
@@ -464,9 +477,9 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
     response: sequence,
   },
   'PATCH /api/v1/sequences/:id': {
-    summary: 'Replace a sequence (same as PUT)',
+    summary: 'Change some fields of a sequence (merged with the stored one)',
     role: 'admin',
-    body: sequenceInputSchema,
+    body: sequenceInputSchema.partial(),
     response: sequence,
   },
   'DELETE /api/v1/sequences/:id': { summary: 'Delete a sequence', role: 'admin', status: 204 },

@@ -213,7 +213,7 @@ function conforms(route: string, data: unknown): void {
 }
 
 describe('documented answers', () => {
-  it('match what the routes really send (broadcast, entry point, flow, contacts, overview)', async () => {
+  it('match what the routes really send (broadcast, entry point, flow, sequence, contacts, overview)', async () => {
     const api = createApiClient({ baseUrl: runtime.url, token: runtime.secrets.apiToken });
     await pages.upsertPage(runtime.database, runtime.secrets.secretKey, {
       id: 'page-doc',
@@ -245,6 +245,26 @@ describe('documented answers', () => {
     });
     expect(flow).toMatchObject({ ok: true, status: 201 });
     conforms('POST /api/v1/flows', flow.ok && flow.data);
+    const seq = await api.call('postSequences', {
+      body: {
+        name: 'Bienvenida',
+        steps: [
+          {
+            id: 'hola',
+            delay: { amount: 0, unit: 'minutes' },
+            content: { message: { type: 'text', text: 'Hola {{first_name|amigo}}' } },
+            intent: 'non_promotional',
+          },
+        ],
+      },
+    });
+    expect(seq).toMatchObject({ ok: true, status: 201 });
+    conforms('POST /api/v1/sequences', seq.ok && seq.data);
+    const renamed = await api.call('patchSequencesById', {
+      params: { id: seq.ok ? seq.data.id : '' },
+      body: { name: 'Hola' },
+    });
+    expect(renamed).toMatchObject({ ok: true, data: { name: 'Hola', steps: [{ id: 'hola' }] } });
     const contacts = await api.call('getContacts', { query: { limit: '5' } });
     conforms('GET /api/v1/contacts', contacts.ok && contacts.data);
     const overview = await api.call('getAnalyticsOverview');
