@@ -93,6 +93,7 @@ export interface Operations {
     input: {
       query?: {
         contact?: string;
+        message?: string;
         page?: string;
         reason?: string;
         allowed?: 'true' | 'false';
@@ -111,6 +112,7 @@ export interface Operations {
     input: {
       query?: {
         contact?: string;
+        message?: string;
         page?: string;
         reason?: string;
         allowed?: string;
@@ -286,6 +288,7 @@ export interface Operations {
         label?: string;
         window?: 'open' | 'human_agent' | 'closed';
         pageId?: string;
+        entryPoint?: string;
         cursor?: string;
         limit?: string;
         lang?: 'es' | 'en';
@@ -360,21 +363,36 @@ export interface Operations {
   };
   /** GET /api/v1/contacts/{id}/timeline */
   getContactsByIdTimeline: {
-    input: { params: { id: string }; query?: { lang?: 'es' | 'en' } };
-    response: { items: Array<{ [key: string]: unknown }> };
+    input: { params: { id: string }; query?: { before?: string; limit?: string; lang?: 'es' | 'en' } };
+    response: { items: Array<{ [key: string]: unknown }>; nextBefore: number | null };
     status: 200;
   };
   /** GET /api/v1/contacts.csv */
   getContactsCsv: {
     input: {
-      query?: { search?: string; label?: string; window?: string; pageId?: string; lang?: 'es' | 'en' };
+      query?: {
+        search?: string;
+        label?: string;
+        window?: string;
+        pageId?: string;
+        entryPoint?: string;
+        lang?: 'es' | 'en';
+      };
     };
     response: string;
     status: 200;
   };
   /** GET /api/v1/conversations */
   getConversations: {
-    input: { query?: { filter?: 'unassigned' | 'mine' | 'waiting' | 'closed' | 'all'; lang?: 'es' | 'en' } };
+    input: {
+      query?: {
+        filter?: 'unassigned' | 'mine' | 'waiting' | 'closed' | 'all';
+        pageId?: string;
+        cursor?: string;
+        limit?: string;
+        lang?: 'es' | 'en';
+      };
+    };
     response: {
       items: Array<{
         id: string;
@@ -418,6 +436,7 @@ export interface Operations {
         threadOwner: string | null;
         [key: string]: unknown;
       }>;
+      [key: string]: unknown;
     };
     status: 200;
   };
@@ -470,8 +489,11 @@ export interface Operations {
   };
   /** GET /api/v1/conversations/{id}/messages */
   getConversationsByIdMessages: {
-    input: { params: { id: string }; query?: { cursor?: string; limit?: string; lang?: 'es' | 'en' } };
-    response: { items: Array<{ [key: string]: unknown }> };
+    input: {
+      params: { id: string };
+      query?: { cursor?: string; limit?: string; peek?: '1'; lang?: 'es' | 'en' };
+    };
+    response: { items: Array<{ [key: string]: unknown }>; nextCursor: string | null };
     status: 200;
   };
   /** GET /api/v1/conversations/{id}/notes */
@@ -1497,7 +1519,17 @@ export interface Operations {
   };
   /** POST /api/v1/canned-replies */
   postCannedReplies: {
-    input: { query?: { lang?: 'es' | 'en' }; body: { title: string; text: string; [key: string]: unknown } };
+    input: {
+      query?: { lang?: 'es' | 'en' };
+      body: {
+        title: string;
+        text: string;
+
+        /** [A-Za-z0-9_-]{1,32} */
+        shortcut?: string | null;
+        [key: string]: unknown;
+      };
+    };
     response: { [key: string]: unknown };
     status: 201;
   };
@@ -1506,7 +1538,11 @@ export interface Operations {
     input: {
       params: { id: string };
       query?: { lang?: 'es' | 'en' };
-      body: { userId: string | null; [key: string]: unknown };
+      body: {
+        /** a member's id, 'me', or null to unassign */
+        userId: string | null;
+        [key: string]: unknown;
+      };
     };
     response: {
       id: string;
@@ -2387,7 +2423,14 @@ export interface Operations {
     input: {
       params: { id: string };
       query?: { lang?: 'es' | 'en' };
-      body: { title: string; text: string; [key: string]: unknown };
+      body: {
+        title: string;
+        text: string;
+
+        /** [A-Za-z0-9_-]{1,32} */
+        shortcut?: string | null;
+        [key: string]: unknown;
+      };
     };
     response: { [key: string]: unknown };
     status: 200;

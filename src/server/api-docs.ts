@@ -297,6 +297,7 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
     role: 'viewer',
     query: z.object({
       contact: str.optional(),
+      message: str.optional().describe('outbox id'),
       page: str.optional(),
       reason: str.optional(),
       allowed: z.enum(['true', 'false']).optional(),
@@ -311,6 +312,7 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
     role: 'viewer',
     query: z.object({
       contact: str.optional(),
+      message: str.optional(),
       page: str.optional(),
       reason: str.optional(),
       allowed: str.optional(),
@@ -443,6 +445,7 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
       verifyToken: str.optional(),
     }),
     response: pageView,
+    errors: [409],
   },
   'GET /api/v1/pages/:id/health': {
     summary: 'Token validity, subscription, permissions and status of a Page',
@@ -732,6 +735,7 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
       label: str.optional(),
       window: z.enum(['open', 'human_agent', 'closed']).optional(),
       pageId: str.optional(),
+      entryPoint: str.optional(),
       ...cursorQuery,
     }),
     response: z.object({ items: z.array(contactView), nextCursor: str.nullable(), total: z.number() }),
@@ -744,6 +748,7 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
       label: str.optional(),
       window: str.optional(),
       pageId: str.optional(),
+      entryPoint: str.optional(),
     }),
     produces: 'text/csv',
   },
@@ -761,13 +766,21 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
   'GET /api/v1/contacts/:id/timeline': {
     summary: 'Events, messages and decisions of a contact',
     role: 'viewer',
-    response: items(record('Timeline entry: kind, at, …')),
+    query: z.object({ before: str.optional().describe('epoch ms'), limit: str.optional() }),
+    response: z.object({
+      items: z.array(record('Timeline entry: kind, at, …')),
+      nextBefore: z.number().nullable(),
+    }),
   },
   'GET /api/v1/conversations': {
     summary: 'Inbox conversations',
     role: 'viewer',
-    query: z.object({ filter: z.enum(['unassigned', 'mine', 'waiting', 'closed', 'all']).optional() }),
-    response: items(conversationView),
+    query: z.object({
+      filter: z.enum(['unassigned', 'mine', 'waiting', 'closed', 'all']).optional(),
+      pageId: str.optional(),
+      ...cursorQuery,
+    }),
+    response: z.looseObject({ items: z.array(conversationView) }),
   },
   'GET /api/v1/conversations/:id': {
     summary: 'One conversation',
@@ -777,8 +790,8 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
   'GET /api/v1/conversations/:id/messages': {
     summary: 'Messages of a conversation',
     role: 'viewer',
-    query: z.object(cursorQuery),
-    response: items(record('Message: direction, text, at, sender, decision')),
+    query: z.object({ ...cursorQuery, peek: z.literal('1').optional().describe('do not mark as read') }),
+    response: paged(record('Message: direction, text, at, sender, decision')),
   },
   'POST /api/v1/conversations/:id/read': {
     summary: 'Mark as read',
@@ -803,7 +816,7 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
   'POST /api/v1/conversations/:id/assign': {
     summary: 'Assign (or unassign with null)',
     role: 'agent',
-    body: z.object({ userId: str.nullable() }),
+    body: z.object({ userId: str.nullable().describe("a member's id, 'me', or null to unassign") }),
     response: conversationView,
   },
   'GET /api/v1/conversations/:id/notes': {
@@ -835,14 +848,14 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
   'POST /api/v1/canned-replies': {
     summary: 'Create a canned reply',
     role: 'agent',
-    body: z.object({ title: str, text: str }),
+    body: z.object({ title: str, text: str, shortcut: str.nullish().describe('[A-Za-z0-9_-]{1,32}') }),
     response: record('Canned reply'),
     status: 201,
   },
   'PUT /api/v1/canned-replies/:id': {
     summary: 'Change a canned reply',
     role: 'agent',
-    body: z.object({ title: str, text: str }),
+    body: z.object({ title: str, text: str, shortcut: str.nullish().describe('[A-Za-z0-9_-]{1,32}') }),
     response: record('Canned reply'),
   },
   'DELETE /api/v1/canned-replies/:id': { summary: 'Delete a canned reply', role: 'agent', status: 204 },
