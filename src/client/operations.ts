@@ -2394,7 +2394,26 @@ export interface Operations {
   };
   /** POST /api/v1/templates */
   postTemplates: {
-    input: { query?: { lang?: 'es' | 'en' }; body: { [key: string]: unknown } };
+    input: {
+      query?: { lang?: 'es' | 'en' };
+      body: {
+        pageId: string;
+
+        /** lowercase letters, digits and _ */
+        name: string;
+        language: string;
+
+        /** {{1}}…{{n}} (POSITIONAL) or {{name}} (NAMED) placeholders */
+        body: string;
+        parameterFormat?: 'POSITIONAL' | 'NAMED';
+        examples?: Array<string> | { [key: string]: string };
+        buttons?: Array<
+          | { type: 'url'; text: string; url: string; [key: string]: unknown }
+          | { type: 'postback'; text: string; payload: string; [key: string]: unknown }
+        >;
+        [key: string]: unknown;
+      };
+    };
     response: { [key: string]: unknown };
     status: 201;
   };
@@ -2412,7 +2431,18 @@ export interface Operations {
   };
   /** POST /api/v1/templates/clone */
   postTemplatesClone: {
-    input: { query?: { lang?: 'es' | 'en' }; body: { [key: string]: unknown } };
+    input: {
+      query?: { lang?: 'es' | 'en' };
+      body: {
+        pageId: string;
+        name: string;
+        language: string;
+        libraryTemplateName: string;
+        bodyInputs?: { [key: string]: unknown };
+        buttonInputs?: Array<unknown>;
+        [key: string]: unknown;
+      };
+    };
     response: { [key: string]: unknown };
     status: 201;
   };

@@ -586,14 +586,36 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
   'POST /api/v1/templates': {
     summary: 'Create a utility template (draft)',
     role: 'admin',
-    body: record('Template'),
+    body: z.object({
+      pageId: str,
+      name: str.describe('lowercase letters, digits and _'),
+      language: str,
+      body: str.describe('{{1}}…{{n}} (POSITIONAL) or {{name}} (NAMED) placeholders'),
+      parameterFormat: z.enum(['POSITIONAL', 'NAMED']).optional(),
+      examples: z.union([z.array(str), z.record(str, str)]).optional(),
+      buttons: z
+        .array(
+          z.union([
+            z.object({ type: z.literal('url'), text: str, url: str }),
+            z.object({ type: z.literal('postback'), text: str, payload: str }),
+          ]),
+        )
+        .optional(),
+    }),
     response: template,
     status: 201,
   },
   'POST /api/v1/templates/clone': {
     summary: 'Clone a template from the library',
     role: 'admin',
-    body: record('{ pageId, libraryId, name, language }'),
+    body: z.object({
+      pageId: str,
+      name: str,
+      language: str,
+      libraryTemplateName: str,
+      bodyInputs: z.record(str, z.unknown()).optional(),
+      buttonInputs: z.array(z.unknown()).optional(),
+    }),
     response: template,
     status: 201,
   },
