@@ -929,7 +929,37 @@ export interface Operations {
   };
   /** PATCH /api/v1/entry-points/{id} */
   patchEntryPointsById: {
-    input: { params: { id: string }; query?: { lang?: 'es' | 'en' }; body: { [key: string]: unknown } };
+    input: {
+      params: { id: string };
+      query?: { lang?: 'es' | 'en' };
+      body: {
+        pageId?: string;
+        kind?: 'link' | 'comment' | 'ad';
+        name?: string;
+
+        /** m.me ref: letters, digits, _ and - */
+        ref?: string | null;
+        slug?: string | null;
+        language?: 'es' | 'en' | null;
+        prefillText?: string | null;
+        labels?: Array<string>;
+        fields?: { [key: string]: unknown };
+        flowId?: string | null;
+        sequenceId?: string | null;
+        comment?: {
+          postIds?: Array<string>;
+          keywords?: Array<string>;
+          replyText?: string;
+          [key: string]: unknown;
+        };
+        ad?: { adIds: Array<string>; [key: string]: unknown };
+
+        /** link kind: landing page settings */
+        landing?: { [key: string]: unknown };
+        active?: boolean;
+        [key: string]: unknown;
+      };
+    };
     response: {
       id: string;
       pageId: string;
@@ -1789,7 +1819,36 @@ export interface Operations {
   };
   /** POST /api/v1/entry-points */
   postEntryPoints: {
-    input: { query?: { lang?: 'es' | 'en' }; body: { [key: string]: unknown } };
+    input: {
+      query?: { lang?: 'es' | 'en' };
+      body: {
+        pageId: string;
+        kind?: 'link' | 'comment' | 'ad';
+        name: string;
+
+        /** m.me ref: letters, digits, _ and - */
+        ref?: string | null;
+        slug?: string | null;
+        language?: 'es' | 'en' | null;
+        prefillText?: string | null;
+        labels?: Array<string>;
+        fields?: { [key: string]: unknown };
+        flowId?: string | null;
+        sequenceId?: string | null;
+        comment?: {
+          postIds?: Array<string>;
+          keywords?: Array<string>;
+          replyText?: string;
+          [key: string]: unknown;
+        };
+        ad?: { adIds: Array<string>; [key: string]: unknown };
+
+        /** link kind: landing page settings */
+        landing?: { [key: string]: unknown };
+        active?: boolean;
+        [key: string]: unknown;
+      };
+    };
     response: {
       id: string;
       pageId: string;
@@ -2467,7 +2526,37 @@ export interface Operations {
   };
   /** PUT /api/v1/entry-points/{id} */
   putEntryPointsById: {
-    input: { params: { id: string }; query?: { lang?: 'es' | 'en' }; body: { [key: string]: unknown } };
+    input: {
+      params: { id: string };
+      query?: { lang?: 'es' | 'en' };
+      body: {
+        pageId?: string;
+        kind?: 'link' | 'comment' | 'ad';
+        name?: string;
+
+        /** m.me ref: letters, digits, _ and - */
+        ref?: string | null;
+        slug?: string | null;
+        language?: 'es' | 'en' | null;
+        prefillText?: string | null;
+        labels?: Array<string>;
+        fields?: { [key: string]: unknown };
+        flowId?: string | null;
+        sequenceId?: string | null;
+        comment?: {
+          postIds?: Array<string>;
+          keywords?: Array<string>;
+          replyText?: string;
+          [key: string]: unknown;
+        };
+        ad?: { adIds: Array<string>; [key: string]: unknown };
+
+        /** link kind: landing page settings */
+        landing?: { [key: string]: unknown };
+        active?: boolean;
+        [key: string]: unknown;
+      };
+    };
     response: {
       id: string;
       pageId: string;

@@ -151,6 +151,27 @@ const flow = z.looseObject({
   publishedAt: str.nullable().describe('ISO 8601'),
   warnings: z.array(record('Problem: path, code, message, severity, stepId?')).optional(),
 });
+/** What `parseEntryPoint` (src/entry/model.ts) reads; on PATCH/PUT every field is optional (merged). */
+const entryPointBody = z.object({
+  pageId: str,
+  kind: z.enum(['link', 'comment', 'ad']).optional(),
+  name: str,
+  ref: str.nullish().describe('m.me ref: letters, digits, _ and -'),
+  slug: str.nullish(),
+  language: z.enum(['es', 'en']).nullish(),
+  prefillText: str.nullish(),
+  labels: z.array(str).optional(),
+  fields: z.record(str, z.unknown()).optional(),
+  flowId: str.nullish(),
+  sequenceId: str.nullish(),
+  comment: z
+    .object({ postIds: z.array(str), keywords: z.array(str), replyText: str })
+    .partial()
+    .optional(),
+  ad: z.object({ adIds: z.array(str) }).optional(),
+  landing: record('link kind: landing page settings').optional(),
+  active: z.boolean().optional(),
+});
 /** `toView` (src/entry/model.ts). */
 const entryPoint = z.object({
   id: str,
@@ -706,7 +727,7 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
   'POST /api/v1/entry-points': {
     summary: 'Create an entry point (m.me link, QR, chat plugin, comment…)',
     role: 'admin',
-    body: record('Entry point'),
+    body: entryPointBody,
     response: entryPoint,
     status: 201,
   },
@@ -714,13 +735,13 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
   'PATCH /api/v1/entry-points/:id': {
     summary: 'Change an entry point',
     role: 'admin',
-    body: record('Entry point fields to change'),
+    body: entryPointBody.partial(),
     response: entryPoint,
   },
   'PUT /api/v1/entry-points/:id': {
     summary: 'Change an entry point (same as PATCH)',
     role: 'admin',
-    body: record('Entry point fields to change'),
+    body: entryPointBody.partial(),
     response: entryPoint,
   },
   'DELETE /api/v1/entry-points/:id': { summary: 'Delete an entry point', role: 'admin', status: 204 },
