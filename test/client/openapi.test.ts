@@ -8,7 +8,7 @@ import { generateApiFiles, operationsOf, staleFiles } from '../../scripts/gen-ap
 import { type Runtime, startRuntime } from '../../src/app/runtime.ts';
 import { API_CLI_TEXT } from '../../src/cli/api-commands.ts';
 import { buildProgram } from '../../src/cli/main.ts';
-import { createApiClient } from '../../src/client/index.ts';
+import { createApiClient, type FetchLike } from '../../src/client/index.ts';
 import { parseConfig } from '../../src/config/config.ts';
 import { API_DOCS } from '../../src/server/api-docs.ts';
 import { pages } from '../../src/storage/index.ts';
@@ -278,5 +278,47 @@ describe('operations in the document', () => {
   it('have unique operation ids', () => {
     const ids = operationsOf(document as never).map((o) => o.op.operationId);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('the typed client with a cookie session (how the dashboard calls)', () => {
+  it('sends x-csrf-token on changes once it knows it, and without it the change is refused in Spanish', async () => {
+    // A browser keeps the cookie; here a small fetch wrapper does.
+    let cookie = '';
+    const withCookies: FetchLike = async (url, init) => {
+      const res = await fetch(url, { ...init, headers: { ...init.headers, ...(cookie ? { cookie } : {}) } });
+      const set = res.headers.get('set-cookie');
+      if (set) cookie = set.split(';')[0] as string;
+      return res;
+    };
+    let csrfToken: string | undefined;
+    const api = createApiClient({
+      baseUrl: runtime.url,
+      lang: 'es',
+      fetch: withCookies,
+      current: () => ({ csrfToken }),
+    });
+    const owner = await api.call('postSetup', {
+      body: {
+        token: runtime.setupToken!,
+        email: 'lola@example.com',
+        password: 'una clave muy larga 42',
+        name: 'Lola',
+      },
+    });
+    expect(owner).toMatchObject({ ok: true, status: 201 });
+    expect(cookie).toMatch(/^ventana_session=/);
+    const me = await api.call('getAuthMe');
+    expect(me).toMatchObject({ ok: true, data: { user: { email: 'lola@example.com' }, role: 'owner' } });
+
+    const refused = await api.call('postBroadcasts', { body: { ...PROMO, name: 'Sin CSRF' } });
+    expect(refused).toEqual({
+      ok: false,
+      status: 403,
+      error: { code: 'csrf_invalid', message: 'Falta la cabecera x-csrf-token o no corresponde a tu sesión' },
+    });
+    csrfToken = owner.ok ? owner.data.csrfToken : undefined;
+    const made = await api.call('postBroadcasts', { body: { ...PROMO, name: 'Con CSRF' } });
+    expect(made).toMatchObject({ ok: true, status: 201, data: { name: 'Con CSRF' } });
   });
 });
