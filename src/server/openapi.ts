@@ -151,6 +151,33 @@ const INFO_DESCRIPTION = [
   'La API REST de Ventana. Los errores son siempre `{ error: { code, message } }` en español o inglés.',
 ].join('\n');
 
+type Responses = Record<string, unknown>;
+
+/**
+ * Every error answer has the same body: the document points at one shared response per status
+ * (`#/components/responses/Error400`…) instead of repeating the envelope in every operation.
+ */
+export function shareErrorResponses(doc: JsonSchema): JsonSchema {
+  const shared: Record<string, unknown> = {};
+  const paths = (doc.paths ?? {}) as Record<string, Record<string, { responses?: Responses }>>;
+  for (const methods of Object.values(paths)) {
+    for (const op of Object.values(methods)) {
+      for (const status of Object.keys(op.responses ?? {})) {
+        if (Number(status) < 400 || !op.responses) continue;
+        const name = `Error${status}`;
+        shared[name] ??= {
+          description: ERROR_TEXT[Number(status)] ?? 'Error',
+          content: { 'application/json': { schema: errorEnvelope } },
+        };
+        op.responses[status] = { $ref: `#/components/responses/${name}` };
+      }
+    }
+  }
+  const components = (doc.components ?? {}) as JsonSchema;
+  const sorted = Object.fromEntries(Object.entries(shared).sort(([a], [b]) => a.localeCompare(b)));
+  return { ...doc, components: { ...components, responses: sorted } };
+}
+
 /** Registers @fastify/swagger (must run before the routes are added) and `GET /openapi.json`. */
 export function registerOpenApi<L extends FastifyBaseLogger>(
   app: FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse<IncomingMessage>, L>,
@@ -184,6 +211,8 @@ export function registerOpenApi<L extends FastifyBaseLogger>(
       },
       security: [{ bearer: [] }, { session: [], csrf: [] }],
     },
+    transformObject: (document) =>
+      shareErrorResponses((document as unknown as { openapiObject: JsonSchema }).openapiObject) as never,
     transform: ({ url, route }) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       const method = String(methods[0]);
