@@ -104,7 +104,30 @@ export interface Operations {
         lang?: 'es' | 'en';
       };
     };
-    response: { items: Array<{ [key: string]: unknown }>; nextCursor: string | null };
+    response: {
+      items: Array<{
+        id: string;
+        workspaceId: string | null;
+        pageId: string | null;
+        contactId: string | null;
+
+        /** outbox id */
+        messageRef: string | null;
+
+        /** epoch milliseconds */
+        at: number;
+        ruleSet: string;
+        route: string | null;
+        allowed: boolean;
+        reasons: Array<{ code: string; [key: string]: unknown }>;
+        evidence: unknown;
+        decision: unknown;
+        graphStatus: string | null;
+        graphResponse: unknown;
+        fbtraceId: string | null;
+      }>;
+      nextCursor: string | null;
+    };
     status: 200;
   };
   /** GET /api/v1/audit.csv */
