@@ -16,6 +16,17 @@ if ! npx tsc -p web/tsconfig.json --noEmit; then
   echo "0 passed, 1 failed"
   exit 1
 fi
+# The typed client is shared with the dashboard: it must compile under DOM libs, without Node types.
+if ! npx tsc -p tsconfig.client-dom.json --noEmit; then
+  echo "typed client type-check (DOM) failed / la comprobación de tipos del cliente (DOM) falló"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+# The committed OpenAPI document and typed client must match the routes (scripts/gen-api.ts prints why).
+if ! npx tsx scripts/gen-api.ts --check; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 if ! npm run --silent build:web >test-results/build-web.log 2>&1; then
   cat test-results/build-web.log
   echo "dashboard build failed / la compilación del panel falló"

@@ -191,7 +191,8 @@ const scheduleSchema = z.strictObject({
   closedWindow: z.enum(CLOSED_WINDOW_CHOICES).optional(),
 });
 type ScheduleInput = z.infer<typeof scheduleSchema>;
-const inputSchema = z.strictObject({
+/** The body of POST /api/v1/broadcasts; also documents it in the OpenAPI file (src/server/api-docs.ts). */
+export const broadcastInputSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   schedule: scheduleSchema.optional(),
   trackLinks: z.boolean().optional(),
@@ -319,7 +320,7 @@ function storedVerdict(v: PromotionalVerdict): StoredVerdict {
  * transactional is refused here, with the signals, rather than sent through a route it may not use.
  */
 export function parseBroadcastInput(raw: unknown, lang: Lang, now?: number): ParseBroadcastResult {
-  const parsed = parseBody(raw, inputSchema, (code) => problemText(code, lang));
+  const parsed = parseBody(raw, broadcastInputSchema, (code) => problemText(code, lang));
   if (!parsed.ok) return parsed;
   const schedule = parseSchedule(parsed.data.schedule, lang, now);
   if (!schedule.ok) return schedule;

@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import type { Lang } from '../policy/index.ts';
+import { registerApiCommands } from './api-commands.ts';
 import { registerAuditCommands } from './audit-commands.ts';
 import { registerBroadcastCommands } from './broadcast-commands.ts';
 import { type CliIo, registerPolicyCommands } from './policy.ts';
@@ -28,6 +29,7 @@ export function buildProgram(io: CliIo, host: ServerCommandEnv): Command {
   registerBroadcastCommands(program, io, host);
   registerAuditCommands(program, io, host);
   registerUserCommands(program, io, host);
+  registerApiCommands(program, io, host);
   return program;
 }
 

@@ -118,7 +118,8 @@ const stepSchema = z.strictObject({
     .strictObject({ type: z.enum(FALLBACKS), template: utilityTemplateSchema.nullish() })
     .default({ type: 'skip' }),
 });
-const inputSchema = z.strictObject({
+/** The body of POST/PUT /api/v1/sequences; also documents it in the OpenAPI file (src/server/api-docs.ts). */
+export const sequenceInputSchema = z.strictObject({
   name: z.string().trim().min(1).max(200),
   exitOnReply: z.boolean().default(false),
   steps: z.array(stepSchema).min(1).max(50),
@@ -151,7 +152,7 @@ const UNIT_H: Readonly<Record<StepDelay['unit'], number>> = { minutes: 1 / 60, h
  * in a sequence that ends on reply; fallbacks that change the content or cost money.
  */
 export function parseSequenceInput(raw: unknown, lang: Lang): ParseSequenceResult {
-  const parsed = parseBody(raw, inputSchema, (code) => sequenceText(code, lang));
+  const parsed = parseBody(raw, sequenceInputSchema, (code) => sequenceText(code, lang));
   if (!parsed.ok) return parsed;
   const data = parsed.data;
   const problems: SequenceProblem[] = [];

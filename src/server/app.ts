@@ -12,6 +12,7 @@ import { type AccountsAuthDeps, apiAuthHook } from './api-auth.ts';
 import { httpError, sendError } from './errors.ts';
 import { createFastWebhookHandler, WEBHOOK_PATH } from './fast-webhook.ts';
 import { requestLang } from './lang.ts';
+import { registerOpenApi } from './openapi.ts';
 import { registerWebDashboard } from './web-dashboard.ts';
 
 export interface AppDeps {
@@ -49,6 +50,8 @@ export function buildApp(deps: AppDeps) {
       }),
   });
 
+  // Before any route: the document is collected as routes are added.
+  registerOpenApi(app);
   app.addHook('onRequest', apiAuthHook(deps.apiToken ?? (() => null), deps.workspaceId, deps.accounts));
 
   app.register(async (scope) => {
