@@ -132,12 +132,24 @@ export async function setupOwner(input: {
   setCsrfToken(r.csrfToken);
 }
 
+/** `POST /api/v1/invitations/accept`: joins the workspace and starts a session (cookie). */
+export async function acceptInvitation(input: { token: string; password: string; name?: string }): Promise<void> {
+  const r = await post<{ csrfToken: string }>('/api/v1/invitations/accept', input);
+  setCsrfToken(r.csrfToken);
+}
+
 export async function logout(via: Me['via']): Promise<void> {
   if (via === 'session') await post('/api/v1/auth/logout').catch(() => undefined);
   setApiToken(null);
   setCsrfToken(null);
 }
 
-export function updateMe(input: { lang?: string; name?: string; password?: string }): Promise<unknown> {
+/** Changing the password needs the current one (`currentPassword`); other sessions end. */
+export function updateMe(input: {
+  lang?: string;
+  name?: string;
+  password?: string;
+  currentPassword?: string;
+}): Promise<unknown> {
   return patch('/api/v1/auth/me', input);
 }

@@ -153,12 +153,12 @@ function ContactDrawer({ id, onClose }: { id: string | null; onClose: () => void
                 {t('contacts.timelineEmpty')}
               </Text>
             ) : (
-              <Timeline bulletSize={14} lineWidth={2} active={timeline.data.length - 1}>
+              <Timeline bulletSize={14} lineWidth={2} active={-1}>
                 {timeline.data.map((item, i) => (
                   <Timeline.Item
                     key={item.id ?? String(i)}
                     color={item.allowed === false ? 'red' : item.direction === 'out' ? 'teal' : 'blue'}
-                    title={t(`timeline.${item.kind}`, { defaultValue: item.kind })}
+                    title={t(`timeline.${api.timelineKey(item)}`, { defaultValue: api.timelineKey(item) })}
                   >
                     {item.text ? <Text size="sm">{item.text}</Text> : null}
                     {item.route ? (
@@ -166,9 +166,14 @@ function ContactDrawer({ id, onClose }: { id: string | null; onClose: () => void
                         {t(`routes.${item.route}`, { defaultValue: item.route })}
                       </Text>
                     ) : null}
-                    {item.reasons?.map((r) => (
-                      <Text key={r.code} size="xs" c="red">
-                        {r.message ?? t(`reasons.${r.code}`, { defaultValue: r.code })}
+                    {item.type === 'contact_change' ? (
+                      <Text size="xs" c="dimmed" ff="monospace">
+                        {JSON.stringify(item.change)}
+                      </Text>
+                    ) : null}
+                    {item.reasons?.map((code) => (
+                      <Text key={code} size="xs" c="red">
+                        {t(`reasons.${code}`, { defaultValue: code })}
                       </Text>
                     ))}
                     <Text size="xs" c="dimmed">
