@@ -133,7 +133,11 @@ export async function setupOwner(input: {
 }
 
 /** `POST /api/v1/invitations/accept`: joins the workspace and starts a session (cookie). */
-export async function acceptInvitation(input: { token: string; password: string; name?: string }): Promise<void> {
+export async function acceptInvitation(input: {
+  token: string;
+  password: string;
+  name?: string;
+}): Promise<void> {
   const r = await post<{ csrfToken: string }>('/api/v1/invitations/accept', input);
   setCsrfToken(r.csrfToken);
 }

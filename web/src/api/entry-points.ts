@@ -62,7 +62,6 @@ export const downloadQr = (ep: EntryPoint, format: 'png' | 'svg') =>
   download(`${e(ep.id)}/qr.${format}?size=1024`, `${ep.slug ?? ep.ref ?? ep.id}.${format}`);
 export const snippet = (id: string) =>
   get<{ snippet: string; mmeUrl: string; lang: string }>(`${e(id)}/snippet`).then((r) => r.snippet);
-export const stats = (id: string) =>
-  get<{ byDay: DayStats[] }>(`${e(id)}/stats`).then((r) => r.byDay);
+export const stats = (id: string) => get<{ byDay: DayStats[] }>(`${e(id)}/stats`).then((r) => r.byDay);
 /** The public landing page of an entry point (null when it has none). */
 export const landingUrl = (ep: EntryPoint): string | null => ep.landingUrl;

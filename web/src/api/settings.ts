@@ -35,7 +35,8 @@ export interface ApiKey {
 
 export const listMembers = () => get<{ items: Member[] }>('/api/v1/members').then((r) => r.items);
 /** Changes an existing member's role (people join through invitations). */
-export const setMemberRole = (input: { userId: string; role: Role }) => post<Member>('/api/v1/members', input);
+export const setMemberRole = (input: { userId: string; role: Role }) =>
+  post<Member>('/api/v1/members', input);
 export const removeMember = (userId: string) => del(`/api/v1/members/${encodeURIComponent(userId)}`);
 export const listInvitations = () => get<{ items: Invitation[] }>('/api/v1/invitations').then((r) => r.items);
 export const invite = (input: { email: string; role: Role }) =>

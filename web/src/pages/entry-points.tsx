@@ -103,17 +103,17 @@ function EntryCard({ ep }: { ep: api.EntryPoint }) {
             </Group>
           ) : null}
           {api.hasQr(ep) ? (
-          <Group gap="xs">
-            <Button size="compact-xs" variant="light" onClick={() => qr.mutate('png')} data-testid="qr-png">
-              {t('entry.downloadPng')}
-            </Button>
-            <Button size="compact-xs" variant="light" onClick={() => qr.mutate('svg')}>
-              {t('entry.downloadSvg')}
-            </Button>
-            <Button size="compact-xs" variant="default" onClick={() => setShowSnippet(true)}>
-              {t('entry.snippet')}
-            </Button>
-          </Group>
+            <Group gap="xs">
+              <Button size="compact-xs" variant="light" onClick={() => qr.mutate('png')} data-testid="qr-png">
+                {t('entry.downloadPng')}
+              </Button>
+              <Button size="compact-xs" variant="light" onClick={() => qr.mutate('svg')}>
+                {t('entry.downloadSvg')}
+              </Button>
+              <Button size="compact-xs" variant="default" onClick={() => setShowSnippet(true)}>
+                {t('entry.snippet')}
+              </Button>
+            </Group>
           ) : null}
         </Stack>
       </Group>
@@ -195,9 +195,7 @@ function CreateEntry({ onDone }: { onDone: () => void }) {
         ...(form.kind === 'link' && form.slug ? { slug: form.slug } : {}),
         ...(form.kind === 'link' && form.prefillText ? { prefillText: form.prefillText } : {}),
         ...(labels.length ? { labels } : {}),
-        ...(form.kind === 'comment'
-          ? { comment: { keywords, postIds: [], replyText: form.replyText } }
-          : {}),
+        ...(form.kind === 'comment' ? { comment: { keywords, postIds: [], replyText: form.replyText } } : {}),
         ...(form.kind === 'ad' ? { ad: { adIds } } : {}),
       }),
     onSuccess: () => {
@@ -272,9 +270,7 @@ function CreateEntry({ onDone }: { onDone: () => void }) {
             />
           </>
         ) : null}
-        {form.kind === 'ad' ? (
-          <TagsInput label={t('entry.adIds')} value={adIds} onChange={setAdIds} />
-        ) : null}
+        {form.kind === 'ad' ? <TagsInput label={t('entry.adIds')} value={adIds} onChange={setAdIds} /> : null}
         <TagsInput label={t('entry.labels')} value={labels} onChange={setLabels} />
       </SimpleGrid>
       {create.error ? <ErrorState error={create.error} /> : null}

@@ -82,7 +82,7 @@ function DecisionView({
           <Text size="sm" fw={600} mt="xs">
             {t('inbox.alternatives')}
           </Text>
-          <List size="sm">
+          <List size="sm" data-testid="alternatives">
             {alternatives.map((a, i) => (
               <List.Item key={a.code ?? a.route ?? String(i)}>{a.message}</List.Item>
             ))}

@@ -78,7 +78,12 @@ function Members() {
                   </Table.Td>
                   <Table.Td>
                     {can('admin') && m.userId !== me.user?.id ? (
-                      <Button size="compact-xs" color="red" variant="subtle" onClick={() => remove.mutate(m.userId)}>
+                      <Button
+                        size="compact-xs"
+                        color="red"
+                        variant="subtle"
+                        onClick={() => remove.mutate(m.userId)}
+                      >
                         {t('settings.remove')}
                       </Button>
                     ) : null}
@@ -154,11 +159,18 @@ function Invitations() {
                       </Badge>
                     </Table.Td>
                     <Table.Td>
-                      {i.status === 'pending' ? t('settings.expires', { at: formatDateTime(i.expiresAt) }) : null}
+                      {i.status === 'pending'
+                        ? t('settings.expires', { at: formatDateTime(i.expiresAt) })
+                        : null}
                     </Table.Td>
                     <Table.Td>
                       {can('admin') && i.status === 'pending' ? (
-                        <Button size="compact-xs" color="red" variant="subtle" onClick={() => revoke.mutate(i.id)}>
+                        <Button
+                          size="compact-xs"
+                          color="red"
+                          variant="subtle"
+                          onClick={() => revoke.mutate(i.id)}
+                        >
                           {t('settings.revoke')}
                         </Button>
                       ) : null}
