@@ -51,9 +51,9 @@ function ProfileEditor({ pageId }: { pageId: string }) {
   const client = useQueryClient();
   const q = useQuery({ queryKey: ['profile', pageId], queryFn: () => api.getProfile(pageId) });
   const [p, setP] = useState<api.MessengerProfile | null>(null);
-  useEffect(() => setP(q.data ?? null), [q.data]);
+  useEffect(() => setP(q.data?.profile ?? null), [q.data]);
   const save = useMutation({
-    mutationFn: () => api.saveProfile(pageId, p!),
+    mutationFn: () => api.saveProfile(pageId, q.data!, p!),
     onSuccess: () => client.invalidateQueries({ queryKey: ['profile', pageId] }),
   });
   if (q.error) return <ErrorState error={q.error} />;
@@ -224,9 +224,18 @@ function ProfileEditor({ pageId }: { pageId: string }) {
               }}
             />
           </Card>
+          {q.data?.version ? (
+            <Text size="sm" c={q.data.lastError ? 'red' : 'dimmed'} data-testid="profile-status">
+              {q.data.lastError
+                ? q.data.lastError
+                : q.data.inSync
+                  ? t('profile.inSync', { version: q.data.version })
+                  : t('profile.pending', { version: q.data.version })}
+            </Text>
+          ) : null}
           {can('admin') ? (
             <Group justify="flex-end">
-              <Button onClick={() => save.mutate()} loading={save.isPending}>
+              <Button onClick={() => save.mutate()} loading={save.isPending} data-testid="profile-save">
                 {t('profile.publish')}
               </Button>
             </Group>
