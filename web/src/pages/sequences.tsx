@@ -84,7 +84,11 @@ function Editor({ sequence, onDone }: { sequence: api.Sequence | null; onDone: (
   return (
     <Card withBorder padding="md" data-testid="sequence-editor">
       <SimpleGrid cols={{ base: 1, sm: 2 }} mb="md">
-        <TextInput label={t('sequences.name')} value={name} onChange={(e) => setName(e.currentTarget.value)} />
+        <TextInput
+          label={t('sequences.name')}
+          value={name}
+          onChange={(e) => setName(e.currentTarget.value)}
+        />
         <TagsInput
           label={t('sequences.entryLabel')}
           description={t('sequences.entryLabelHint')}
@@ -123,7 +127,9 @@ function Editor({ sequence, onDone }: { sequence: api.Sequence | null; onDone: (
                 w={170}
                 value={st.intent}
                 allowDeselect={false}
-                onChange={(v) => update(i, { intent: (v ?? 'non_promotional') as api.SequenceStep['intent'] })}
+                onChange={(v) =>
+                  update(i, { intent: (v ?? 'non_promotional') as api.SequenceStep['intent'] })
+                }
                 data={INTENTS.map((v) => ({ value: v, label: t(`broadcasts.intent.${v}`) }))}
               />
               <Select
@@ -196,7 +202,11 @@ function Editor({ sequence, onDone }: { sequence: api.Sequence | null; onDone: (
           <Button variant="default" onClick={onDone}>
             {save.data ? t('common.close') : t('common.cancel')}
           </Button>
-          <Button onClick={() => save.mutate()} loading={save.isPending} disabled={!name || steps.length === 0}>
+          <Button
+            onClick={() => save.mutate()}
+            loading={save.isPending}
+            disabled={!name || steps.length === 0}
+          >
             {t('common.save')}
           </Button>
         </Group>

@@ -175,7 +175,12 @@ export default function TemplatesPage() {
                               {t('templates.sendForReview')}
                             </Button>
                           ) : null}
-                          <Button size="compact-xs" variant="subtle" color="red" onClick={() => remove.mutate(tpl.id)}>
+                          <Button
+                            size="compact-xs"
+                            variant="subtle"
+                            color="red"
+                            onClick={() => remove.mutate(tpl.id)}
+                          >
                             {t('common.delete')}
                           </Button>
                         </Group>
