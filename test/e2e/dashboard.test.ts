@@ -252,6 +252,95 @@ describe('pages and entry points', () => {
   });
 });
 
+describe('flows, sequences and contacts', () => {
+  const promoSteps = (audience: 'everyone' | 'subscribers') =>
+    JSON.stringify([
+      {
+        id: 'hola',
+        type: 'send',
+        message: { type: 'text', text: '¡Hola {{first_name|amigo}}!' },
+        next: 'espera',
+      },
+      { id: 'espera', type: 'delay', days: 3, next: 'oferta' },
+      {
+        id: 'oferta',
+        type: 'send',
+        audience,
+        message: { type: 'text', text: 'Esta semana, 20% de descuento con el código GRATIS' },
+      },
+    ]);
+
+  it('refuses a flow whose promotion would go out 3 days later, then saves it for subscribers and publishes it', async () => {
+    const { context, page } = await signedIn('es');
+    await page.getByTestId('nav-flows').click();
+    await page.getByTestId('flow-new').click();
+    await page.getByTestId('flow-name').fill('Oferta de envío');
+    await page.getByTestId('flow-steps').fill(promoSteps('everyone'));
+    await page.getByTestId('flow-save').click();
+    const problems = page.getByTestId('flow-server-problems');
+    await problems.waitFor();
+    await expect(problems.textContent()).resolves.toContain('oferta');
+    await shot(page, 'flow-refused-es');
+    const saved = await api<{ items: unknown[] }>('/api/v1/flows');
+    expect(saved.body.items).toHaveLength(0);
+
+    await page.getByTestId('flow-steps').fill(promoSteps('subscribers'));
+    await page.getByTestId('flow-save').click();
+    await page.getByTestId('flow-warnings').waitFor();
+    await page.getByTestId('flow-publish').click();
+    await page.getByText('Publicada la versión 1.').waitFor();
+    const flows = await api<{ items: { name: string; status: string; publishedVersion: number }[] }>(
+      '/api/v1/flows',
+    );
+    expect(flows.body.items).toEqual([
+      expect.objectContaining({ name: 'Oferta de envío', status: 'published', publishedVersion: 1 }),
+    ]);
+    await shot(page, 'flow-published-es');
+    await context.close();
+  });
+
+  it('creates a sequence for the "lead" label and activates it', async () => {
+    const { context, page } = await signedIn('en');
+    await page.getByTestId('nav-sequences').click();
+    await page.getByTestId('sequence-new').click();
+    await page.getByTestId('sequence-name').fill('Lead follow-up');
+    await page.getByTestId('sequence-labels').fill('lead');
+    await page.getByTestId('sequence-labels').press('Enter');
+    await page.getByTestId('sequence-step-text').fill('Did you get a chance to look at the catalogue?');
+    await page.getByTestId('sequence-save').click();
+    const row = page.getByTestId('sequence-row').filter({ hasText: 'Lead follow-up' });
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toContain('Draft');
+    await row.getByTestId('sequence-toggle').click();
+    await row.getByText('Active').waitFor();
+    const list = await api<{ items: { name: string; status: string; entry: { labels: string[] } }[] }>(
+      '/api/v1/sequences',
+    );
+    expect(list.body.items).toEqual([
+      expect.objectContaining({
+        name: 'Lead follow-up',
+        status: 'active',
+        entry: expect.objectContaining({ labels: ['lead'] }),
+      }),
+    ]);
+    await shot(page, 'sequences-active-en');
+    await context.close();
+  });
+
+  it('opens a contact and reads their history and window', async () => {
+    const { context, page } = await signedIn('es');
+    await page.getByTestId('nav-contacts').click();
+    await page.getByTestId('contacts-table').getByText('Lucía García').click();
+    const drawer = page.getByTestId('contact-drawer');
+    await drawer.waitFor();
+    await drawer.getByText('Mensaje recibido').first().waitFor();
+    await expect(drawer.textContent()).resolves.toContain('Hola, ¿tenéis la chaqueta en talla M?');
+    await expect(drawer.getByTestId('window-badge').textContent()).resolves.toContain('Ventana abierta');
+    await shot(page, 'contact-drawer-es');
+    await context.close();
+  });
+});
+
 describe('broadcasts', () => {
   it('composes with live compliance feedback, reads the preflight, exports a group as CSV and sends', async () => {
     const { context, page } = await signedIn('es');

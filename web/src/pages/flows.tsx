@@ -111,6 +111,7 @@ function Editor({ flow, onSaved }: { flow: api.Flow | null; onSaved: (f: api.Flo
           <Stack gap="sm">
             <TextInput
               label={t('flows.name')}
+              data-testid="flow-name"
               value={name}
               onChange={(e) => setName(e.currentTarget.value)}
               required
@@ -119,6 +120,7 @@ function Editor({ flow, onSaved }: { flow: api.Flow | null; onSaved: (f: api.Flo
             <JsonInput
               label={t('flows.triggers')}
               description={t('flows.triggersHint')}
+              data-testid="flow-triggers"
               value={triggersJson}
               onChange={setTriggersJson}
               autosize
@@ -130,6 +132,7 @@ function Editor({ flow, onSaved }: { flow: api.Flow | null; onSaved: (f: api.Flo
             <JsonInput
               label={t('flows.steps')}
               description={t('flows.stepsHint')}
+              data-testid="flow-steps"
               value={json}
               onChange={setJson}
               autosize
@@ -148,7 +151,7 @@ function Editor({ flow, onSaved }: { flow: api.Flow | null; onSaved: (f: api.Flo
               </Alert>
             ) : null}
             {serverProblems.length > 0 ? (
-              <Alert color="red" title={t('errors.title')}>
+              <Alert color="red" title={t('errors.title')} data-testid="flow-server-problems">
                 <List size="sm">
                   {serverProblems.map((p) => (
                     <List.Item key={p.key}>{p.message}</List.Item>
@@ -181,7 +184,12 @@ function Editor({ flow, onSaved }: { flow: api.Flow | null; onSaved: (f: api.Flo
                   {t('common.save')}
                 </Button>
                 {flow ? (
-                  <Button variant="light" onClick={() => publish.mutate()} loading={publish.isPending}>
+                  <Button
+                    variant="light"
+                    onClick={() => publish.mutate()}
+                    loading={publish.isPending}
+                    data-testid="flow-publish"
+                  >
                     {t('flows.publish')}
                   </Button>
                 ) : null}
@@ -236,7 +244,13 @@ export default function FlowsPage() {
       <PageHeader
         title={t('flows.title')}
         description={t('flows.description')}
-        actions={can('admin') ? <Button onClick={() => setEditing('new')}>{t('flows.new')}</Button> : null}
+        actions={
+          can('admin') ? (
+            <Button onClick={() => setEditing('new')} data-testid="flow-new">
+              {t('flows.new')}
+            </Button>
+          ) : null
+        }
       />
       {editing ? (
         <Editor

@@ -92,6 +92,7 @@ function Editor({ sequence, onDone }: { sequence: api.Sequence | null; onDone: (
         <TagsInput
           label={t('sequences.entryLabel')}
           description={t('sequences.entryLabelHint')}
+          data-testid="sequence-labels"
           value={labels}
           onChange={setLabels}
         />
@@ -158,6 +159,7 @@ function Editor({ sequence, onDone }: { sequence: api.Sequence | null; onDone: (
               <Textarea
                 mt="xs"
                 label={t('sequences.text')}
+                data-testid="sequence-step-text"
                 autosize
                 minRows={2}
                 value={st.content.message.text ?? ''}
@@ -234,7 +236,11 @@ export default function SequencesPage() {
         title={t('sequences.title')}
         description={t('sequences.description')}
         actions={
-          can('admin') ? <Button onClick={() => setEditing('new')}>{t('sequences.new')}</Button> : null
+          can('admin') ? (
+            <Button onClick={() => setEditing('new')} data-testid="sequence-new">
+              {t('sequences.new')}
+            </Button>
+          ) : null
         }
       />
       {editing ? (
@@ -261,7 +267,7 @@ export default function SequencesPage() {
               </Table.Thead>
               <Table.Tbody>
                 {items.map((s) => (
-                  <Table.Tr key={s.id}>
+                  <Table.Tr key={s.id} data-testid="sequence-row">
                     <Table.Td>{s.name}</Table.Td>
                     <Table.Td>{s.entry.labels.join(', ') || '—'}</Table.Td>
                     <Table.Td>{s.steps.map((st) => formatDuration(api.delayMs(st))).join(' → ')}</Table.Td>
@@ -273,7 +279,12 @@ export default function SequencesPage() {
                     <Table.Td>
                       {can('admin') ? (
                         <Group gap="xs" justify="flex-end">
-                          <Button size="compact-xs" variant="default" onClick={() => toggle.mutate(s)}>
+                          <Button
+                            size="compact-xs"
+                            variant="default"
+                            onClick={() => toggle.mutate(s)}
+                            data-testid="sequence-toggle"
+                          >
                             {s.status === 'active' ? t('sequences.pause') : t('sequences.activate')}
                           </Button>
                           <Button size="compact-xs" variant="light" onClick={() => setEditing(s)}>
