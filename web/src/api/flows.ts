@@ -26,7 +26,7 @@ export interface FlowDocument {
 export interface Flow {
   readonly id: string;
   readonly name: string;
-  readonly status: 'draft' | 'published' | 'archived' | string;
+  readonly status: 'active' | 'archived' | string;
   readonly publishedVersion: number | null;
   readonly priority: number;
   readonly draft: FlowDocument;

@@ -272,9 +272,15 @@ export default function FlowsPage() {
                   description={t('flows.stepCount', { count: f.draft.steps?.length ?? 0 })}
                   onClick={() => setEditing(f)}
                   rightSection={
-                    <Badge color={f.status === 'published' ? 'teal' : 'gray'} variant="light">
-                      {t(`flowStatus.${f.status}`, { defaultValue: f.status })}
-                      {f.publishedVersion ? ` v${f.publishedVersion}` : ''}
+                    <Badge
+                      color={f.status === 'archived' ? 'gray' : f.publishedVersion ? 'teal' : 'yellow'}
+                      variant="light"
+                    >
+                      {f.status === 'archived'
+                        ? t('flowStatus.archived')
+                        : f.publishedVersion
+                          ? t('flowStatus.published', { version: f.publishedVersion })
+                          : t('flowStatus.draft')}
                     </Badge>
                   }
                 />

@@ -85,6 +85,7 @@ function Editor({ sequence, onDone }: { sequence: api.Sequence | null; onDone: (
     <Card withBorder padding="md" data-testid="sequence-editor">
       <SimpleGrid cols={{ base: 1, sm: 2 }} mb="md">
         <TextInput
+          data-testid="sequence-name"
           label={t('sequences.name')}
           value={name}
           onChange={(e) => setName(e.currentTarget.value)}
@@ -205,6 +206,7 @@ function Editor({ sequence, onDone }: { sequence: api.Sequence | null; onDone: (
             {save.data ? t('common.close') : t('common.cancel')}
           </Button>
           <Button
+            data-testid="sequence-save"
             onClick={() => save.mutate()}
             loading={save.isPending}
             disabled={!name || steps.length === 0}
