@@ -151,7 +151,7 @@ function Editor({ flow, onSaved }: { flow: api.Flow | null; onSaved: (f: api.Flo
               </Alert>
             ) : null}
             {serverProblems.length > 0 ? (
-              <Alert color="red" title={t('errors.title')} data-testid="flow-server-problems">
+              <Alert color="red" title={t('flows.notSaved')} data-testid="flow-server-problems">
                 <List size="sm">
                   {serverProblems.map((p) => (
                     <List.Item key={p.key}>{p.message}</List.Item>
