@@ -58,7 +58,10 @@ function adopt(answer: MeAnswer, via: Me['via']): Me {
   return { ...answer, csrfToken: answer.csrfToken ?? null, via };
 }
 
-/** The installation token acts as the owner of workspace 'default' (until accounts say otherwise). */
+/**
+ * The installation token acts as the owner of workspace 'default'. `/api/v1/auth/*` answers a bearer
+ * caller 403 `session_required` (it is nobody's session), so this identity stands in for `/auth/me`.
+ */
 const TOKEN_IDENTITY: Me = {
   user: null,
   workspace: { id: 'default', name: 'Ventana' },
