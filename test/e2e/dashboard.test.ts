@@ -330,6 +330,46 @@ describe('flows, sequences and contacts', () => {
     await context.close();
   });
 
+  it('saves a Messenger profile (greeting, Get Started, an ice breaker) and queues it for the Page', async () => {
+    const { context, page } = await signedIn('es');
+    await page.getByTestId('nav-profile').click();
+    await page.getByRole('button', { name: 'Añadir saludo' }).click();
+    await page.getByLabel('Texto').first().fill('¡Hola {{user_first_name}}! Escríbenos lo que necesites.');
+    await page.getByLabel('Payload').first().fill('GET_STARTED');
+    await page.getByRole('button', { name: 'Añadir pregunta' }).click();
+    await page.getByLabel('Pregunta').first().fill('¿Cuál es vuestro horario?');
+    await page.getByLabel('Payload').nth(1).fill('HORARIO');
+    await page.getByTestId('profile-save').click();
+    await page.getByTestId('profile-status').waitFor();
+    const stored = await api<{
+      desired: { greeting: { text: string }[]; iceBreakers: { locale: string }[] };
+    }>(`/api/v1/pages/${runtime.demo!.pageId}/messenger-profile`);
+    expect(stored.status).toBe(200);
+    expect(stored.body.desired.greeting[0]?.text).toContain('{{user_first_name}}');
+    expect(stored.body.desired.iceBreakers[0]?.locale).toBe('default');
+    await shot(page, 'profile-saved-es');
+    await context.close();
+  });
+
+  it('refuses a utility template that reads as marketing, naming the selling signals', async () => {
+    const { context, page } = await signedIn('es');
+    await page.getByTestId('nav-templates').click();
+    await page.getByTestId('template-new').click();
+    await page.getByTestId('template-name').fill('pedido_enviado');
+    await page
+      .getByTestId('template-body')
+      .fill('Tu pedido {{1}} ya salió. Usa el cupón VUELVE para un 20% de descuento.');
+    await page.getByLabel('Valor de ejemplo n.º 1').fill('A-1001');
+    await page.getByTestId('template-submit').click();
+    const error = page.getByTestId('template-create').getByTestId('error-state');
+    await error.waitFor();
+    await expect(error.textContent()).resolves.toMatch(/cup[oó]n|descuento/i);
+    const list = await api<{ items: unknown[] }>('/api/v1/templates');
+    expect(list.body.items).toHaveLength(0);
+    await shot(page, 'template-refused-es');
+    await context.close();
+  });
+
   it('opens a contact and reads their history and window', async () => {
     const { context, page } = await signedIn('es');
     await page.getByTestId('nav-contacts').click();

@@ -53,6 +53,7 @@ function Create({ onDone }: { onDone: () => void }) {
         <TextInput
           label={t('templates.name')}
           description={t('templates.nameHint')}
+          data-testid="template-name"
           value={form.name}
           onChange={(e) => setForm({ ...form, name: e.currentTarget.value })}
           required
@@ -77,6 +78,7 @@ function Create({ onDone }: { onDone: () => void }) {
         mt="sm"
         label={t('templates.body')}
         description={t('templates.bodyHint', { example: '{{1}}, {{2}}…' })}
+        data-testid="template-body"
         autosize
         minRows={3}
         value={form.body}
@@ -102,6 +104,7 @@ function Create({ onDone }: { onDone: () => void }) {
           {t('common.cancel')}
         </Button>
         <Button
+          data-testid="template-submit"
           onClick={() => create.mutate()}
           loading={create.isPending}
           disabled={!form.name || !form.body || !pageId || slots.some((n) => !examples[n])}
@@ -128,7 +131,11 @@ export default function TemplatesPage() {
         title={t('templates.title')}
         description={t('templates.description')}
         actions={
-          can('admin') ? <Button onClick={() => setCreating(true)}>{t('templates.new')}</Button> : null
+          can('admin') ? (
+            <Button onClick={() => setCreating(true)} data-testid="template-new">
+              {t('templates.new')}
+            </Button>
+          ) : null
         }
       />
       {creating ? <Create onDone={() => setCreating(false)} /> : null}
