@@ -379,6 +379,8 @@ describe('flows, sequences and contacts', () => {
     await drawer.getByText('Mensaje recibido').first().waitFor();
     await expect(drawer.textContent()).resolves.toContain('Hola, ¿tenéis la chaqueta en talla M?');
     await expect(drawer.getByTestId('window-badge').textContent()).resolves.toContain('Ventana abierta');
+    // What is still lawful, in the reader's words, straight from the policy engine.
+    await expect(drawer.getByTestId('can-do').locator('li').count()).resolves.toBeGreaterThan(0);
     await shot(page, 'contact-drawer-es');
     await context.close();
   });

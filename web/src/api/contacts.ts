@@ -8,6 +8,12 @@ export interface ContactWindow {
   /** Epoch ms or ISO (the countdown accepts both). */
   readonly closesAt: number | string | null;
   readonly humanAgentUntil: number | string | null;
+  /** What is still lawful now (docs/inbox.md), each with its route and a sentence in the reader's language. */
+  readonly canDo?: readonly {
+    readonly code: string;
+    readonly route?: string | null;
+    readonly message: string;
+  }[];
 }
 
 export interface ContactView {

@@ -4,6 +4,7 @@ import {
   Button,
   Drawer,
   Group,
+  List,
   Select,
   Stack,
   Table,
@@ -125,6 +126,18 @@ function ContactDrawer({ id, onClose }: { id: string | null; onClose: () => void
                 </Badge>
               ) : null}
             </Group>
+            {c.window.canDo && c.window.canDo.length > 0 ? (
+              <Stack gap={2} data-testid="can-do">
+                <Text size="sm" fw={600}>
+                  {t('contacts.canDo')}
+                </Text>
+                <List size="sm">
+                  {c.window.canDo.map((d) => (
+                    <List.Item key={d.code}>{d.message}</List.Item>
+                  ))}
+                </List>
+              </Stack>
+            ) : null}
             <Text size="sm" c="dimmed">
               {t('contacts.summary', {
                 psid: c.psid,
