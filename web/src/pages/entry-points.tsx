@@ -124,7 +124,7 @@ function EntryCard({ ep }: { ep: api.EntryPoint }) {
         <Text size="xs" c="dimmed">
           {t('overview.noData')}
         </Text>
-      ) : stats.data && stats.data.some((d) => d.reached > 0 || d.optIns > 0) ? (
+      ) : stats.data?.some((d) => d.reached > 0 || d.optIns > 0) ? (
         <AreaChart
           h={120}
           data={stats.data.map((d) => ({ ...d, day: formatDay(d.day) }))}

@@ -162,8 +162,8 @@ function Editor({ flow, onSaved }: { flow: api.Flow | null; onSaved: (f: api.Flo
             {warnings.length > 0 ? (
               <Alert color="yellow" title={t('flows.warnings')} data-testid="flow-warnings">
                 <List size="sm">
-                  {warnings.map((w, i) => (
-                    <List.Item key={`${w.code}-${i}`}>
+                  {warnings.map((w) => (
+                    <List.Item key={`${w.code}-${w.path ?? ''}-${w.message}`}>
                       {w.path ? `${w.path}: ${w.message}` : w.message}
                     </List.Item>
                   ))}
