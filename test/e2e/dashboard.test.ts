@@ -1,8 +1,9 @@
 /**
  * The dashboard in a real browser (the machine's Chromium through playwright-core) against a real
- * Ventana runtime in demo mode on loopback. Needs `npm run build:web` first (scripts/test.sh does it).
- * Flows whose endpoints come from other branches probe the server and skip while the endpoint is
- * missing (GUARD: remove once accounts, inbox and entry points are merged).
+ * Ventana runtime in demo mode on loopback: the first owner is created through the one-time setup
+ * link, everyone signs in with email and password (cookie session + CSRF token), and time is moved
+ * forward (the runtime's `now` and the simulator's clock) to see the window close. Needs
+ * `npm run build:web` first (scripts/test.sh does it).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,12 +13,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Runtime, startRuntime } from '../../src/app/runtime.ts';
 import { parseConfig } from '../../src/config/config.ts';
 import { DEFAULT_WEB_ROOT } from '../../src/server/web-dashboard.ts';
-import {
-  type AccountsState,
-  CONTRACT_CSRF_TOKEN,
-  serveAccountsContract,
-  serveContractFixtures,
-} from './contract-fixtures.ts';
 
 // A browser on a shared 2-core machine: give each flow room.
 vi.setConfig({ testTimeout: 90_000 });
@@ -25,10 +20,20 @@ vi.setConfig({ testTimeout: 90_000 });
 const CHROMIUM = process.env.VENTANA_CHROMIUM ?? '/usr/bin/chromium';
 const SHOTS = join(process.cwd(), 'test-results', 'screenshots');
 const PROMO_TEXT = 'Hola {{first_name|amigo}}, 2x1 solo hoy en https://tienda.example.com/oferta';
+const H = 3_600_000;
+const OWNER = { name: 'Ana Pérez', email: 'ana@example.com', password: 'una contraseña larga' };
 
 let runtime: Runtime;
 let browser: Browser;
 let dir: string;
+/** How far the runtime's clock (and the simulator's) runs ahead of the real one. */
+let offset = 0;
+
+/** Moves Ventana's time (and the simulator's) forward by `ms`. */
+function advance(ms: number): void {
+  offset += ms;
+  runtime.demo!.simulator.clock.set(Date.now() + offset);
+}
 
 async function api<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
   const res = await fetch(`${runtime.url}${path}`, {
@@ -49,28 +54,33 @@ async function api<T>(path: string, init: RequestInit = {}): Promise<{ status: n
   return { status: res.status, body: body as T };
 }
 
-/** Whether the server has a route (an unknown one answers 404 `not_found`). GUARD for other branches. */
-async function endpointExists(path: string): Promise<boolean> {
-  const r = await api<{ error?: { code?: string } }>(path);
-  return !(r.status === 404 && r.body?.error?.code === 'not_found');
-}
-
-/** A fresh browser context in `lang`, signed in with the installation token. */
-async function signedIn(lang: 'es' | 'en'): Promise<{ context: BrowserContext; page: Page }> {
+async function newContext(lang: 'es' | 'en', mobile = false): Promise<BrowserContext> {
   const context = await browser.newContext({
     acceptDownloads: true,
-    viewport: { width: 1366, height: 900 },
+    viewport: mobile ? { width: 390, height: 844 } : { width: 1366, height: 900 },
     locale: lang === 'es' ? 'es-ES' : 'en-US',
+    ...(mobile ? { isMobile: true } : {}),
   });
   // Runs in the page (a string: the test is type-checked without DOM types).
   await context.addInitScript({
     content: `if (!localStorage.getItem('ventana.lang')) localStorage.setItem('ventana.lang', '${lang}');`,
   });
-  const page = await context.newPage();
-  await page.goto(`${runtime.url}/`);
-  await page.getByTestId('login-token').fill(runtime.secrets.apiToken);
-  await page.getByTestId('login-token-submit').click();
+  return context;
+}
+
+async function logIn(page: Page): Promise<void> {
+  await page.getByTestId('login-email').fill(OWNER.email);
+  await page.getByTestId('login-password').fill(OWNER.password);
+  await page.getByTestId('login-submit').click();
   await page.getByTestId('nav-overview').waitFor();
+}
+
+/** A fresh browser context in `lang`, signed in as the owner with email and password. */
+async function signedIn(lang: 'es' | 'en', path = '/'): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await newContext(lang);
+  const page = await context.newPage();
+  await page.goto(`${runtime.url}${path}`);
+  await logIn(page);
   return { context, page };
 }
 
@@ -80,6 +90,15 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
+/** What the simulated Messenger received for `psid` (the Send API calls Ventana made). */
+function sendsTo(psid: string): { messaging_type?: string; tag?: string; message?: { text?: string } }[] {
+  return runtime
+    .demo!.simulator.state.requests.toArray()
+    .filter((r) => r.endpoint === 'send')
+    .map((r) => r.body as { recipient?: { id?: string } })
+    .filter((b) => b.recipient?.id === psid) as never;
+}
+
 beforeAll(async () => {
   if (!existsSync(join(DEFAULT_WEB_ROOT, 'index.html')))
     throw new Error(`the dashboard is not built (${DEFAULT_WEB_ROOT}): run npm run build:web`);
@@ -87,7 +106,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'ventana-e2e-'));
   const parsed = parseConfig({ VENTANA_DATA_DIR: dir, PORT: '0', VENTANA_LOG_LEVEL: 'silent' });
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  runtime = await startRuntime(parsed.config);
+  runtime = await startRuntime(parsed.config, { now: () => Date.now() + offset });
   await runtime.settle();
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -126,16 +145,243 @@ describe('the dashboard served by Ventana', () => {
     const hook = await fetch(`${runtime.url}/webhooks/messenger?hub.mode=subscribe&hub.verify_token=no`);
     expect(hook.headers.get('content-type')).toContain('text/plain');
   });
+});
 
-  it('refuses a wrong token on the login page, in Spanish', async () => {
-    const context = await browser.newContext({ locale: 'es-ES' });
-    await context.addInitScript({ content: `localStorage.setItem('ventana.lang', 'es');` });
+describe('the first owner and signing in', () => {
+  it('creates the owner through the one-time setup link, then signs out and in with email and password', async () => {
+    expect(runtime.setupToken).toEqual(expect.any(String));
+    const context = await newContext('es');
     const page = await context.newPage();
-    await page.goto(`${runtime.url}/`);
-    await page.getByTestId('login-token').fill('not-the-token');
-    await page.getByTestId('login-token-submit').click();
-    await expect(page.getByText('El servidor no acepta ese token.').waitFor()).resolves.toBeUndefined();
+    await page.goto(`${runtime.url}/setup?token=${encodeURIComponent(runtime.setupToken!)}`);
+    // The link carries the token: the form has it already.
+    await expect(page.getByTestId('setup-token').inputValue()).resolves.toBe(runtime.setupToken);
+    await page.getByTestId('setup-name').fill(OWNER.name);
+    await page.getByTestId('setup-email').fill(OWNER.email);
+    await page.getByTestId('setup-password').fill(OWNER.password);
+    await shot(page, 'setup-es');
+    await page.getByTestId('setup-submit').click();
+    await page.getByTestId('nav-overview').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+    const status = await api<{ needsOwner: boolean }>('/api/v1/setup/status');
+    expect(status.body.needsOwner).toBe(false);
+
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('login-email').fill(OWNER.email);
+    await page.getByTestId('login-password').fill('no es esta');
+    await page.getByTestId('login-submit').click();
+    await page.getByText('El correo o la contraseña no son correctos').waitFor();
     await shot(page, 'login-es');
+    await page.getByTestId('login-password').fill(OWNER.password);
+    await page.getByTestId('login-submit').click();
+    await page.getByTestId('nav-overview').waitFor();
+    const cookies = await context.cookies();
+    expect(cookies.find((c) => c.name === 'ventana_session')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Lax',
+    });
+    await context.close();
+  });
+
+  it('a person invited from Settings joins through the invitation link', async () => {
+    const { context, page } = await signedIn('en');
+    await page.getByTestId('nav-settings').click();
+    await page.getByRole('tab', { name: 'Invitations' }).click();
+    await page.getByTestId('invite-email').fill('luis@example.com');
+    await page.getByTestId('invite-submit').click();
+    const link = await page.getByLabel('Invitation link').inputValue();
+    expect(link).toContain('/invitations/accept?token=');
+    await shot(page, 'settings-invitation-en');
+    await context.close();
+
+    const guest = await newContext('es');
+    const gp = await guest.newPage();
+    await gp.goto(link.replace(/^https?:\/\/[^/]+/, runtime.url));
+    await gp.getByTestId('invitation-name').fill('Luis Gómez');
+    await gp.getByTestId('invitation-password').fill('otra contraseña larga');
+    await shot(gp, 'invitation-accept-es');
+    await gp.getByTestId('invitation-submit').click();
+    await gp.getByTestId('nav-overview').waitFor();
+    const members = await api<{ items: { email: string; role: string }[] }>('/api/v1/members');
+    expect(members.body.items).toEqual(
+      expect.arrayContaining([expect.objectContaining({ email: 'luis@example.com', role: 'agent' })]),
+    );
+    await guest.close();
+  });
+});
+
+describe('pages and entry points', () => {
+  it('shows the demo Page connected, with its webhook URL and health', async () => {
+    const { context, page } = await signedIn('es');
+    await page.getByTestId('nav-pages').click();
+    await page.getByTestId('page-card').first().waitFor();
+    await expect(page.getByTestId('page-card').first().textContent()).resolves.toContain(
+      runtime.demo!.pageId,
+    );
+    await expect(page.getByTestId('webhook-url').first().inputValue()).resolves.toContain(
+      '/webhooks/messenger',
+    );
+    await page.getByTestId('page-health').first().waitFor();
+    await shot(page, 'pages-connected-es');
+    await context.close();
+  });
+
+  it('creates an entry point with the session CSRF token and downloads its QR code as a PNG', async () => {
+    const { context, page } = await signedIn('es');
+    await page.getByTestId('nav-entry-points').click();
+    await page.getByTestId('entry-new').click();
+    await page.getByTestId('entry-name').fill('Cartel del escaparate');
+    const [request] = await Promise.all([
+      page.waitForRequest((r) => r.url().endsWith('/api/v1/entry-points') && r.method() === 'POST'),
+      page.getByTestId('entry-save').click(),
+    ]);
+    // A change goes with the session CSRF token and the workspace; never with a Bearer token.
+    expect(request.headers()['x-csrf-token']).toEqual(expect.any(String));
+    expect(request.headers()['x-workspace-id']).toBe('default');
+    expect(request.headers().authorization).toBeUndefined();
+    const card = page.getByTestId('entry-card').filter({ hasText: 'Cartel del escaparate' });
+    await card.getByTestId('qr-preview').waitFor();
+    await expect(card.locator('input').first().inputValue()).resolves.toContain(
+      `https://m.me/${runtime.demo!.pageId}?ref=`,
+    );
+    const [download] = await Promise.all([page.waitForEvent('download'), card.getByTestId('qr-png').click()]);
+    const png = readFileSync((await download.path())!);
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    expect(png.length).toBeGreaterThan(500);
+    await shot(page, 'entry-point-es');
+    await context.close();
+  });
+});
+
+describe('flows, sequences and contacts', () => {
+  const promoSteps = (audience: 'everyone' | 'subscribers') =>
+    JSON.stringify([
+      {
+        id: 'hola',
+        type: 'send',
+        message: { type: 'text', text: '¡Hola {{first_name|amigo}}!' },
+        next: 'espera',
+      },
+      { id: 'espera', type: 'delay', days: 3, next: 'oferta' },
+      {
+        id: 'oferta',
+        type: 'send',
+        audience,
+        message: { type: 'text', text: 'Esta semana, 20% de descuento con el código GRATIS' },
+      },
+    ]);
+
+  it('refuses a flow whose promotion would go out 3 days later, then saves it for subscribers and publishes it', async () => {
+    const { context, page } = await signedIn('es');
+    await page.getByTestId('nav-flows').click();
+    await page.getByTestId('flow-new').click();
+    await page.getByTestId('flow-name').fill('Oferta de envío');
+    await page.getByTestId('flow-steps').fill(promoSteps('everyone'));
+    // The editor reformats the JSON when it loses focus: let that happen before aiming at Save.
+    await page.getByTestId('flow-steps').blur();
+    await page.getByTestId('flow-save').click();
+    const problems = page.getByTestId('flow-server-problems');
+    await problems.waitFor();
+    await expect(problems.textContent()).resolves.toContain('oferta');
+    await shot(page, 'flow-refused-es');
+    const saved = await api<{ items: unknown[] }>('/api/v1/flows');
+    expect(saved.body.items).toHaveLength(0);
+
+    await page.getByTestId('flow-steps').fill(promoSteps('subscribers'));
+    await page.getByTestId('flow-steps').blur();
+    await page.getByTestId('flow-save').click();
+    // Saved: the editor now holds the stored flow, which can be published.
+    await page.getByTestId('flow-publish').click();
+    await page.getByText('Publicada la versión 1.').waitFor();
+    const flows = await api<{ items: { name: string; status: string; publishedVersion: number }[] }>(
+      '/api/v1/flows',
+    );
+    expect(flows.body.items).toEqual([
+      expect.objectContaining({ name: 'Oferta de envío', status: 'active', publishedVersion: 1 }),
+    ]);
+    await shot(page, 'flow-published-es');
+    await context.close();
+  });
+
+  it('creates a sequence for the "lead" label and activates it', async () => {
+    const { context, page } = await signedIn('en');
+    await page.getByTestId('nav-sequences').click();
+    await page.getByTestId('sequence-new').click();
+    await page.getByTestId('sequence-name').fill('Lead follow-up');
+    await page.getByTestId('sequence-labels').fill('lead');
+    await page.getByTestId('sequence-labels').press('Enter');
+    await page.getByTestId('sequence-step-text').fill('Did you get a chance to look at the catalogue?');
+    await page.getByTestId('sequence-save').click();
+    const row = page.getByTestId('sequence-row').filter({ hasText: 'Lead follow-up' });
+    await row.waitFor();
+    await expect(row.textContent()).resolves.toContain('Draft');
+    await row.getByTestId('sequence-toggle').click();
+    await row.getByText('Active').waitFor();
+    const list = await api<{ items: { name: string; status: string; entry: { labels: string[] } }[] }>(
+      '/api/v1/sequences',
+    );
+    expect(list.body.items).toEqual([
+      expect.objectContaining({
+        name: 'Lead follow-up',
+        status: 'active',
+        entry: expect.objectContaining({ labels: ['lead'] }),
+      }),
+    ]);
+    await shot(page, 'sequences-active-en');
+    await context.close();
+  });
+
+  it('saves a Messenger profile (greeting, Get Started, an ice breaker) and queues it for the Page', async () => {
+    const { context, page } = await signedIn('es');
+    await page.getByTestId('nav-profile').click();
+    await page.getByRole('button', { name: 'Añadir saludo' }).click();
+    await page.getByLabel('Texto').first().fill('¡Hola {{user_first_name}}! Escríbenos lo que necesites.');
+    await page.getByLabel('Payload').first().fill('GET_STARTED');
+    await page.getByRole('button', { name: 'Añadir pregunta' }).click();
+    await page.getByLabel('Pregunta').first().fill('¿Cuál es vuestro horario?');
+    await page.getByLabel('Payload').nth(1).fill('HORARIO');
+    await page.getByTestId('profile-save').click();
+    await page.getByTestId('profile-status').waitFor();
+    const stored = await api<{
+      desired: { greeting: { text: string }[]; iceBreakers: { locale: string }[] };
+    }>(`/api/v1/pages/${runtime.demo!.pageId}/messenger-profile`);
+    expect(stored.status).toBe(200);
+    expect(stored.body.desired.greeting[0]?.text).toContain('{{user_first_name}}');
+    expect(stored.body.desired.iceBreakers[0]?.locale).toBe('default');
+    await shot(page, 'profile-saved-es');
+    await context.close();
+  });
+
+  it('refuses a utility template that reads as marketing, naming the selling signals', async () => {
+    const { context, page } = await signedIn('es');
+    await page.getByTestId('nav-templates').click();
+    await page.getByTestId('template-new').click();
+    await page.getByTestId('template-name').fill('pedido_enviado');
+    await page
+      .getByTestId('template-body')
+      .fill('Tu pedido {{1}} ya salió. Usa el cupón VUELVE para un 20% de descuento.');
+    await page.getByLabel('Valor de ejemplo n.º 1').fill('A-1001');
+    await page.getByTestId('template-submit').click();
+    const error = page.getByTestId('template-create').getByTestId('error-state');
+    await error.waitFor();
+    await expect(error.textContent()).resolves.toMatch(/cup[oó]n|descuento/i);
+    const list = await api<{ items: unknown[] }>('/api/v1/templates');
+    expect(list.body.items).toHaveLength(0);
+    await shot(page, 'template-refused-es');
+    await context.close();
+  });
+
+  it('opens a contact and reads their history and window', async () => {
+    const { context, page } = await signedIn('es');
+    await page.getByTestId('nav-contacts').click();
+    await page.getByTestId('contacts-table').getByText('Lucía García').click();
+    const drawer = page.getByTestId('contact-drawer');
+    await drawer.waitFor();
+    await drawer.getByText('Mensaje recibido').first().waitFor();
+    await expect(drawer.textContent()).resolves.toContain('Hola, ¿tenéis la chaqueta en talla M?');
+    await expect(drawer.getByTestId('window-badge').textContent()).resolves.toContain('Ventana abierta');
+    // What is still lawful, in the reader's words, straight from the policy engine.
+    await expect(drawer.getByTestId('can-do').locator('li').count()).resolves.toBeGreaterThan(0);
+    await shot(page, 'contact-drawer-es');
     await context.close();
   });
 });
@@ -192,7 +438,7 @@ describe('broadcasts', () => {
     const csv = readFileSync((await download.path())!, 'utf8')
       .trim()
       .split('\n');
-    expect(csv[0]).toBe('psid,name,locale,group,reason,window_closes_at');
+    expect(csv[0]).toBe('psid,name,locale,group,reason,window_closes_at,due_at');
     expect(csv).toHaveLength(refusedGroup!.count + 1);
 
     await page.getByTestId('broadcast-send').click();
@@ -293,16 +539,10 @@ describe('every main page renders in both languages', () => {
 
 describe('on a phone', () => {
   it('collapses the navigation behind the menu button and still reaches every section', async () => {
-    const context = await browser.newContext({
-      viewport: { width: 390, height: 844 },
-      locale: 'es-ES',
-      isMobile: true,
-    });
-    await context.addInitScript({ content: `localStorage.setItem('ventana.lang', 'es');` });
+    const context = await newContext('es', true);
     const page = await context.newPage();
     await page.goto(`${runtime.url}/broadcasts`);
-    await page.getByTestId('login-token').fill(runtime.secrets.apiToken);
-    await page.getByTestId('login-token-submit').click();
+    await logIn(page);
     await page.getByRole('heading', { name: 'Difusiones' }).waitFor();
     // Mantine slides the collapsed navbar out of the screen.
     const box = await page.getByTestId('nav-audit').boundingBox();
@@ -316,209 +556,78 @@ describe('on a phone', () => {
   });
 });
 
-describe('pages built to the contract, fed contract-shaped answers while their endpoints are elsewhere', () => {
-  const AREAS = [
-    '/api/v1/analytics/overview',
-    '/api/v1/contacts',
-    '/api/v1/conversations',
-    '/api/v1/canned-replies',
-    '/api/v1/entry-points',
-    '/api/v1/pages',
-    '/api/v1/flows',
-    '/api/v1/sequences',
-    '/api/v1/templates',
-    '/api/v1/members',
-    '/api/v1/invitations',
-    '/api/v1/api-keys',
-    '/api/v1/demo/people',
-  ];
-  async function missingAreas(): Promise<string[]> {
-    const out: string[] = [];
-    for (const a of AREAS) if (!(await endpointExists(a))) out.push(a);
-    return out;
-  }
+describe('the inbox, live, and the 24-hour window', () => {
+  let lucia: string;
 
-  for (const lang of ['es', 'en'] as const) {
-    it(`renders overview, contacts, inbox and the other areas in ${lang} (screenshots)`, async (ctx) => {
-      const missing = await missingAreas();
-      if (missing.length === 0) ctx.skip();
-      const { context, page } = await signedIn(lang);
-      await serveContractFixtures(page, missing, Date.now());
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(e.message));
-      const es = lang === 'es';
+  it('a fake person writes from the demo panel and the message appears in the open inbox by itself', async () => {
+    const people = await api<{ items: { psid: string; firstName: string }[] }>('/api/v1/demo/people');
+    lucia = people.body.items.find((p) => p.firstName === 'Lucía')!.psid;
+    const { context, page: inbox } = await signedIn('es', '/inbox');
+    await inbox.getByTestId('nav-inbox').click();
+    await inbox.getByTestId('conversation-list').getByText(/Lucía/).first().click();
+    await inbox.getByTestId('thread').waitFor();
 
-      await page.getByTestId('nav-inbox').click();
-      await page.getByTestId('nav-overview').click();
-      await page.getByTestId('stat-contacts').waitFor();
-      await expect(page.getByTestId('stat-contacts').textContent()).resolves.toContain(es ? '1284' : '1,284');
-      await shot(page, `overview-contract-${lang}`);
-
-      await page.getByTestId('nav-contacts').click();
-      await page.getByTestId('contacts-table').getByText('Lucía García').click();
-      await page.getByTestId('contact-drawer').waitFor();
-      await expect(
-        page.getByTestId('contact-drawer').getByTestId('window-badge').textContent(),
-      ).resolves.toContain(es ? 'Ventana abierta' : 'Window open');
-      await shot(page, `contacts-contract-${lang}`);
-      await page.keyboard.press('Escape');
-
-      await page.getByTestId('nav-inbox').click();
-      await page.getByTestId('conversation-list').getByText('João Silva').click();
-      await page.getByTestId('reply-text').fill('Olá João!');
-      await page.getByTestId('reply-refused').waitFor();
-      await expect(page.getByTestId('reply-send').isDisabled()).resolves.toBe(true);
-      await shot(page, `inbox-refused-contract-${lang}`);
-      await page.getByTestId('conversation-list').getByText('Lucía García').click();
-      await page.getByTestId('reply-text').fill('¡Hola Lucía!');
-      await expect(page.getByTestId('reply-decision').textContent()).resolves.toContain(
-        es ? 'Ventana estándar' : 'Standard window',
-      );
-      await shot(page, `inbox-contract-${lang}`);
-
-      for (const id of [
-        'entry-points',
-        'pages',
-        'flows',
-        'sequences',
-        'templates',
-        'profile',
-        'settings',
-        'demo',
-      ]) {
-        await page.getByTestId(`nav-${id}`).click();
-        await page.locator('main h2').first().waitFor();
-        if (id === 'flows') await page.getByText('Bienvenida').click();
-        await shot(page, `${id}-contract-${lang}`);
-      }
-      expect(errors).toEqual([]);
-      await context.close();
-    }, 90_000);
-  }
-});
-
-describe('accounts, to the contract (answered in the browser until the accounts branch lands)', () => {
-  it('creates the owner on the setup page, then sends the CSRF token and the workspace on every change', async () => {
-    const state: AccountsState = { needsOwner: true, signedIn: false, requests: [] };
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'es-ES' });
-    await context.addInitScript({ content: `localStorage.setItem('ventana.lang', 'es');` });
-    const page = await context.newPage();
-    await serveAccountsContract(page, state, Date.now());
-    await page.goto(`${runtime.url}/`);
-    await page.getByLabel('Código de instalación').fill('setup-code-123');
-    await page.getByLabel('Tu nombre').fill('Ana Pérez');
-    await page.getByLabel('Correo electrónico').fill('ana@example.com');
-    await page.getByLabel('Contraseña').fill('una contraseña larga');
-    await shot(page, 'setup-es');
-    await page.getByRole('button', { name: 'Crear la cuenta' }).click();
-    await page.getByTestId('nav-overview').waitFor();
-    expect(state.setupBody).toMatchObject({
-      token: 'setup-code-123',
-      email: 'ana@example.com',
-      name: 'Ana Pérez',
-    });
-
-    // A change goes with the session's CSRF token and the chosen workspace; never with a Bearer token.
-    await page.getByTestId('nav-inbox').click();
-    await page.getByTestId('conversation-list').getByText('João Silva').click();
-    await page.getByTestId('reply-text').fill('Olá!');
-    await page.getByTestId('reply-refused').waitFor();
-    const preview = state.requests.find((r) => r.method === 'POST' && r.path.endsWith('/preview'));
-    expect(preview).toMatchObject({ csrf: CONTRACT_CSRF_TOKEN, workspace: 'w1' });
-    expect(state.requests.some((r) => r.auth)).toBe(false);
-
-    await page.getByLabel('Espacio de trabajo').first().click();
-    await page.getByRole('option', { name: 'Agencia Norte' }).click();
-    await page.waitForLoadState('networkidle');
-    const after = state.requests.filter((r) => r.path === '/api/v1/conversations').at(-1);
-    expect(after?.workspace).toBe('w2');
-
-    await page.getByTestId('sign-out').click();
-    await page.getByTestId('login-email').fill('ana@example.com');
-    await page.getByTestId('login-password').fill('mal');
-    await page.getByTestId('login-submit').click();
-    await page.getByText('Correo o contraseña incorrectos').waitFor();
-    await shot(page, 'login-accounts-es');
-    await page.getByTestId('login-password').fill('una contraseña larga');
-    await page.getByTestId('login-submit').click();
-    await page.getByTestId('nav-overview').waitFor();
-    await context.close();
-  });
-});
-
-describe('flows that need endpoints from other branches (GUARD: skipped while missing)', () => {
-  it('shows the demo Page with its webhook URL and health, and connects another Page', async (ctx) => {
-    if (!(await endpointExists('/api/v1/pages'))) ctx.skip();
-    const { context, page } = await signedIn('es');
-    await page.getByTestId('nav-pages').click();
-    await page.getByTestId('page-card').first().waitFor();
-    await expect(page.getByTestId('webhook-url').first().inputValue()).resolves.toContain(
-      '/webhooks/messenger',
-    );
-    await page.getByTestId('page-health').first().waitFor();
-    await page.getByTestId('page-new').click();
-    await page.getByTestId('page-id').fill('100000000000888');
-    await page.getByTestId('page-name').fill('Tienda Dos');
-    await page.getByTestId('page-token').fill('demo-page-access-token');
-    await page.getByTestId('page-connect-submit').click();
-    await page.getByText('Tienda Dos').waitFor();
-    await shot(page, 'pages-connected-es');
-    await context.close();
-  });
-
-  it('creates an entry point and downloads its QR code', async (ctx) => {
-    if (!(await endpointExists('/api/v1/entry-points'))) ctx.skip();
-    const { context, page } = await signedIn('es');
-    await page.getByTestId('nav-entry-points').click();
-    await page.getByTestId('entry-new').click();
-    await page.getByTestId('entry-name').fill('Cartel del escaparate');
-    await page.getByTestId('entry-save').click();
-    const card = page.getByTestId('entry-card').filter({ hasText: 'Cartel del escaparate' });
-    await card.getByTestId('qr-preview').waitFor();
-    const [download] = await Promise.all([page.waitForEvent('download'), card.getByTestId('qr-png').click()]);
-    const png = readFileSync((await download.path())!);
-    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
-    await shot(page, 'entry-point-es');
-    await context.close();
-  });
-
-  it('a fake person writes from the demo panel and the message reaches the inbox', async (ctx) => {
-    if (!(await endpointExists('/api/v1/demo/people')) || !(await endpointExists('/api/v1/conversations')))
-      ctx.skip();
-    const { context, page } = await signedIn('es');
-    await page.getByTestId('nav-demo').click();
-    await page.getByTestId('demo-person').click();
-    await page.getByRole('option', { name: /Lucía/ }).click();
-    await page.getByTestId('demo-text').fill('¿Hacéis envíos a Canarias?');
-    await page.getByTestId('demo-send').click();
+    // The demo panel in a second tab of the same session.
+    const demo = await context.newPage();
+    await demo.goto(`${runtime.url}/demo`);
+    await demo.getByTestId('demo-person').click();
+    await demo.getByRole('option', { name: /Lucía/ }).click();
+    await demo.getByTestId('demo-text').fill('¿Hacéis envíos a Canarias?');
+    await demo.getByTestId('demo-send').click();
     await runtime.settle();
-    await page.getByTestId('nav-inbox').click();
-    await page.getByTestId('conversation-list').getByText(/Lucía/).first().click();
-    await page.getByTestId('thread').getByText('¿Hacéis envíos a Canarias?').waitFor();
-    await shot(page, 'inbox-thread-es');
+    // No reload, no click: the server's event stream brings it.
+    await inbox.getByTestId('thread').getByText('¿Hacéis envíos a Canarias?').waitFor({ timeout: 15_000 });
+    await shot(inbox, 'inbox-thread-es');
     await context.close();
   });
 
-  it('an agent answers inside the window, and outside it sees why not and the alternatives', async (ctx) => {
-    if (!(await endpointExists('/api/v1/conversations'))) ctx.skip();
-    const { context, page } = await signedIn('es');
-    await page.getByTestId('nav-inbox').click();
-    // Lucía wrote just now: the standard window is open.
+  it('an agent answers inside the window through the standard route', async () => {
+    const { context, page } = await signedIn('es', '/inbox');
     await page.getByTestId('conversation-list').getByText(/Lucía/).first().click();
-    await page.getByTestId('reply-text').fill('¡Hola Lucía! Sí, la tenemos en talla M.');
-    await page.getByTestId('reply-decision').waitFor();
+    await page.getByTestId('reply-text').fill('¡Hola Lucía! Sí, enviamos a Canarias.');
+    await expect(page.getByTestId('reply-decision').textContent()).resolves.toContain('Ventana estándar');
     await page.getByTestId('reply-send').click();
+    await page.getByTestId('thread').getByText('¡Hola Lucía! Sí, enviamos a Canarias.').waitFor();
     await runtime.settle();
-    const sent = runtime
-      .demo!.simulator.state.requests.toArray()
-      .filter((r) => r.endpoint === 'send' && JSON.stringify(r.body).includes('talla M'));
-    expect(sent).toHaveLength(1);
-    // João wrote 200 hours ago: beyond the human-agent 7 days, the reply box explains and offers alternatives.
-    await page.getByTestId('conversation-list').getByText(/João/).first().click();
-    await page.getByTestId('reply-text').fill('Olá João, tudo bem?');
-    await page.getByTestId('reply-refused').waitFor();
+    expect(sendsTo(lucia).at(-1)).toMatchObject({
+      messaging_type: 'RESPONSE',
+      message: { text: '¡Hola Lucía! Sí, enviamos a Canarias.' },
+    });
+    await context.close();
+  });
+
+  it('30 hours later the reply goes as a human agent (HUMAN_AGENT tag)', async () => {
+    advance(30 * H);
+    const { context, page } = await signedIn('en', '/inbox');
+    await page.getByTestId('conversation-list').getByText(/Lucía/).first().click();
+    await page.getByTestId('reply-text').fill('Your parcel leaves tomorrow morning.');
+    await expect(page.getByTestId('reply-decision').textContent()).resolves.toContain('Human agent');
+    await shot(page, 'inbox-human-agent-en');
+    await page.getByTestId('reply-send').click();
+    await page.getByTestId('thread').getByText('Your parcel leaves tomorrow morning.').waitFor();
+    await runtime.settle();
+    expect(sendsTo(lucia).at(-1)).toMatchObject({ messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' });
+    await context.close();
+  });
+
+  it('8 days later the reply box says why not and offers the lawful alternatives', async () => {
+    advance(7 * 24 * H);
+    const before = sendsTo(lucia).length;
+    const { context, page } = await signedIn('es', '/inbox');
+    await page.getByTestId('conversation-list').getByText(/Lucía/).first().click();
+    await page.getByTestId('reply-text').fill('Hola Lucía, ¿sigues interesada?');
+    const refused = page.getByTestId('reply-refused');
+    await refused.waitFor();
+    await expect(refused.textContent()).resolves.toMatch(/ventana|Ventana/);
+    await expect(refused.getByTestId('alternatives').locator('li').count()).resolves.toBeGreaterThan(0);
     await expect(page.getByTestId('reply-send').isDisabled()).resolves.toBe(true);
     await shot(page, 'inbox-refused-es');
+    await page.getByTestId('lang-switch').getByText('EN').click();
+    await page.getByTestId('reply-text').fill('Hi Lucía, still interested?');
+    await expect(refused.textContent()).resolves.toContain('window');
+    await shot(page, 'inbox-refused-en');
+    await runtime.settle();
+    expect(sendsTo(lucia)).toHaveLength(before);
     await context.close();
   });
 });

@@ -1,12 +1,22 @@
 /** Code-based routes; every page is its own chunk (loaded when first visited). */
-import { createRootRoute, createRoute, createRouter, lazyRouteComponent } from '@tanstack/react-router';
+import {
+  createRootRoute,
+  createRoute,
+  createRouter,
+  lazyRouteComponent,
+  Navigate,
+  useLocation,
+} from '@tanstack/react-router';
 import i18next from 'i18next';
 import { Shell } from './components/Shell.tsx';
 import { EmptyState } from './components/States.tsx';
-import { LoginPage } from './pages/login.tsx';
+import { AcceptInvitationPage, LoginPage } from './pages/login.tsx';
 import { SessionGate } from './session.tsx';
 
 function Root() {
+  const path = useLocation({ select: (l) => l.pathname });
+  // The invitation link works whoever is (or is not) signed in on this browser.
+  if (path === '/invitations/accept') return <AcceptInvitationPage />;
   return (
     <SessionGate outside={(state, error) => <LoginPage state={state} error={error} />}>
       <Shell />
@@ -36,6 +46,8 @@ const routes = [
   page('/audit', () => import('./pages/audit.tsx')),
   page('/settings', () => import('./pages/settings.tsx')),
   page('/demo', () => import('./pages/demo.tsx')),
+  // The one-time setup link, opened again once signed in: nothing left to do there.
+  createRoute({ getParentRoute: () => root, path: '/setup', component: () => <Navigate to="/" replace /> }),
 ];
 
 export const router = createRouter({ routeTree: root.addChildren(routes), defaultPreload: 'intent' });

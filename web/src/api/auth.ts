@@ -58,7 +58,10 @@ function adopt(answer: MeAnswer, via: Me['via']): Me {
   return { ...answer, csrfToken: answer.csrfToken ?? null, via };
 }
 
-/** The installation token acts as the owner of workspace 'default' (until accounts say otherwise). */
+/**
+ * The installation token acts as the owner of workspace 'default'. `/api/v1/auth/*` answers a bearer
+ * caller 403 `session_required` (it is nobody's session), so this identity stands in for `/auth/me`.
+ */
 const TOKEN_IDENTITY: Me = {
   user: null,
   workspace: { id: 'default', name: 'Ventana' },
@@ -132,12 +135,28 @@ export async function setupOwner(input: {
   setCsrfToken(r.csrfToken);
 }
 
+/** `POST /api/v1/invitations/accept`: joins the workspace and starts a session (cookie). */
+export async function acceptInvitation(input: {
+  token: string;
+  password: string;
+  name?: string;
+}): Promise<void> {
+  const r = await post<{ csrfToken: string }>('/api/v1/invitations/accept', input);
+  setCsrfToken(r.csrfToken);
+}
+
 export async function logout(via: Me['via']): Promise<void> {
   if (via === 'session') await post('/api/v1/auth/logout').catch(() => undefined);
   setApiToken(null);
   setCsrfToken(null);
 }
 
-export function updateMe(input: { lang?: string; name?: string; password?: string }): Promise<unknown> {
+/** Changing the password needs the current one (`currentPassword`); other sessions end. */
+export function updateMe(input: {
+  lang?: string;
+  name?: string;
+  password?: string;
+  currentPassword?: string;
+}): Promise<unknown> {
   return patch('/api/v1/auth/me', input);
 }

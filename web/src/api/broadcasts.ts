@@ -47,6 +47,29 @@ export interface Broadcast {
   readonly updatedAt: number;
   readonly startedAt: number | null;
   readonly finishedAt: number | null;
+  /** Null: sent when started. */
+  readonly schedule?: Schedule | null;
+}
+
+/** A stored schedule (src/broadcasts/schedule.ts): `at` is epoch ms (wall clock as UTC with `localTime`). */
+export interface Schedule {
+  readonly at: number | null;
+  readonly localTime: boolean;
+  readonly fallbackTimezone: number | null;
+  readonly beforeWindowCloses: boolean;
+  readonly windowMarginMinutes: number;
+  readonly closedWindow: 'route' | 'skip';
+}
+
+/**
+ * The schedule as created with the broadcast: `at` ISO with a zone (an absolute moment) or, with
+ * `localTime`, a wall-clock `YYYY-MM-DDTHH:MM` read in each person's time zone.
+ */
+export interface ScheduleInput {
+  readonly at?: string;
+  readonly localTime?: boolean;
+  readonly beforeWindowCloses?: boolean;
+  readonly closedWindow?: 'route' | 'skip';
 }
 
 export interface Signal {
@@ -99,6 +122,7 @@ export interface NewBroadcast {
   readonly intent: Intent;
   readonly audience: Audience;
   readonly content: { readonly message: BroadcastMessage };
+  readonly schedule?: ScheduleInput;
 }
 
 export type Action = 'send' | 'pause' | 'resume' | 'cancel';
@@ -117,10 +141,3 @@ export const downloadGroupCsv = (id: string, group: string) =>
     `/api/v1/broadcasts/${encodeURIComponent(id)}/preflight/${encodeURIComponent(group)}.csv`,
     `${id}-${group}.csv`,
   );
-
-/**
- * Scheduling is not in CONTRACTS.md (it comes with the links branch: "tracked links, schedules").
- * ASSUMPTION: `POST /api/v1/broadcasts/:id/schedule { at: ISO }` → the broadcast; `DELETE` unschedules.
- */
-export const schedule = (id: string, at: string) =>
-  post<Broadcast>(`/api/v1/broadcasts/${encodeURIComponent(id)}/schedule`, { at });

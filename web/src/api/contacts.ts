@@ -8,6 +8,12 @@ export interface ContactWindow {
   /** Epoch ms or ISO (the countdown accepts both). */
   readonly closesAt: number | string | null;
   readonly humanAgentUntil: number | string | null;
+  /** What is still lawful now (docs/inbox.md), each with its route and a sentence in the reader's language. */
+  readonly canDo?: readonly {
+    readonly code: string;
+    readonly route?: string | null;
+    readonly message: string;
+  }[];
 }
 
 export interface ContactView {
@@ -36,16 +42,30 @@ export interface ContactFilter {
   readonly pageId?: string;
 }
 
-/** One line of a contact's history. ASSUMPTION beyond CONTRACTS.md: `{ items: [{ at, kind, text?, ... }] }`. */
+/**
+ * One line of a contact's history (docs/inbox.md), newest first: a message (`type: 'message'`,
+ * `direction`), a policy decision from the audit log (`allowed`, `route`, `reasons` as codes), an inbound
+ * event (`kind`: postback, referral, optin, …), an internal note or a label/field edit.
+ */
 export interface TimelineItem {
-  readonly id?: string;
-  readonly at: number | string;
-  readonly kind: string;
+  readonly type: 'message' | 'decision' | 'event' | 'note' | 'contact_change';
+  readonly id: string;
+  readonly at: number;
+  readonly kind?: string;
   readonly direction?: 'in' | 'out';
   readonly text?: string | null;
   readonly route?: string | null;
   readonly allowed?: boolean;
-  readonly reasons?: readonly { code: string; message?: string }[];
+  readonly reasons?: readonly string[];
+  readonly change?: unknown;
+}
+
+/** The i18n key (under `timeline.`) that names a history line. */
+export function timelineKey(item: TimelineItem): string {
+  if (item.type === 'message') return item.direction === 'out' ? 'outbound' : 'inbound';
+  if (item.type === 'decision') return item.allowed ? 'decisionAllowed' : 'decisionRefused';
+  if (item.type === 'event') return item.kind ?? 'event';
+  return item.type;
 }
 
 export const listContacts = (filter: ContactFilter, cursor?: string) =>
@@ -60,8 +80,6 @@ export const updateContact = (
   change: { addLabels?: string[]; removeLabels?: string[]; fields?: Record<string, unknown> },
 ) => patch<ContactView>(`/api/v1/contacts/${encodeURIComponent(id)}`, change);
 export const timeline = (id: string) =>
-  get<{ items: TimelineItem[] } | TimelineItem[]>(`/api/v1/contacts/${encodeURIComponent(id)}/timeline`).then(
-    (r) => (Array.isArray(r) ? r : r.items),
-  );
+  get<{ items: TimelineItem[] }>(`/api/v1/contacts/${encodeURIComponent(id)}/timeline`).then((r) => r.items);
 export const downloadContactsCsv = (filter: ContactFilter) =>
   download('/api/v1/contacts.csv', 'ventana-contacts.csv', filter as Query);

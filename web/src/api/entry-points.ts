@@ -1,37 +1,52 @@
 /**
- * Entry points (entry branch). CONTRACTS.md names the paths only; the shapes here are ASSUMPTIONS
- * (keep any re-mapping in this file):
- * - `GET /api/v1/entry-points` → `{ items: EntryPoint[] }`; `POST` `{ name, kind, pageId, ref, ... }` → EntryPoint
- * - `GET /:id/qr.png|qr.svg` (image), `GET /:id/snippet` → `{ html }` or text, `GET /:id/stats` → `{ byDay: [{ day, count }] }`
- * - public landing page `/l/:slug`.
+ * Entry points (docs/entry-points.md): `GET/POST /api/v1/entry-points`, `DELETE /:id`,
+ * `GET /:id/qr.png|qr.svg` (images), `GET /:id/snippet` → `{ snippet, mmeUrl, lang }`,
+ * `GET /:id/stats` → `{ byDay: [{ day, reached, newContacts, … }], totals }`; public landing `/l/:slug`.
  */
-import { blobUrl, del, download, get, post, request, send } from './http.ts';
+import { blobUrl, del, download, get, post } from './http.ts';
 
-export type EntryKind = 'm_me' | 'qr' | 'landing' | 'chat_plugin' | 'comment' | 'ad';
+export type EntryKind = 'link' | 'comment' | 'ad';
 
 export interface EntryPoint {
   readonly id: string;
   readonly name: string;
-  readonly kind: EntryKind | string;
-  readonly pageId: string | null;
+  readonly kind: EntryKind;
+  readonly pageId: string;
   readonly ref: string | null;
-  readonly slug?: string | null;
-  readonly url?: string | null;
-  readonly flowId?: string | null;
-  readonly sequenceId?: string | null;
-  readonly labels?: readonly string[];
-  readonly createdAt?: number | string;
-  readonly count?: number;
+  readonly slug: string | null;
+  readonly language: string | null;
+  readonly prefillText: string | null;
+  readonly labels: readonly string[];
+  readonly flowId: string | null;
+  readonly sequenceId: string | null;
+  readonly comment: { postIds: string[]; keywords: string[]; replyText: string } | null;
+  readonly ad: { adIds: string[] } | null;
+  readonly active: boolean;
+  readonly mmeUrl: string;
+  readonly landingUrl: string | null;
+  readonly createdAt: number;
 }
 
 export interface NewEntryPoint {
   readonly name: string;
-  readonly kind: string;
-  readonly pageId?: string;
+  readonly kind: EntryKind;
+  readonly pageId: string;
   readonly ref?: string;
   readonly slug?: string;
-  readonly flowId?: string;
+  readonly prefillText?: string;
   readonly labels?: readonly string[];
+  readonly comment?: { keywords: readonly string[]; postIds: readonly string[]; replyText: string };
+  readonly ad?: { adIds: readonly string[] };
+}
+
+export interface DayStats {
+  readonly day: string;
+  readonly reached: number;
+  readonly newContacts: number;
+  readonly conversationsOpened: number;
+  readonly windowsOpened: number;
+  readonly optIns: number;
+  readonly optOuts: number;
 }
 
 const e = (id: string) => `/api/v1/entry-points/${encodeURIComponent(id)}`;
@@ -40,24 +55,13 @@ export const listEntryPoints = () =>
   get<{ items: EntryPoint[] }>('/api/v1/entry-points').then((r) => r.items);
 export const createEntryPoint = (input: NewEntryPoint) => post<EntryPoint>('/api/v1/entry-points', input);
 export const deleteEntryPoint = (id: string) => del(e(id));
+/** QR codes exist for links and ads (a comment entry point has no link of its own). */
+export const hasQr = (ep: EntryPoint) => ep.kind !== 'comment';
 export const qrPreview = (id: string) => blobUrl(`${e(id)}/qr.svg`);
-export const downloadQr = (id: string, format: 'png' | 'svg') =>
-  download(`${e(id)}/qr.${format}`, `qr-${id}.${format}`);
-export async function snippet(id: string): Promise<string> {
-  const res = await send('GET', `${e(id)}/snippet`);
-  const text = await res.text();
-  try {
-    const parsed = JSON.parse(text) as { html?: string; snippet?: string };
-    return parsed.html ?? parsed.snippet ?? text;
-  } catch {
-    return text;
-  }
-}
-export const stats = (id: string) =>
-  request<{ byDay?: { day: string; count: number }[]; items?: { day: string; count: number }[] }>(
-    'GET',
-    `${e(id)}/stats`,
-  ).then((r) => r.byDay ?? r.items ?? []);
+export const downloadQr = (ep: EntryPoint, format: 'png' | 'svg') =>
+  download(`${e(ep.id)}/qr.${format}?size=1024`, `${ep.slug ?? ep.ref ?? ep.id}.${format}`);
+export const snippet = (id: string) =>
+  get<{ snippet: string; mmeUrl: string; lang: string }>(`${e(id)}/snippet`).then((r) => r.snippet);
+export const stats = (id: string) => get<{ byDay: DayStats[] }>(`${e(id)}/stats`).then((r) => r.byDay);
 /** The public landing page of an entry point (null when it has none). */
-export const landingUrl = (ep: EntryPoint): string | null =>
-  ep.slug ? `/l/${encodeURIComponent(ep.slug)}` : null;
+export const landingUrl = (ep: EntryPoint): string | null => ep.landingUrl;

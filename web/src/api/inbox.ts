@@ -17,19 +17,23 @@ export interface Conversation {
 }
 
 /**
- * ASSUMPTION (not spelled out in CONTRACTS.md): a thread item is
- * `{ id, at, direction: 'in'|'out', kind: 'message'|'note'|'echo'|..., text, sender?, route?, status? }`
- * and the answer is `{ items }`.
+ * One line of a thread (docs/inbox.md): a stored message (`type: 'message'`, `direction`, `author`,
+ * `via: 'page_inbox'` for replies typed in Meta's Page Inbox, `route`), an internal note
+ * (`type: 'note'`) or an agent's reply not sent yet (`type: 'reply'`, with its outbox `status` and,
+ * when refused at dispatch, its `reasons`).
  */
 export interface ThreadItem {
+  readonly type: 'message' | 'note' | 'reply';
   readonly id: string;
-  readonly at: number | string;
+  readonly createdAt: number;
   readonly direction?: 'in' | 'out';
+  readonly author?: 'contact' | 'bot' | 'human';
+  readonly via?: string;
   readonly kind?: string;
   readonly text?: string | null;
-  readonly sender?: string | null;
   readonly route?: string | null;
-  readonly status?: string | null;
+  readonly status?: string;
+  readonly reasons?: readonly (string | { code: string; message?: string })[];
 }
 
 export interface CannedReply {
@@ -48,9 +52,7 @@ const c = (id: string) => `/api/v1/conversations/${encodeURIComponent(id)}`;
 export const listConversations = (filter: ConversationFilter) =>
   get<{ items: Conversation[] }>('/api/v1/conversations', { filter }).then((r) => r.items);
 export const messages = (id: string) =>
-  get<{ items: ThreadItem[] } | ThreadItem[]>(`${c(id)}/messages`).then((r) =>
-    Array.isArray(r) ? r : r.items,
-  );
+  get<{ items: ThreadItem[] }>(`${c(id)}/messages`).then((r) => r.items);
 export const previewReply = (id: string, text: string) =>
   post<{ decision: Decision }>(`${c(id)}/preview`, { text });
 export const reply = (id: string, text: string) =>

@@ -1,4 +1,8 @@
-/** Connected Facebook Pages (CONTRACTS.md, accounts branch). */
+/**
+ * Connected Facebook Pages (docs/accounts.md): list, connect (subscribes the app to the messaging
+ * webhooks), health (`token`, `subscribed`, `missingFields`, `permissions`, `scopes`, `status`) and
+ * `DELETE` (disconnects: secrets erased, status `needs_reconnect`; contacts and audit stay).
+ */
 import { del, get, post } from './http.ts';
 
 export interface PageView {
@@ -11,8 +15,12 @@ export interface PageView {
   readonly hasToken: boolean;
 }
 export interface PageHealth {
-  readonly token: { readonly valid: boolean; readonly reason?: string };
+  readonly token: { readonly valid: boolean; readonly reason?: string; readonly expiresAt?: number | null };
   readonly subscribed: boolean;
+  /** Webhook fields Ventana needs that the app is not subscribed to on this Page. */
+  readonly missingFields?: readonly string[];
+  readonly scopes?: readonly string[];
+  readonly statusReason?: string | null;
   readonly permissions: Readonly<Record<string, unknown>>;
   readonly status: string;
 }

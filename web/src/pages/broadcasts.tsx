@@ -9,6 +9,7 @@ import {
   Badge,
   Button,
   Card,
+  Checkbox,
   Grid,
   Group,
   Highlight,
@@ -16,6 +17,7 @@ import {
   NumberInput,
   Paper,
   Progress,
+  SegmentedControl,
   Select,
   SimpleGrid,
   Stack,
@@ -139,6 +141,10 @@ function Composer({ onCreated }: { onCreated: (b: api.Broadcast) => void }) {
   const [labels, setLabels] = useState<string[]>([]);
   const [locales, setLocales] = useState<string[]>([]);
   const [lastSeen, setLastSeen] = useState<number | string>('');
+  const [when, setWhen] = useState<'now' | 'at' | 'local'>('now');
+  const [at, setAt] = useState('');
+  const [beforeClose, setBeforeClose] = useState(false);
+  const [skipClosed, setSkipClosed] = useState(false);
   const create = useMutation({
     mutationFn: () => {
       const audience: api.Audience = {
@@ -151,7 +157,23 @@ function Composer({ onCreated }: { onCreated: (b: api.Broadcast) => void }) {
         url && buttonTitle
           ? { type: 'button_template', text, buttons: [{ type: 'web_url', title: buttonTitle, url }] }
           : { type: 'text', text };
-      return api.createBroadcast({ name, intent, audience, content: { message } });
+      const schedule: api.ScheduleInput | undefined =
+        when === 'now' || !at
+          ? undefined
+          : {
+              // datetime-local gives the wall clock; an absolute moment carries the browser's zone.
+              at: when === 'local' ? at : new Date(at).toISOString(),
+              localTime: when === 'local',
+              beforeWindowCloses: beforeClose,
+              closedWindow: skipClosed ? 'skip' : 'route',
+            };
+      return api.createBroadcast({
+        name,
+        intent,
+        audience,
+        content: { message },
+        ...(schedule ? { schedule } : {}),
+      });
     },
     meta: { quiet: true },
     onSuccess: (b) => {
@@ -250,6 +272,43 @@ function Composer({ onCreated }: { onCreated: (b: api.Broadcast) => void }) {
           <ComplianceFeedback text={text} url={url} intent={intent} />
         </Grid.Col>
       </Grid>
+      <Title order={5} mt="md" mb="xs">
+        {t('broadcasts.schedule.title')}
+      </Title>
+      <Group align="flex-end" wrap="wrap" data-testid="schedule">
+        <SegmentedControl
+          value={when}
+          onChange={(v) => setWhen(v as 'now' | 'at' | 'local')}
+          data={[
+            { value: 'now', label: t('broadcasts.schedule.whenNow') },
+            { value: 'at', label: t('broadcasts.schedule.whenAt') },
+            { value: 'local', label: t('broadcasts.schedule.whenLocal') },
+          ]}
+        />
+        {when !== 'now' ? (
+          <TextInput
+            type="datetime-local"
+            label={when === 'local' ? t('broadcasts.schedule.localTime') : t('broadcasts.schedule.at')}
+            value={at}
+            onChange={(e) => setAt(e.currentTarget.value)}
+            data-testid="schedule-at"
+          />
+        ) : null}
+      </Group>
+      {when !== 'now' ? (
+        <Stack gap={4} mt="xs">
+          <Checkbox
+            label={t('broadcasts.schedule.beforeClose')}
+            checked={beforeClose}
+            onChange={(e) => setBeforeClose(e.currentTarget.checked)}
+          />
+          <Checkbox
+            label={t('broadcasts.schedule.skipClosed')}
+            checked={skipClosed}
+            onChange={(e) => setSkipClosed(e.currentTarget.checked)}
+          />
+        </Stack>
+      ) : null}
       {create.error ? (
         <Alert color="red" mt="md" title={t('errors.title')} data-testid="compose-error">
           {problems && problems.length > 0 ? (
@@ -451,32 +510,29 @@ function ReportView({ b }: { b: api.Broadcast }) {
   );
 }
 
-function ScheduleBox({ id }: { id: string }) {
+/** How the stored schedule reads: "now", a moment, or a wall-clock time in each person's zone. */
+function ScheduleSummary({ schedule }: { schedule: api.Schedule | null | undefined }) {
   const { t } = useTranslation();
-  const [at, setAt] = useState('');
-  const m = useMutation({ mutationFn: () => api.schedule(id, new Date(at).toISOString()) });
+  if (!schedule || schedule.at === null) return <Text size="sm">{t('broadcasts.schedule.now')}</Text>;
+  const when = schedule.localTime
+    ? t('broadcasts.schedule.localAt', {
+        at: new Date(schedule.at).toISOString().slice(0, 16).replace('T', ' '),
+      })
+    : formatDateTime(schedule.at);
   return (
-    <Group align="flex-end">
-      <TextInput
-        type="datetime-local"
-        label={t('broadcasts.schedule.at')}
-        value={at}
-        onChange={(e) => setAt(e.currentTarget.value)}
-      />
-      <Button variant="default" disabled={!at} loading={m.isPending} onClick={() => m.mutate()}>
-        {t('broadcasts.schedule.submit')}
-      </Button>
-      {m.isSuccess ? (
-        <Text size="sm" c="teal">
-          {t('broadcasts.schedule.done', { at: formatDateTime(new Date(at).getTime()) })}
-        </Text>
-      ) : null}
-      {m.error instanceof ApiError && m.error.status === 404 ? (
+    <Stack gap={2} data-testid="schedule-summary">
+      <Text size="sm">{when}</Text>
+      {schedule.beforeWindowCloses ? (
         <Text size="xs" c="dimmed">
-          {t('errors.notAvailable')}
+          {t('broadcasts.schedule.beforeCloseOn', { minutes: schedule.windowMarginMinutes })}
         </Text>
       ) : null}
-    </Group>
+      {schedule.closedWindow === 'skip' ? (
+        <Text size="xs" c="dimmed">
+          {t('broadcasts.schedule.skipClosed')}
+        </Text>
+      ) : null}
+    </Stack>
   );
 }
 
@@ -548,12 +604,8 @@ function Detail({ id, onClose }: { id: string; onClose: () => void }) {
             <Stack>
               <Title order={5}>{t('broadcasts.preflight.title')}</Title>
               <PreflightView id={b.id} />
-              {can('admin') ? (
-                <>
-                  <Title order={5}>{t('broadcasts.schedule.title')}</Title>
-                  <ScheduleBox id={b.id} />
-                </>
-              ) : null}
+              <Title order={5}>{t('broadcasts.schedule.title')}</Title>
+              <ScheduleSummary schedule={b.schedule} />
             </Stack>
           ) : (
             <Stack>

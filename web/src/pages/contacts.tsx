@@ -4,6 +4,7 @@ import {
   Button,
   Drawer,
   Group,
+  List,
   Select,
   Stack,
   Table,
@@ -125,6 +126,18 @@ function ContactDrawer({ id, onClose }: { id: string | null; onClose: () => void
                 </Badge>
               ) : null}
             </Group>
+            {c.window.canDo && c.window.canDo.length > 0 ? (
+              <Stack gap={2} data-testid="can-do">
+                <Text size="sm" fw={600}>
+                  {t('contacts.canDo')}
+                </Text>
+                <List size="sm">
+                  {c.window.canDo.map((d) => (
+                    <List.Item key={d.code}>{d.message}</List.Item>
+                  ))}
+                </List>
+              </Stack>
+            ) : null}
             <Text size="sm" c="dimmed">
               {t('contacts.summary', {
                 psid: c.psid,
@@ -153,12 +166,12 @@ function ContactDrawer({ id, onClose }: { id: string | null; onClose: () => void
                 {t('contacts.timelineEmpty')}
               </Text>
             ) : (
-              <Timeline bulletSize={14} lineWidth={2} active={timeline.data.length - 1}>
+              <Timeline bulletSize={14} lineWidth={2} active={-1}>
                 {timeline.data.map((item, i) => (
                   <Timeline.Item
                     key={item.id ?? String(i)}
                     color={item.allowed === false ? 'red' : item.direction === 'out' ? 'teal' : 'blue'}
-                    title={t(`timeline.${item.kind}`, { defaultValue: item.kind })}
+                    title={t(`timeline.${api.timelineKey(item)}`, { defaultValue: api.timelineKey(item) })}
                   >
                     {item.text ? <Text size="sm">{item.text}</Text> : null}
                     {item.route ? (
@@ -166,9 +179,14 @@ function ContactDrawer({ id, onClose }: { id: string | null; onClose: () => void
                         {t(`routes.${item.route}`, { defaultValue: item.route })}
                       </Text>
                     ) : null}
-                    {item.reasons?.map((r) => (
-                      <Text key={r.code} size="xs" c="red">
-                        {r.message ?? t(`reasons.${r.code}`, { defaultValue: r.code })}
+                    {item.type === 'contact_change' ? (
+                      <Text size="xs" c="dimmed" ff="monospace">
+                        {JSON.stringify(item.change)}
+                      </Text>
+                    ) : null}
+                    {item.reasons?.map((code) => (
+                      <Text key={code} size="xs" c="red">
+                        {t(`reasons.${code}`, { defaultValue: code })}
                       </Text>
                     ))}
                     <Text size="xs" c="dimmed">

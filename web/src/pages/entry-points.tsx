@@ -27,7 +27,7 @@ import { EmptyState, ErrorState, Loading, QueryView } from '../components/States
 import { formatDay } from '../format.ts';
 import { useSession } from '../session.tsx';
 
-const KINDS = ['m_me', 'qr', 'landing', 'chat_plugin', 'comment', 'ad'] as const;
+const KINDS = ['link', 'comment', 'ad'] as const;
 
 function QrPreview({ id }: { id: string }) {
   const { t } = useTranslation();
@@ -61,7 +61,7 @@ function EntryCard({ ep }: { ep: api.EntryPoint }) {
     queryFn: () => api.snippet(ep.id),
     enabled: showSnippet,
   });
-  const qr = useMutation({ mutationFn: (f: 'png' | 'svg') => api.downloadQr(ep.id, f) });
+  const qr = useMutation({ mutationFn: (f: 'png' | 'svg') => api.downloadQr(ep, f) });
   const landing = api.landingUrl(ep);
   return (
     <Card withBorder padding="md" data-testid="entry-card">
@@ -70,9 +70,28 @@ function EntryCard({ ep }: { ep: api.EntryPoint }) {
         <Badge variant="light">{t(`entry.kinds.${ep.kind}`, { defaultValue: ep.kind })}</Badge>
       </Group>
       <Group align="flex-start" wrap="nowrap">
-        <QrPreview id={ep.id} />
+        {api.hasQr(ep) ? <QrPreview id={ep.id} /> : null}
         <Stack gap="xs" style={{ flex: 1 }}>
-          {ep.url ? <CopyField label={t('entry.link')} value={ep.url} /> : null}
+          <CopyField label={t('entry.link')} value={ep.mmeUrl} />
+          {ep.ref ? (
+            <Text size="xs" c="dimmed">
+              ref: <Code>{ep.ref}</Code>
+            </Text>
+          ) : null}
+          {ep.comment ? (
+            <Text size="sm" data-testid="entry-comment">
+              {t('entry.keywords')}: {ep.comment.keywords.join(', ') || t('entry.anyComment')}
+            </Text>
+          ) : null}
+          {ep.labels.length > 0 ? (
+            <Group gap={4}>
+              {ep.labels.map((l) => (
+                <Badge key={l} size="xs" variant="outline">
+                  {l}
+                </Badge>
+              ))}
+            </Group>
+          ) : null}
           {landing ? (
             <Group gap="xs">
               <Anchor component="button" size="sm" onClick={() => setShowLanding(true)}>
@@ -83,17 +102,19 @@ function EntryCard({ ep }: { ep: api.EntryPoint }) {
               </Anchor>
             </Group>
           ) : null}
-          <Group gap="xs">
-            <Button size="compact-xs" variant="light" onClick={() => qr.mutate('png')} data-testid="qr-png">
-              {t('entry.downloadPng')}
-            </Button>
-            <Button size="compact-xs" variant="light" onClick={() => qr.mutate('svg')}>
-              {t('entry.downloadSvg')}
-            </Button>
-            <Button size="compact-xs" variant="default" onClick={() => setShowSnippet(true)}>
-              {t('entry.snippet')}
-            </Button>
-          </Group>
+          {api.hasQr(ep) ? (
+            <Group gap="xs">
+              <Button size="compact-xs" variant="light" onClick={() => qr.mutate('png')} data-testid="qr-png">
+                {t('entry.downloadPng')}
+              </Button>
+              <Button size="compact-xs" variant="light" onClick={() => qr.mutate('svg')}>
+                {t('entry.downloadSvg')}
+              </Button>
+              <Button size="compact-xs" variant="default" onClick={() => setShowSnippet(true)}>
+                {t('entry.snippet')}
+              </Button>
+            </Group>
+          ) : null}
         </Stack>
       </Group>
       <Text size="xs" c="dimmed" mt="sm">
@@ -103,12 +124,16 @@ function EntryCard({ ep }: { ep: api.EntryPoint }) {
         <Text size="xs" c="dimmed">
           {t('overview.noData')}
         </Text>
-      ) : stats.data && stats.data.length > 0 ? (
+      ) : stats.data?.some((d) => d.reached > 0 || d.optIns > 0) ? (
         <AreaChart
           h={120}
           data={stats.data.map((d) => ({ ...d, day: formatDay(d.day) }))}
           dataKey="day"
-          series={[{ name: 'count', label: t('entry.people'), color: 'indigo.6' }]}
+          series={[
+            { name: 'reached', label: t('entry.people'), color: 'indigo.6' },
+            { name: 'newContacts', label: t('entry.newContacts'), color: 'teal.6' },
+            { name: 'optIns', label: t('entry.optIns'), color: 'grape.6' },
+          ]}
         />
       ) : (
         <Text size="xs" c="dimmed">
@@ -147,17 +172,31 @@ function CreateEntry({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
   const client = useQueryClient();
   const pages = useQuery({ queryKey: ['pages'], queryFn: listPages, retry: false });
-  const [form, setForm] = useState({ name: '', kind: 'm_me', pageId: '', ref: '', slug: '' });
+  const [form, setForm] = useState({
+    name: '',
+    kind: 'link' as api.EntryKind,
+    pageId: '',
+    ref: '',
+    slug: '',
+    prefillText: '',
+    replyText: '',
+  });
   const [labels, setLabels] = useState<string[]>([]);
+  const [keywords, setKeywords] = useState<string[]>([]);
+  const [adIds, setAdIds] = useState<string[]>([]);
+  const pageId = form.pageId || pages.data?.[0]?.id || '';
   const create = useMutation({
     mutationFn: () =>
       api.createEntryPoint({
         name: form.name,
         kind: form.kind,
-        ...(form.pageId ? { pageId: form.pageId } : {}),
+        pageId,
         ...(form.ref ? { ref: form.ref } : {}),
-        ...(form.slug ? { slug: form.slug } : {}),
+        ...(form.kind === 'link' && form.slug ? { slug: form.slug } : {}),
+        ...(form.kind === 'link' && form.prefillText ? { prefillText: form.prefillText } : {}),
         ...(labels.length ? { labels } : {}),
+        ...(form.kind === 'comment' ? { comment: { keywords, postIds: [], replyText: form.replyText } } : {}),
+        ...(form.kind === 'ad' ? { ad: { adIds } } : {}),
       }),
     onSuccess: () => {
       void client.invalidateQueries({ queryKey: ['entry-points'] });
@@ -178,31 +217,63 @@ function CreateEntry({ onDone }: { onDone: () => void }) {
           label={t('entry.kind')}
           value={form.kind}
           allowDeselect={false}
-          onChange={(v) => setForm({ ...form, kind: v ?? 'm_me' })}
+          onChange={(v) => setForm({ ...form, kind: (v ?? 'link') as api.EntryKind })}
           data={KINDS.map((k) => ({ value: k, label: t(`entry.kinds.${k}`) }))}
+          data-testid="entry-kind"
         />
         <Select
           label={t('entry.page')}
-          value={form.pageId}
+          value={pageId || null}
+          allowDeselect={false}
           onChange={(v) => setForm({ ...form, pageId: v ?? '' })}
           data={(pages.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
-          placeholder={t('entry.anyPage')}
-          clearable
+          placeholder={t('entry.noPage')}
+          required
         />
-        <TextInput
-          label={t('entry.ref')}
-          description={t('entry.refHint')}
-          value={form.ref}
-          onChange={(e) => setForm({ ...form, ref: e.currentTarget.value })}
-        />
-        <TextInput
-          label={t('entry.slug')}
-          description={t('entry.slugHint')}
-          value={form.slug}
-          onChange={(e) => setForm({ ...form, slug: e.currentTarget.value })}
-        />
+        {form.kind !== 'comment' ? (
+          <TextInput
+            label={t('entry.ref')}
+            description={t('entry.refHint')}
+            value={form.ref}
+            onChange={(e) => setForm({ ...form, ref: e.currentTarget.value })}
+          />
+        ) : null}
+        {form.kind === 'link' ? (
+          <>
+            <TextInput
+              label={t('entry.slug')}
+              description={t('entry.slugHint')}
+              value={form.slug}
+              onChange={(e) => setForm({ ...form, slug: e.currentTarget.value })}
+            />
+            <TextInput
+              label={t('entry.prefill')}
+              description={t('entry.prefillHint')}
+              value={form.prefillText}
+              onChange={(e) => setForm({ ...form, prefillText: e.currentTarget.value })}
+            />
+          </>
+        ) : null}
+        {form.kind === 'comment' ? (
+          <>
+            <TagsInput
+              label={t('entry.keywords')}
+              description={t('entry.keywordsHint')}
+              value={keywords}
+              onChange={setKeywords}
+            />
+            <TextInput
+              label={t('entry.replyText')}
+              value={form.replyText}
+              onChange={(e) => setForm({ ...form, replyText: e.currentTarget.value })}
+              required
+            />
+          </>
+        ) : null}
+        {form.kind === 'ad' ? <TagsInput label={t('entry.adIds')} value={adIds} onChange={setAdIds} /> : null}
         <TagsInput label={t('entry.labels')} value={labels} onChange={setLabels} />
       </SimpleGrid>
+      {create.error ? <ErrorState error={create.error} /> : null}
       <Group justify="flex-end" mt="md">
         <Button variant="subtle" onClick={onDone}>
           {t('common.cancel')}
@@ -210,7 +281,7 @@ function CreateEntry({ onDone }: { onDone: () => void }) {
         <Button
           onClick={() => create.mutate()}
           loading={create.isPending}
-          disabled={!form.name}
+          disabled={!form.name || !pageId}
           data-testid="entry-save"
         >
           {t('common.create')}

@@ -27,33 +27,69 @@ import { EmptyState, QueryView } from '../components/States.tsx';
 import { checkSteps, linksOf } from '../flow-steps.ts';
 import { useSession } from '../session.tsx';
 
-const EXAMPLE: api.FlowStep[] = [
+const EXAMPLE_STEPS: api.FlowStep[] = [
   {
-    id: 'welcome',
-    type: 'message',
-    text: 'Hola 👋 ¿En qué te ayudamos?',
-    quickReplies: [
-      { title: 'Precios', next: 'prices' },
-      { title: 'Hablar con alguien', next: 'human' },
-    ],
+    id: 'hola',
+    type: 'send',
+    message: {
+      type: 'text',
+      text: '¡Hola {{first_name|amigo}}! ¿En qué te ayudamos?',
+      quickReplies: [
+        { title: 'Precios', payload: 'PRECIOS' },
+        { title: 'Hablar con alguien', payload: 'HUMANO' },
+      ],
+    },
+    next: 'email',
   },
-  { id: 'prices', type: 'message', text: 'Nuestros precios: https://example.com/precios' },
-  { id: 'human', type: 'handover', to: 'human' },
+  {
+    id: 'email',
+    type: 'ask',
+    text: '¿Cuál es tu correo?',
+    field: 'email',
+    validate: 'email',
+    next: 'humano',
+  },
+  { id: 'humano', type: 'handoff' },
 ];
+const EXAMPLE_TRIGGERS: api.FlowTrigger[] = [{ type: 'keyword', match: 'contains', value: 'hola' }];
+
+function parseTriggers(json: string): api.FlowTrigger[] | null {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? (v as api.FlowTrigger[]) : null;
+  } catch {
+    return null;
+  }
+}
+
+function problemsOf(error: unknown): { key: string; message: string }[] {
+  if (!error) return [];
+  if (error instanceof ApiError) {
+    const list = error.details.problems as api.FlowProblem[] | undefined;
+    if (list?.length)
+      return list.map((p, i) => ({ key: `${i}`, message: p.path ? `${p.path}: ${p.message}` : p.message }));
+    return [{ key: error.code, message: error.message }];
+  }
+  return [{ key: 'error', message: error instanceof Error ? error.message : String(error) }];
+}
 
 function Editor({ flow, onSaved }: { flow: api.Flow | null; onSaved: (f: api.Flow) => void }) {
   const { t } = useTranslation();
   const { can } = useSession();
   const client = useQueryClient();
   const [name, setName] = useState(flow?.name ?? '');
-  const [json, setJson] = useState(JSON.stringify(flow?.steps ?? EXAMPLE, null, 2));
+  const [json, setJson] = useState(JSON.stringify(flow?.draft.steps ?? EXAMPLE_STEPS, null, 2));
+  const [triggersJson, setTriggersJson] = useState(
+    JSON.stringify(flow?.draft.triggers ?? EXAMPLE_TRIGGERS, null, 2),
+  );
   const check = checkSteps(json, t);
+  const triggers = parseTriggers(triggersJson);
   const save = useMutation({
     mutationFn: () => {
       if (!check.ok) throw new Error(check.problems.join('; '));
-      return flow
-        ? api.saveFlow(flow.id, { name, steps: check.steps })
-        : api.createFlow({ name, steps: check.steps });
+      if (!triggers) throw new Error(t('flows.notArray'));
+      const doc: api.FlowDocument = { ...(flow?.draft ?? {}), name, triggers, steps: check.steps };
+      return flow ? api.saveFlow(flow.id, doc) : api.createFlow(doc);
     },
     meta: { quiet: true },
     onSuccess: (f) => {
@@ -61,14 +97,13 @@ function Editor({ flow, onSaved }: { flow: api.Flow | null; onSaved: (f: api.Flo
       onSaved(f);
     },
   });
-  const serverProblems =
-    save.error instanceof ApiError
-      ? ((save.error.details.problems as { field?: string; message: string }[] | undefined) ?? [
-          { message: save.error.message },
-        ])
-      : save.error
-        ? [{ message: save.error.message }]
-        : [];
+  const publish = useMutation({
+    mutationFn: () => api.publishFlow(flow!.id),
+    meta: { quiet: true },
+    onSuccess: () => void client.invalidateQueries({ queryKey: ['flows'] }),
+  });
+  const warnings = [...(save.data?.warnings ?? []), ...(publish.data?.warnings ?? [])];
+  const serverProblems = [...problemsOf(save.error), ...problemsOf(publish.error)];
   return (
     <Card withBorder padding="md" data-testid="flow-editor">
       <Grid>
@@ -76,14 +111,28 @@ function Editor({ flow, onSaved }: { flow: api.Flow | null; onSaved: (f: api.Flo
           <Stack gap="sm">
             <TextInput
               label={t('flows.name')}
+              data-testid="flow-name"
               value={name}
               onChange={(e) => setName(e.currentTarget.value)}
               required
               disabled={!can('admin')}
             />
             <JsonInput
+              label={t('flows.triggers')}
+              description={t('flows.triggersHint')}
+              data-testid="flow-triggers"
+              value={triggersJson}
+              onChange={setTriggersJson}
+              autosize
+              minRows={3}
+              maxRows={10}
+              formatOnBlur
+              disabled={!can('admin')}
+            />
+            <JsonInput
               label={t('flows.steps')}
               description={t('flows.stepsHint')}
+              data-testid="flow-steps"
               value={json}
               onChange={setJson}
               autosize
@@ -102,19 +151,48 @@ function Editor({ flow, onSaved }: { flow: api.Flow | null; onSaved: (f: api.Flo
               </Alert>
             ) : null}
             {serverProblems.length > 0 ? (
-              <Alert color="red" title={t('errors.title')}>
+              <Alert color="red" title={t('flows.notSaved')} data-testid="flow-server-problems">
                 <List size="sm">
                   {serverProblems.map((p) => (
-                    <List.Item key={(p.field ?? '') + p.message}>{p.message}</List.Item>
+                    <List.Item key={p.key}>{p.message}</List.Item>
                   ))}
                 </List>
               </Alert>
             ) : null}
+            {warnings.length > 0 ? (
+              <Alert color="yellow" title={t('flows.warnings')} data-testid="flow-warnings">
+                <List size="sm">
+                  {warnings.map((w) => (
+                    <List.Item key={`${w.code}-${w.path ?? ''}-${w.message}`}>
+                      {w.path ? `${w.path}: ${w.message}` : w.message}
+                    </List.Item>
+                  ))}
+                </List>
+              </Alert>
+            ) : null}
+            {publish.data ? (
+              <Alert color="teal">{t('flows.published', { version: publish.data.version })}</Alert>
+            ) : null}
             {can('admin') ? (
               <Group justify="flex-end">
-                <Button onClick={() => save.mutate()} loading={save.isPending} disabled={!check.ok || !name}>
+                <Button
+                  onClick={() => save.mutate()}
+                  loading={save.isPending}
+                  disabled={!check.ok || !triggers || !name}
+                  data-testid="flow-save"
+                >
                   {t('common.save')}
                 </Button>
+                {flow ? (
+                  <Button
+                    variant="light"
+                    onClick={() => publish.mutate()}
+                    loading={publish.isPending}
+                    data-testid="flow-publish"
+                  >
+                    {t('flows.publish')}
+                  </Button>
+                ) : null}
               </Group>
             ) : null}
           </Stack>
@@ -166,7 +244,13 @@ export default function FlowsPage() {
       <PageHeader
         title={t('flows.title')}
         description={t('flows.description')}
-        actions={can('admin') ? <Button onClick={() => setEditing('new')}>{t('flows.new')}</Button> : null}
+        actions={
+          can('admin') ? (
+            <Button onClick={() => setEditing('new')} data-testid="flow-new">
+              {t('flows.new')}
+            </Button>
+          ) : null
+        }
       />
       {editing ? (
         <Editor
@@ -185,10 +269,19 @@ export default function FlowsPage() {
                 <NavLink
                   key={f.id}
                   label={f.name}
-                  description={t('flows.stepCount', { count: f.steps.length })}
+                  description={t('flows.stepCount', { count: f.draft.steps?.length ?? 0 })}
                   onClick={() => setEditing(f)}
                   rightSection={
-                    f.enabled === false ? <Badge color="gray">{t('common.disabled')}</Badge> : null
+                    <Badge
+                      color={f.status === 'archived' ? 'gray' : f.publishedVersion ? 'teal' : 'yellow'}
+                      variant="light"
+                    >
+                      {f.status === 'archived'
+                        ? t('flowStatus.archived')
+                        : f.publishedVersion
+                          ? t('flowStatus.published', { version: f.publishedVersion })
+                          : t('flowStatus.draft')}
+                    </Badge>
                   }
                 />
               ))}

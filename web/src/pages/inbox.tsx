@@ -82,7 +82,7 @@ function DecisionView({
           <Text size="sm" fw={600} mt="xs">
             {t('inbox.alternatives')}
           </Text>
-          <List size="sm">
+          <List size="sm" data-testid="alternatives">
             {alternatives.map((a, i) => (
               <List.Item key={a.code ?? a.route ?? String(i)}>{a.message}</List.Item>
             ))}
@@ -200,7 +200,7 @@ function Thread({ conversation, poll }: { conversation: api.Conversation; poll: 
   const assignee = conversation.assignedUserId
     ? conversation.assignedUserId === me.user?.id
       ? t('inbox.me')
-      : (members.data?.find((m) => (m.userId ?? m.id) === conversation.assignedUserId)?.name ??
+      : (members.data?.find((m) => m.userId === conversation.assignedUserId)?.name ??
         conversation.assignedUserId)
     : null;
   const closed = conversation.status === 'closed';
@@ -233,11 +233,11 @@ function Thread({ conversation, poll }: { conversation: api.Conversation; poll: 
                   </Menu.Item>
                 ) : null}
                 {(members.data ?? [])
-                  .filter((m) => (m.userId ?? m.id) !== me.user?.id && m.role !== 'viewer')
+                  .filter((m) => m.userId !== me.user?.id && m.role !== 'viewer')
                   .map((m) => (
                     <Menu.Item
-                      key={m.userId ?? m.id ?? m.email}
-                      onClick={() => act.mutate(() => api.assign(conversation.id, m.userId ?? m.id ?? null))}
+                      key={m.userId}
+                      onClick={() => act.mutate(() => api.assign(conversation.id, m.userId))}
                     >
                       {m.name}
                     </Menu.Item>
@@ -286,16 +286,22 @@ function Thread({ conversation, poll }: { conversation: api.Conversation; poll: 
             ) : (
               <Stack gap={6} p="xs">
                 {items.map((m) => {
-                  const isNote = m.kind === 'note';
-                  const out = m.direction === 'out';
+                  const isNote = m.type === 'note';
+                  const pending = m.type === 'reply';
+                  const out = m.direction === 'out' || pending;
                   return (
-                    <Group key={m.id} justify={out || isNote ? 'flex-end' : 'flex-start'}>
+                    <Group
+                      key={m.id}
+                      justify={out || isNote ? 'flex-end' : 'flex-start'}
+                      data-testid="thread-item"
+                      data-type={m.type}
+                    >
                       <Paper
                         p="xs"
                         radius="md"
                         maw="75%"
-                        bg={isNote ? 'yellow.1' : out ? 'indigo.6' : 'gray.1'}
-                        c={out && !isNote ? 'white' : undefined}
+                        bg={isNote ? 'yellow.1' : pending ? 'indigo.1' : out ? 'indigo.6' : 'gray.1'}
+                        c={out && !isNote && !pending ? 'white' : undefined}
                       >
                         {isNote ? (
                           <Text size="xs" fw={700}>
@@ -306,9 +312,13 @@ function Thread({ conversation, poll }: { conversation: api.Conversation; poll: 
                           {m.text ?? t('inbox.attachment')}
                         </Text>
                         <Text size="xs" opacity={0.7}>
-                          {formatDateTime(m.at)}
-                          {m.kind === 'echo' ? ` · ${t('inbox.fromPageInbox')}` : ''}
+                          {formatDateTime(m.createdAt)}
+                          {m.via === 'page_inbox' ? ` · ${t('inbox.fromPageInbox')}` : ''}
+                          {m.author === 'bot' ? ` · ${t('inbox.bot')}` : ''}
                           {m.route ? ` · ${t(`routes.${m.route}`, { defaultValue: m.route })}` : ''}
+                          {pending && m.status
+                            ? ` · ${t(`inbox.replyStatus.${m.status}`, { defaultValue: m.status })}`
+                            : ''}
                         </Text>
                       </Paper>
                     </Group>

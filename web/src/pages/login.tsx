@@ -17,9 +17,16 @@ import {
   Title,
 } from '@mantine/core';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { loginWithPassword, loginWithToken, type SessionState, setupOwner } from '../api/auth.ts';
+import {
+  acceptInvitation,
+  loginWithPassword,
+  loginWithToken,
+  type SessionState,
+  setupOwner,
+} from '../api/auth.ts';
 import { ApiError } from '../api/http.ts';
 import { LanguageSwitch } from '../components/Shell.tsx';
 
@@ -117,10 +124,22 @@ function PasswordForm() {
   );
 }
 
+/** `?token=` of the address (the setup link and the invitation link carry their one-time token). */
+function tokenInAddress(): string {
+  return new URLSearchParams(window.location.search).get('token') ?? '';
+}
+
 function SetupForm() {
   const { t } = useTranslation();
   const client = useQueryClient();
-  const [form, setForm] = useState({ token: '', name: '', email: '', password: '', workspaceName: '' });
+  const navigate = useNavigate();
+  const [form, setForm] = useState({
+    token: tokenInAddress(),
+    name: '',
+    email: '',
+    password: '',
+    workspaceName: '',
+  });
   const set = (k: keyof typeof form) => (e: { currentTarget: { value: string } }) =>
     setForm({ ...form, [k]: e.currentTarget.value });
   const m = useMutation({
@@ -129,7 +148,11 @@ function SetupForm() {
         typeof setupOwner
       >[0]),
     meta: { quiet: true },
-    onSuccess: () => client.invalidateQueries({ queryKey: ['session'] }),
+    onSuccess: async () => {
+      // The one-time link has done its job: the address no longer carries the (spent) token.
+      await navigate({ to: '/', replace: true });
+      await client.invalidateQueries({ queryKey: ['session'] });
+    },
   });
   return (
     <form
@@ -148,14 +171,22 @@ function SetupForm() {
           value={form.token}
           onChange={set('token')}
           required
+          data-testid="setup-token"
         />
-        <TextInput label={t('setup.name')} value={form.name} onChange={set('name')} required />
+        <TextInput
+          label={t('setup.name')}
+          value={form.name}
+          onChange={set('name')}
+          required
+          data-testid="setup-name"
+        />
         <TextInput
           label={t('login.email')}
           type="email"
           value={form.email}
           onChange={set('email')}
           required
+          data-testid="setup-email"
         />
         <PasswordInput
           label={t('login.password')}
@@ -164,6 +195,7 @@ function SetupForm() {
           onChange={set('password')}
           required
           minLength={10}
+          data-testid="setup-password"
         />
         <TextInput
           label={t('setup.workspace')}
@@ -172,7 +204,7 @@ function SetupForm() {
           onChange={set('workspaceName')}
         />
         {m.error ? <Alert color="red">{messageOf(m.error)}</Alert> : null}
-        <Button type="submit" loading={m.isPending}>
+        <Button type="submit" loading={m.isPending} data-testid="setup-submit">
           {t('setup.submit')}
         </Button>
       </Stack>
@@ -220,6 +252,83 @@ export function LoginPage({
               </Text>
             )}
           </Stack>
+        )}
+      </Paper>
+    </Center>
+  );
+}
+
+/**
+ * `/invitations/accept?token=…`: the link an admin passed on. A new person chooses a name and a
+ * password; someone who already has an account confirms with their current password.
+ */
+export function AcceptInvitationPage() {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const navigate = useNavigate();
+  const [token] = useState(tokenInAddress);
+  const [existing, setExisting] = useState(false);
+  const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const m = useMutation({
+    mutationFn: () => acceptInvitation({ token, password, ...(existing ? {} : { name }) }),
+    meta: { quiet: true },
+    onSuccess: async () => {
+      await navigate({ to: '/', replace: true });
+      await client.invalidateQueries({ queryKey: ['session'] });
+    },
+  });
+  return (
+    <Center mih="100vh" p="md" bg="gray.0">
+      <Paper withBorder shadow="sm" p="xl" w={420} maw="100%" radius="md">
+        <Group justify="space-between" mb="md">
+          <Title order={2} c="indigo">
+            Ventana
+          </Title>
+          <LanguageSwitch />
+        </Group>
+        <Text c="dimmed" size="sm" mb="lg">
+          {t('invitation.title')}
+        </Text>
+        {token === '' ? (
+          <Alert color="red">{t('invitation.noToken')}</Alert>
+        ) : (
+          <form
+            onSubmit={(e: FormEvent) => {
+              e.preventDefault();
+              m.mutate();
+            }}
+          >
+            <Stack gap="sm">
+              <Text size="sm" c="dimmed">
+                {existing ? t('invitation.existingIntro') : t('invitation.newIntro')}
+              </Text>
+              {existing ? null : (
+                <TextInput
+                  label={t('setup.name')}
+                  value={name}
+                  onChange={(e) => setName(e.currentTarget.value)}
+                  required
+                  data-testid="invitation-name"
+                />
+              )}
+              <PasswordInput
+                label={existing ? t('invitation.currentPassword') : t('login.password')}
+                description={existing ? undefined : t('setup.passwordHint')}
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
+                required
+                data-testid="invitation-password"
+              />
+              {m.error ? <Alert color="red">{messageOf(m.error)}</Alert> : null}
+              <Button type="submit" loading={m.isPending} data-testid="invitation-submit">
+                {t('invitation.submit')}
+              </Button>
+              <Anchor component="button" type="button" size="sm" onClick={() => setExisting(!existing)}>
+                {existing ? t('invitation.iAmNew') : t('invitation.iHaveAccount')}
+              </Anchor>
+            </Stack>
+          </form>
         )}
       </Paper>
     </Center>

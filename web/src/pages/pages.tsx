@@ -62,6 +62,11 @@ function Health({ id }: { id: string }) {
           {h.token.reason}
         </Text>
       ) : null}
+      {h.missingFields && h.missingFields.length > 0 ? (
+        <Text size="xs" c="orange" data-testid="missing-fields">
+          {t('pages.missingFields', { fields: h.missingFields.join(', ') })}
+        </Text>
+      ) : null}
       <Text size="xs" c="dimmed">
         {t('pages.permissions')}: {permissionList(h.permissions).join(', ') || '—'}
       </Text>

@@ -1,7 +1,7 @@
 /** The Messenger profile of a Page: greeting, Get Started, ice breakers, persistent menu. */
 import { ActionIcon, Button, Card, Group, Select, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { listPages } from '../api/pages.ts';
 import * as api from '../api/profile.ts';
@@ -49,11 +49,24 @@ function ProfileEditor({ pageId }: { pageId: string }) {
   const { t } = useTranslation();
   const { can } = useSession();
   const client = useQueryClient();
-  const q = useQuery({ queryKey: ['profile', pageId], queryFn: () => api.getProfile(pageId) });
+  const q = useQuery({
+    queryKey: ['profile', pageId],
+    queryFn: () => api.getProfile(pageId),
+    // While Meta has not got the latest version, look again now and then.
+    refetchInterval: (query) => {
+      const d = query.state.data;
+      return d?.version && !d.inSync && !d.lastError ? 3000 : false;
+    },
+  });
   const [p, setP] = useState<api.MessengerProfile | null>(null);
-  useEffect(() => setP(q.data ?? null), [q.data]);
+  // Reset the form only when a new version is stored (the polling above must not undo typing).
+  const [shown, setShown] = useState<number | null | undefined>(undefined);
+  if (q.data && q.data.version !== shown) {
+    setShown(q.data.version);
+    setP(q.data.profile);
+  }
   const save = useMutation({
-    mutationFn: () => api.saveProfile(pageId, p!),
+    mutationFn: () => api.saveProfile(pageId, q.data!, p!),
     onSuccess: () => client.invalidateQueries({ queryKey: ['profile', pageId] }),
   });
   if (q.error) return <ErrorState error={q.error} />;
@@ -224,9 +237,18 @@ function ProfileEditor({ pageId }: { pageId: string }) {
               }}
             />
           </Card>
+          {q.data?.version ? (
+            <Text size="sm" c={q.data.lastError ? 'red' : 'dimmed'} data-testid="profile-status">
+              {q.data.lastError
+                ? q.data.lastError
+                : q.data.inSync
+                  ? t('profile.inSync', { version: q.data.version })
+                  : t('profile.pending', { version: q.data.version })}
+            </Text>
+          ) : null}
           {can('admin') ? (
             <Group justify="flex-end">
-              <Button onClick={() => save.mutate()} loading={save.isPending}>
+              <Button onClick={() => save.mutate()} loading={save.isPending} data-testid="profile-save">
                 {t('profile.publish')}
               </Button>
             </Group>
