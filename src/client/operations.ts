@@ -344,6 +344,18 @@ export interface Operations {
 
           /** epoch milliseconds */
           humanAgentUntil: number | null;
+
+          /** What is still lawful now, each with its route (docs/inbox.md) */
+          canDo: Array<{
+            code: string;
+            route: string | null;
+
+            /** epoch milliseconds */
+            until: number | null;
+
+            /** what may lawfully be sent now, in the reader's language */
+            message: string;
+          }>;
         };
       }>;
       nextCursor: string | null;
@@ -380,6 +392,18 @@ export interface Operations {
 
         /** epoch milliseconds */
         humanAgentUntil: number | null;
+
+        /** What is still lawful now, each with its route (docs/inbox.md) */
+        canDo: Array<{
+          code: string;
+          route: string | null;
+
+          /** epoch milliseconds */
+          until: number | null;
+
+          /** what may lawfully be sent now, in the reader's language */
+          message: string;
+        }>;
       };
     };
     status: 200;
@@ -445,6 +469,18 @@ export interface Operations {
 
             /** epoch milliseconds */
             humanAgentUntil: number | null;
+
+            /** What is still lawful now, each with its route (docs/inbox.md) */
+            canDo: Array<{
+              code: string;
+              route: string | null;
+
+              /** epoch milliseconds */
+              until: number | null;
+
+              /** what may lawfully be sent now, in the reader's language */
+              message: string;
+            }>;
           };
         };
         status: string;
@@ -494,6 +530,18 @@ export interface Operations {
 
           /** epoch milliseconds */
           humanAgentUntil: number | null;
+
+          /** What is still lawful now, each with its route (docs/inbox.md) */
+          canDo: Array<{
+            code: string;
+            route: string | null;
+
+            /** epoch milliseconds */
+            until: number | null;
+
+            /** what may lawfully be sent now, in the reader's language */
+            message: string;
+          }>;
         };
       };
       status: string;
@@ -946,6 +994,18 @@ export interface Operations {
 
         /** epoch milliseconds */
         humanAgentUntil: number | null;
+
+        /** What is still lawful now, each with its route (docs/inbox.md) */
+        canDo: Array<{
+          code: string;
+          route: string | null;
+
+          /** epoch milliseconds */
+          until: number | null;
+
+          /** what may lawfully be sent now, in the reader's language */
+          message: string;
+        }>;
       };
     };
     status: 200;
@@ -1625,6 +1685,18 @@ export interface Operations {
 
           /** epoch milliseconds */
           humanAgentUntil: number | null;
+
+          /** What is still lawful now, each with its route (docs/inbox.md) */
+          canDo: Array<{
+            code: string;
+            route: string | null;
+
+            /** epoch milliseconds */
+            until: number | null;
+
+            /** what may lawfully be sent now, in the reader's language */
+            message: string;
+          }>;
         };
       };
       status: string;
@@ -1672,6 +1744,18 @@ export interface Operations {
 
           /** epoch milliseconds */
           humanAgentUntil: number | null;
+
+          /** What is still lawful now, each with its route (docs/inbox.md) */
+          canDo: Array<{
+            code: string;
+            route: string | null;
+
+            /** epoch milliseconds */
+            until: number | null;
+
+            /** what may lawfully be sent now, in the reader's language */
+            message: string;
+          }>;
         };
       };
       status: string;
@@ -1723,6 +1807,18 @@ export interface Operations {
 
           /** epoch milliseconds */
           humanAgentUntil: number | null;
+
+          /** What is still lawful now, each with its route (docs/inbox.md) */
+          canDo: Array<{
+            code: string;
+            route: string | null;
+
+            /** epoch milliseconds */
+            until: number | null;
+
+            /** what may lawfully be sent now, in the reader's language */
+            message: string;
+          }>;
         };
       };
       status: string;
@@ -1799,6 +1895,18 @@ export interface Operations {
 
           /** epoch milliseconds */
           humanAgentUntil: number | null;
+
+          /** What is still lawful now, each with its route (docs/inbox.md) */
+          canDo: Array<{
+            code: string;
+            route: string | null;
+
+            /** epoch milliseconds */
+            until: number | null;
+
+            /** what may lawfully be sent now, in the reader's language */
+            message: string;
+          }>;
         };
       };
       status: string;
@@ -2125,6 +2233,9 @@ export interface Operations {
       /** ISO 8601 */
       publishedAt: string | null;
       warnings?: Array<{ [key: string]: unknown }>;
+
+      /** runs stopped by archiving */
+      stoppedRuns: number;
       [key: string]: unknown;
     };
     status: 200;
@@ -2151,6 +2262,9 @@ export interface Operations {
       /** ISO 8601 */
       publishedAt: string | null;
       warnings?: Array<{ [key: string]: unknown }>;
+
+      /** the version just published */
+      version: number;
       [key: string]: unknown;
     };
     status: 200;

@@ -83,6 +83,16 @@ const windowView = z.object({
   state: z.enum(['open', 'human_agent', 'closed']),
   closesAt: ms.nullable(),
   humanAgentUntil: ms.nullable(),
+  canDo: z
+    .array(
+      z.object({
+        code: str,
+        route: str.nullable(),
+        until: ms.nullable(),
+        message: str.describe("what may lawfully be sent now, in the reader's language"),
+      }),
+    )
+    .describe('What is still lawful now, each with its route (docs/inbox.md)'),
 });
 const contactView = z.object({
   id: str,
@@ -709,10 +719,14 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
   'POST /api/v1/flows/:id/publish': {
     summary: 'Publish the draft as a new version',
     role: 'admin',
-    response: flow,
+    response: flow.extend({ version: z.number().describe('the version just published') }),
     errors: [409],
   },
-  'POST /api/v1/flows/:id/archive': { summary: 'Archive', role: 'admin', response: flow },
+  'POST /api/v1/flows/:id/archive': {
+    summary: 'Archive',
+    role: 'admin',
+    response: flow.extend({ stoppedRuns: z.number().describe('runs stopped by archiving') }),
+  },
   'GET /api/v1/flows/:id/versions': {
     summary: 'Published versions',
     role: 'viewer',
