@@ -110,6 +110,13 @@ type Args<K extends OperationId> =
   // biome-ignore lint/complexity/noBannedTypes: `{}` here means "an input with no required field".
   {} extends Input<K> ? [input?: Input<K>] : [input: Input<K>];
 export type Answer<K extends OperationId> = Operations[K]['response'];
+/**
+ * An answer's named fields without the `[key: string]: unknown` the document adds to open objects
+ * (`Omit` on such a type would drop every named field).
+ */
+export type Fields<T> = {
+  [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K];
+};
 
 /** Calls one operation of docs/openapi.json; answers its data, throws `ApiError` when it fails. */
 export async function call<K extends OperationId>(operation: K, ...args: Args<K>): Promise<Answer<K>> {
