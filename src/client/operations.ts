@@ -209,8 +209,18 @@ export interface Operations {
         /** epoch milliseconds */
         finishedAt: number | null;
 
-        /** Schedule with ISO moments */
-        schedule: { [key: string]: unknown } | null;
+        /** Null: sent when started */
+        schedule: {
+          /** ISO 8601; with localTime a wall clock without offset, read in each person's zone; null: now */
+          at: string | null;
+          localTime: boolean;
+
+          /** hours from UTC for people without a time zone */
+          fallbackTimezone: number | null;
+          beforeWindowCloses: boolean;
+          windowMarginMinutes: number;
+          closedWindow: 'route' | 'skip';
+        } | null;
         trackLinks: boolean;
 
         /** people the schedule left out (window closed, closedWindow: skip) */
@@ -263,8 +273,18 @@ export interface Operations {
       /** epoch milliseconds */
       finishedAt: number | null;
 
-      /** Schedule with ISO moments */
-      schedule: { [key: string]: unknown } | null;
+      /** Null: sent when started */
+      schedule: {
+        /** ISO 8601; with localTime a wall clock without offset, read in each person's zone; null: now */
+        at: string | null;
+        localTime: boolean;
+
+        /** hours from UTC for people without a time zone */
+        fallbackTimezone: number | null;
+        beforeWindowCloses: boolean;
+        windowMarginMinutes: number;
+        closedWindow: 'route' | 'skip';
+      } | null;
       trackLinks: boolean;
 
       /** people the schedule left out (window closed, closedWindow: skip) */
@@ -1385,8 +1405,18 @@ export interface Operations {
       /** epoch milliseconds */
       finishedAt: number | null;
 
-      /** Schedule with ISO moments */
-      schedule: { [key: string]: unknown } | null;
+      /** Null: sent when started */
+      schedule: {
+        /** ISO 8601; with localTime a wall clock without offset, read in each person's zone; null: now */
+        at: string | null;
+        localTime: boolean;
+
+        /** hours from UTC for people without a time zone */
+        fallbackTimezone: number | null;
+        beforeWindowCloses: boolean;
+        windowMarginMinutes: number;
+        closedWindow: 'route' | 'skip';
+      } | null;
       trackLinks: boolean;
 
       /** people the schedule left out (window closed, closedWindow: skip) */
@@ -1461,8 +1491,18 @@ export interface Operations {
       /** epoch milliseconds */
       finishedAt: number | null;
 
-      /** Schedule with ISO moments */
-      schedule: { [key: string]: unknown } | null;
+      /** Null: sent when started */
+      schedule: {
+        /** ISO 8601; with localTime a wall clock without offset, read in each person's zone; null: now */
+        at: string | null;
+        localTime: boolean;
+
+        /** hours from UTC for people without a time zone */
+        fallbackTimezone: number | null;
+        beforeWindowCloses: boolean;
+        windowMarginMinutes: number;
+        closedWindow: 'route' | 'skip';
+      } | null;
       trackLinks: boolean;
 
       /** people the schedule left out (window closed, closedWindow: skip) */
@@ -1514,8 +1554,18 @@ export interface Operations {
       /** epoch milliseconds */
       finishedAt: number | null;
 
-      /** Schedule with ISO moments */
-      schedule: { [key: string]: unknown } | null;
+      /** Null: sent when started */
+      schedule: {
+        /** ISO 8601; with localTime a wall clock without offset, read in each person's zone; null: now */
+        at: string | null;
+        localTime: boolean;
+
+        /** hours from UTC for people without a time zone */
+        fallbackTimezone: number | null;
+        beforeWindowCloses: boolean;
+        windowMarginMinutes: number;
+        closedWindow: 'route' | 'skip';
+      } | null;
       trackLinks: boolean;
 
       /** people the schedule left out (window closed, closedWindow: skip) */
@@ -1567,8 +1617,18 @@ export interface Operations {
       /** epoch milliseconds */
       finishedAt: number | null;
 
-      /** Schedule with ISO moments */
-      schedule: { [key: string]: unknown } | null;
+      /** Null: sent when started */
+      schedule: {
+        /** ISO 8601; with localTime a wall clock without offset, read in each person's zone; null: now */
+        at: string | null;
+        localTime: boolean;
+
+        /** hours from UTC for people without a time zone */
+        fallbackTimezone: number | null;
+        beforeWindowCloses: boolean;
+        windowMarginMinutes: number;
+        closedWindow: 'route' | 'skip';
+      } | null;
       trackLinks: boolean;
 
       /** people the schedule left out (window closed, closedWindow: skip) */
@@ -1620,8 +1680,18 @@ export interface Operations {
       /** epoch milliseconds */
       finishedAt: number | null;
 
-      /** Schedule with ISO moments */
-      schedule: { [key: string]: unknown } | null;
+      /** Null: sent when started */
+      schedule: {
+        /** ISO 8601; with localTime a wall clock without offset, read in each person's zone; null: now */
+        at: string | null;
+        localTime: boolean;
+
+        /** hours from UTC for people without a time zone */
+        fallbackTimezone: number | null;
+        beforeWindowCloses: boolean;
+        windowMarginMinutes: number;
+        closedWindow: 'route' | 'skip';
+      } | null;
       trackLinks: boolean;
 
       /** people the schedule left out (window closed, closedWindow: skip) */

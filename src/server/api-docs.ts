@@ -55,6 +55,17 @@ const BROADCAST_STATUSES = [
   'cancelled',
   'done',
 ] as const satisfies readonly BroadcastStatus[];
+/** `renderSchedule` (src/broadcasts/schedule.ts): the stored schedule with ISO moments. */
+const scheduleView = z.object({
+  at: str
+    .nullable()
+    .describe("ISO 8601; with localTime a wall clock without offset, read in each person's zone; null: now"),
+  localTime: z.boolean(),
+  fallbackTimezone: z.number().nullable().describe('hours from UTC for people without a time zone'),
+  beforeWindowCloses: z.boolean(),
+  windowMarginMinutes: z.number(),
+  closedWindow: z.enum(['route', 'skip']),
+});
 /** A broadcast as the routes render it (`renderBroadcast`: the stored Broadcast, schedule with ISO moments). */
 const broadcast = z.looseObject({
   id: str,
@@ -72,7 +83,7 @@ const broadcast = z.looseObject({
   updatedAt: ms,
   startedAt: ms.nullable(),
   finishedAt: ms.nullable(),
-  schedule: record('Schedule with ISO moments').nullable(),
+  schedule: scheduleView.nullable().describe('Null: sent when started'),
   trackLinks: z.boolean(),
   skipped: z.number().describe('people the schedule left out (window closed, closedWindow: skip)'),
 });
