@@ -8,10 +8,10 @@ import {
   ApiError,
   apiToken,
   call,
+  type Operations,
   setApiToken,
   setCsrfToken,
   setWorkspaceId,
-  type Operations,
   workspaceId,
 } from './http.ts';
 

@@ -61,7 +61,12 @@ export const hasQr = (ep: EntryPoint) => ep.kind !== 'comment';
 export const qrPreview = (id: string) => blobUrl('getEntryPointsByIdQrSvg', e(id), 'image/svg+xml');
 export const downloadQr = (ep: EntryPoint, format: 'png' | 'svg') =>
   format === 'png'
-    ? download('getEntryPointsByIdQrPng', { ...e(ep.id), query: { size: '1024' } }, qrName(ep, 'png'), 'image/png')
+    ? download(
+        'getEntryPointsByIdQrPng',
+        { ...e(ep.id), query: { size: '1024' } },
+        qrName(ep, 'png'),
+        'image/png',
+      )
     : download(
         'getEntryPointsByIdQrSvg',
         { ...e(ep.id), query: { size: '1024' } },

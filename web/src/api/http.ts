@@ -7,12 +7,7 @@
  * A failure becomes an `ApiError` carrying the server's `{ error: { code, message } }` (plus any extra
  * fields, e.g. the inbox's reasons and alternatives), which the pages show as notifications.
  */
-import {
-  createApiClient,
-  type Lang,
-  type OperationId,
-  type Operations,
-} from '../../../src/client/index.ts';
+import { createApiClient, type Lang, type OperationId, type Operations } from '../../../src/client/index.ts';
 
 export type { OperationId, Operations };
 
@@ -129,7 +124,9 @@ export async function call<K extends OperationId>(operation: K, ...args: Args<K>
  * A page's filter as query parameters: empty fields are left out (an empty select means "any") and
  * numbers travel as the strings the document declares.
  */
-export function queryOf<Q>(filter: Readonly<Record<string, string | number | boolean | null | undefined>>): Q {
+export function queryOf<Q>(
+  filter: Readonly<Record<string, string | number | boolean | null | undefined>>,
+): Q {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(filter))
     if (v !== undefined && v !== null && v !== '') out[k] = String(v);

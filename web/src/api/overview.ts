@@ -3,5 +3,4 @@ import { type Answer, call } from './http.ts';
 
 export type Overview = Answer<'getAnalyticsOverview'>;
 
-export const overview = (from: string, to: string) =>
-  call('getAnalyticsOverview', { query: { from, to } });
+export const overview = (from: string, to: string) => call('getAnalyticsOverview', { query: { from, to } });
