@@ -116,6 +116,6 @@ export const downloadGroupCsv = (id: string, group: string) =>
   download(
     'getBroadcastsByIdPreflightByFile',
     { params: { id, file: `${group}.csv` } },
-    `${id}-${group}.csv`,
+    `${id}-${group.replace(':', '-')}.csv`,
     'text/csv;charset=utf-8',
   );

@@ -53,6 +53,6 @@ export const downloadContactsCsv = (filter: ContactFilter) =>
   download(
     'getContactsCsv',
     { query: queryOf<ContactsQuery>({ ...filter }) },
-    'ventana-contacts.csv',
+    'contacts.csv',
     'text/csv;charset=utf-8',
   );
