@@ -209,8 +209,18 @@ export interface Operations {
         /** epoch milliseconds */
         finishedAt: number | null;
 
-        /** Schedule with ISO moments */
-        schedule: { [key: string]: unknown } | null;
+        /** Null: sent when started */
+        schedule: {
+          /** ISO 8601; with localTime a wall clock without offset, read in each person's zone; null: now */
+          at: string | null;
+          localTime: boolean;
+
+          /** hours from UTC for people without a time zone */
+          fallbackTimezone: number | null;
+          beforeWindowCloses: boolean;
+          windowMarginMinutes: number;
+          closedWindow: 'route' | 'skip';
+        } | null;
         trackLinks: boolean;
 
         /** people the schedule left out (window closed, closedWindow: skip) */
@@ -263,8 +273,18 @@ export interface Operations {
       /** epoch milliseconds */
       finishedAt: number | null;
 
-      /** Schedule with ISO moments */
-      schedule: { [key: string]: unknown } | null;
+      /** Null: sent when started */
+      schedule: {
+        /** ISO 8601; with localTime a wall clock without offset, read in each person's zone; null: now */
+        at: string | null;
+        localTime: boolean;
+
+        /** hours from UTC for people without a time zone */
+        fallbackTimezone: number | null;
+        beforeWindowCloses: boolean;
+        windowMarginMinutes: number;
+        closedWindow: 'route' | 'skip';
+      } | null;
       trackLinks: boolean;
 
       /** people the schedule left out (window closed, closedWindow: skip) */
@@ -344,6 +364,18 @@ export interface Operations {
 
           /** epoch milliseconds */
           humanAgentUntil: number | null;
+
+          /** What is still lawful now, each with its route (docs/inbox.md) */
+          canDo: Array<{
+            code: string;
+            route: string | null;
+
+            /** epoch milliseconds */
+            until: number | null;
+
+            /** what may lawfully be sent now, in the reader's language */
+            message: string;
+          }>;
         };
       }>;
       nextCursor: string | null;
@@ -380,6 +412,18 @@ export interface Operations {
 
         /** epoch milliseconds */
         humanAgentUntil: number | null;
+
+        /** What is still lawful now, each with its route (docs/inbox.md) */
+        canDo: Array<{
+          code: string;
+          route: string | null;
+
+          /** epoch milliseconds */
+          until: number | null;
+
+          /** what may lawfully be sent now, in the reader's language */
+          message: string;
+        }>;
       };
     };
     status: 200;
@@ -445,6 +489,18 @@ export interface Operations {
 
             /** epoch milliseconds */
             humanAgentUntil: number | null;
+
+            /** What is still lawful now, each with its route (docs/inbox.md) */
+            canDo: Array<{
+              code: string;
+              route: string | null;
+
+              /** epoch milliseconds */
+              until: number | null;
+
+              /** what may lawfully be sent now, in the reader's language */
+              message: string;
+            }>;
           };
         };
         status: string;
@@ -494,6 +550,18 @@ export interface Operations {
 
           /** epoch milliseconds */
           humanAgentUntil: number | null;
+
+          /** What is still lawful now, each with its route (docs/inbox.md) */
+          canDo: Array<{
+            code: string;
+            route: string | null;
+
+            /** epoch milliseconds */
+            until: number | null;
+
+            /** what may lawfully be sent now, in the reader's language */
+            message: string;
+          }>;
         };
       };
       status: string;
@@ -946,6 +1014,18 @@ export interface Operations {
 
         /** epoch milliseconds */
         humanAgentUntil: number | null;
+
+        /** What is still lawful now, each with its route (docs/inbox.md) */
+        canDo: Array<{
+          code: string;
+          route: string | null;
+
+          /** epoch milliseconds */
+          until: number | null;
+
+          /** what may lawfully be sent now, in the reader's language */
+          message: string;
+        }>;
       };
     };
     status: 200;
@@ -1325,8 +1405,18 @@ export interface Operations {
       /** epoch milliseconds */
       finishedAt: number | null;
 
-      /** Schedule with ISO moments */
-      schedule: { [key: string]: unknown } | null;
+      /** Null: sent when started */
+      schedule: {
+        /** ISO 8601; with localTime a wall clock without offset, read in each person's zone; null: now */
+        at: string | null;
+        localTime: boolean;
+
+        /** hours from UTC for people without a time zone */
+        fallbackTimezone: number | null;
+        beforeWindowCloses: boolean;
+        windowMarginMinutes: number;
+        closedWindow: 'route' | 'skip';
+      } | null;
       trackLinks: boolean;
 
       /** people the schedule left out (window closed, closedWindow: skip) */
@@ -1401,8 +1491,18 @@ export interface Operations {
       /** epoch milliseconds */
       finishedAt: number | null;
 
-      /** Schedule with ISO moments */
-      schedule: { [key: string]: unknown } | null;
+      /** Null: sent when started */
+      schedule: {
+        /** ISO 8601; with localTime a wall clock without offset, read in each person's zone; null: now */
+        at: string | null;
+        localTime: boolean;
+
+        /** hours from UTC for people without a time zone */
+        fallbackTimezone: number | null;
+        beforeWindowCloses: boolean;
+        windowMarginMinutes: number;
+        closedWindow: 'route' | 'skip';
+      } | null;
       trackLinks: boolean;
 
       /** people the schedule left out (window closed, closedWindow: skip) */
@@ -1454,8 +1554,18 @@ export interface Operations {
       /** epoch milliseconds */
       finishedAt: number | null;
 
-      /** Schedule with ISO moments */
-      schedule: { [key: string]: unknown } | null;
+      /** Null: sent when started */
+      schedule: {
+        /** ISO 8601; with localTime a wall clock without offset, read in each person's zone; null: now */
+        at: string | null;
+        localTime: boolean;
+
+        /** hours from UTC for people without a time zone */
+        fallbackTimezone: number | null;
+        beforeWindowCloses: boolean;
+        windowMarginMinutes: number;
+        closedWindow: 'route' | 'skip';
+      } | null;
       trackLinks: boolean;
 
       /** people the schedule left out (window closed, closedWindow: skip) */
@@ -1507,8 +1617,18 @@ export interface Operations {
       /** epoch milliseconds */
       finishedAt: number | null;
 
-      /** Schedule with ISO moments */
-      schedule: { [key: string]: unknown } | null;
+      /** Null: sent when started */
+      schedule: {
+        /** ISO 8601; with localTime a wall clock without offset, read in each person's zone; null: now */
+        at: string | null;
+        localTime: boolean;
+
+        /** hours from UTC for people without a time zone */
+        fallbackTimezone: number | null;
+        beforeWindowCloses: boolean;
+        windowMarginMinutes: number;
+        closedWindow: 'route' | 'skip';
+      } | null;
       trackLinks: boolean;
 
       /** people the schedule left out (window closed, closedWindow: skip) */
@@ -1560,8 +1680,18 @@ export interface Operations {
       /** epoch milliseconds */
       finishedAt: number | null;
 
-      /** Schedule with ISO moments */
-      schedule: { [key: string]: unknown } | null;
+      /** Null: sent when started */
+      schedule: {
+        /** ISO 8601; with localTime a wall clock without offset, read in each person's zone; null: now */
+        at: string | null;
+        localTime: boolean;
+
+        /** hours from UTC for people without a time zone */
+        fallbackTimezone: number | null;
+        beforeWindowCloses: boolean;
+        windowMarginMinutes: number;
+        closedWindow: 'route' | 'skip';
+      } | null;
       trackLinks: boolean;
 
       /** people the schedule left out (window closed, closedWindow: skip) */
@@ -1625,6 +1755,18 @@ export interface Operations {
 
           /** epoch milliseconds */
           humanAgentUntil: number | null;
+
+          /** What is still lawful now, each with its route (docs/inbox.md) */
+          canDo: Array<{
+            code: string;
+            route: string | null;
+
+            /** epoch milliseconds */
+            until: number | null;
+
+            /** what may lawfully be sent now, in the reader's language */
+            message: string;
+          }>;
         };
       };
       status: string;
@@ -1672,6 +1814,18 @@ export interface Operations {
 
           /** epoch milliseconds */
           humanAgentUntil: number | null;
+
+          /** What is still lawful now, each with its route (docs/inbox.md) */
+          canDo: Array<{
+            code: string;
+            route: string | null;
+
+            /** epoch milliseconds */
+            until: number | null;
+
+            /** what may lawfully be sent now, in the reader's language */
+            message: string;
+          }>;
         };
       };
       status: string;
@@ -1723,6 +1877,18 @@ export interface Operations {
 
           /** epoch milliseconds */
           humanAgentUntil: number | null;
+
+          /** What is still lawful now, each with its route (docs/inbox.md) */
+          canDo: Array<{
+            code: string;
+            route: string | null;
+
+            /** epoch milliseconds */
+            until: number | null;
+
+            /** what may lawfully be sent now, in the reader's language */
+            message: string;
+          }>;
         };
       };
       status: string;
@@ -1799,6 +1965,18 @@ export interface Operations {
 
           /** epoch milliseconds */
           humanAgentUntil: number | null;
+
+          /** What is still lawful now, each with its route (docs/inbox.md) */
+          canDo: Array<{
+            code: string;
+            route: string | null;
+
+            /** epoch milliseconds */
+            until: number | null;
+
+            /** what may lawfully be sent now, in the reader's language */
+            message: string;
+          }>;
         };
       };
       status: string;
@@ -2125,6 +2303,9 @@ export interface Operations {
       /** ISO 8601 */
       publishedAt: string | null;
       warnings?: Array<{ [key: string]: unknown }>;
+
+      /** runs stopped by archiving */
+      stoppedRuns: number;
       [key: string]: unknown;
     };
     status: 200;
@@ -2151,6 +2332,9 @@ export interface Operations {
       /** ISO 8601 */
       publishedAt: string | null;
       warnings?: Array<{ [key: string]: unknown }>;
+
+      /** the version just published */
+      version: number;
       [key: string]: unknown;
     };
     status: 200;

@@ -55,6 +55,17 @@ const BROADCAST_STATUSES = [
   'cancelled',
   'done',
 ] as const satisfies readonly BroadcastStatus[];
+/** `renderSchedule` (src/broadcasts/schedule.ts): the stored schedule with ISO moments. */
+const scheduleView = z.object({
+  at: str
+    .nullable()
+    .describe("ISO 8601; with localTime a wall clock without offset, read in each person's zone; null: now"),
+  localTime: z.boolean(),
+  fallbackTimezone: z.number().nullable().describe('hours from UTC for people without a time zone'),
+  beforeWindowCloses: z.boolean(),
+  windowMarginMinutes: z.number(),
+  closedWindow: z.enum(['route', 'skip']),
+});
 /** A broadcast as the routes render it (`renderBroadcast`: the stored Broadcast, schedule with ISO moments). */
 const broadcast = z.looseObject({
   id: str,
@@ -72,7 +83,7 @@ const broadcast = z.looseObject({
   updatedAt: ms,
   startedAt: ms.nullable(),
   finishedAt: ms.nullable(),
-  schedule: record('Schedule with ISO moments').nullable(),
+  schedule: scheduleView.nullable().describe('Null: sent when started'),
   trackLinks: z.boolean(),
   skipped: z.number().describe('people the schedule left out (window closed, closedWindow: skip)'),
 });
@@ -83,6 +94,16 @@ const windowView = z.object({
   state: z.enum(['open', 'human_agent', 'closed']),
   closesAt: ms.nullable(),
   humanAgentUntil: ms.nullable(),
+  canDo: z
+    .array(
+      z.object({
+        code: str,
+        route: str.nullable(),
+        until: ms.nullable(),
+        message: str.describe("what may lawfully be sent now, in the reader's language"),
+      }),
+    )
+    .describe('What is still lawful now, each with its route (docs/inbox.md)'),
 });
 const contactView = z.object({
   id: str,
@@ -709,10 +730,14 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
   'POST /api/v1/flows/:id/publish': {
     summary: 'Publish the draft as a new version',
     role: 'admin',
-    response: flow,
+    response: flow.extend({ version: z.number().describe('the version just published') }),
     errors: [409],
   },
-  'POST /api/v1/flows/:id/archive': { summary: 'Archive', role: 'admin', response: flow },
+  'POST /api/v1/flows/:id/archive': {
+    summary: 'Archive',
+    role: 'admin',
+    response: flow.extend({ stoppedRuns: z.number().describe('runs stopped by archiving') }),
+  },
   'GET /api/v1/flows/:id/versions': {
     summary: 'Published versions',
     role: 'viewer',

@@ -11,7 +11,7 @@ import { buildProgram } from '../../src/cli/main.ts';
 import { createApiClient, type FetchLike } from '../../src/client/index.ts';
 import { parseConfig } from '../../src/config/config.ts';
 import { API_DOCS } from '../../src/server/api-docs.ts';
-import { pages } from '../../src/storage/index.ts';
+import { contacts, pages } from '../../src/storage/index.ts';
 
 const PROMO = {
   name: 'Rebajas',
@@ -271,6 +271,58 @@ describe('documented answers', () => {
     conforms('GET /api/v1/analytics/overview', overview.ok && overview.data);
     const pageList = await api.call('getPages');
     conforms('GET /api/v1/pages', pageList.ok && pageList.data);
+  });
+});
+
+describe('answers the dashboard reads through the document', () => {
+  it("match the routes: a broadcast's schedule, a contact's window with canDo, publishing and archiving a flow", async () => {
+    const api = createApiClient({ baseUrl: runtime.url, token: runtime.secrets.apiToken, lang: 'es' });
+    await pages.upsertPage(runtime.database, runtime.secrets.secretKey, {
+      id: 'page-dash',
+      workspaceId: 'default',
+      name: 'Café Lola',
+      now: Date.now(),
+    });
+    const local = await api.call('postBroadcasts', {
+      body: { ...PROMO, name: 'A las 9', schedule: { at: '2031-12-24T09:00', localTime: true } },
+    });
+    conforms('POST /api/v1/broadcasts', local.ok && local.data);
+    // A wall clock without offset: the dashboard shows it as written, in each person's zone.
+    expect(local.ok && local.data.schedule).toMatchObject({ at: '2031-12-24T09:00', localTime: true });
+    const shown = await api.call('getBroadcastsById', { params: { id: local.ok ? local.data.id : '' } });
+    conforms('GET /api/v1/broadcasts/:id', shown.ok && shown.data);
+
+    const now = Date.now();
+    await contacts.recordInbound(runtime.database, {
+      pageId: 'page-dash',
+      psid: 'psid-dash',
+      at: now,
+      kind: 'message',
+      opensWindow: true,
+    });
+    const list = await api.call('getContacts', { query: { pageId: 'page-dash' } });
+    conforms('GET /api/v1/contacts', list.ok && list.data);
+    const person = list.ok ? list.data.items[0] : undefined;
+    expect(person?.window.state).toBe('open');
+    expect(person?.window.canDo.length).toBeGreaterThan(0);
+    expect(person?.window.canDo[0]?.message).toMatch(/\w/);
+    const one = await api.call('getContactsById', { params: { id: person?.id ?? '' } });
+    conforms('GET /api/v1/contacts/:id', one.ok && one.data);
+
+    const flow = await api.call('postFlows', {
+      body: {
+        name: 'Horario',
+        triggers: [{ type: 'keyword', match: 'contains', value: 'horario' }],
+        steps: [{ id: 'horas', type: 'send', message: { type: 'text', text: 'De 9 a 18 h' } }],
+      },
+    });
+    const params = { id: flow.ok ? flow.data.id : '' };
+    const published = await api.call('postFlowsByIdPublish', { params });
+    conforms('POST /api/v1/flows/:id/publish', published.ok && published.data);
+    expect(published.ok && published.data.version).toBe(1);
+    const archived = await api.call('postFlowsByIdArchive', { params });
+    conforms('POST /api/v1/flows/:id/archive', archived.ok && archived.data);
+    expect(archived.ok && archived.data.stoppedRuns).toBe(0);
   });
 });
 

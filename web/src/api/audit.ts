@@ -1,22 +1,8 @@
 /** `/api/v1/audit` and `/api/v1/audit.csv` (src/server/audit-routes.ts). */
-import { download, get } from './http.ts';
+import { type Answer, call, download, type Operations, queryOf } from './http.ts';
 
-export interface AuditEntry {
-  readonly id: string;
-  readonly pageId: string | null;
-  readonly contactId: string | null;
-  readonly messageRef: string | null;
-  readonly at: number;
-  readonly ruleSet: string;
-  readonly route: string | null;
-  readonly allowed: boolean;
-  readonly reasons: readonly { code: string; params?: Record<string, string | number> }[];
-  readonly evidence: unknown;
-  readonly decision: unknown;
-  readonly graphStatus: string | null;
-  readonly graphResponse: unknown;
-  readonly fbtraceId: string | null;
-}
+/** One audit line as `GET /api/v1/audit` answers it (reasons carry their `params`). */
+export type AuditEntry = Answer<'getAudit'>['items'][number];
 
 export interface AuditFilter {
   readonly contact?: string;
@@ -28,7 +14,14 @@ export interface AuditFilter {
   readonly to?: string;
 }
 
+type AuditQuery = NonNullable<Operations['getAudit']['input']['query']>;
+
 export const listAudit = (filter: AuditFilter, cursor?: string) =>
-  get<{ items: AuditEntry[]; nextCursor: string | null }>('/api/v1/audit', { ...filter, cursor, limit: 50 });
+  call('getAudit', { query: queryOf<AuditQuery>({ ...filter, cursor, limit: 50 }) });
 export const downloadAuditCsv = (filter: AuditFilter) =>
-  download('/api/v1/audit.csv', 'ventana-audit.csv', { ...filter });
+  download(
+    'getAuditCsv',
+    { query: queryOf<AuditQuery>({ ...filter }) },
+    'ventana-audit.csv',
+    'text/csv;charset=utf-8',
+  );

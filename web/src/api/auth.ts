@@ -4,30 +4,21 @@
  * without accounts, where `/api/v1/auth/me` answers 404).
  */
 import {
+  type Answer,
   ApiError,
   apiToken,
-  get,
-  patch,
-  post,
-  request,
+  call,
+  type Operations,
   setApiToken,
   setCsrfToken,
   setWorkspaceId,
   workspaceId,
 } from './http.ts';
 
-export type Role = 'owner' | 'admin' | 'agent' | 'viewer';
-export interface User {
-  readonly id: string;
-  readonly email: string;
-  readonly name: string;
-  readonly lang: string;
-}
-export interface WorkspaceRef {
-  readonly id: string;
-  readonly name: string;
-  readonly role: Role;
-}
+type MeAnswer = Answer<'getAuthMe'>;
+export type WorkspaceRef = MeAnswer['workspaces'][number];
+export type Role = WorkspaceRef['role'];
+export type User = MeAnswer['user'];
 export interface Me {
   readonly user: User | null;
   readonly workspace: { readonly id: string; readonly name: string };
@@ -43,19 +34,13 @@ export type SessionState =
   | { readonly kind: 'setup' }
   | { readonly kind: 'login'; readonly accounts: boolean };
 
-interface MeAnswer {
-  user: User;
-  workspace: { id: string; name: string };
-  role: Role;
-  workspaces: WorkspaceRef[];
-  csrfToken: string;
-}
-
 function adopt(answer: MeAnswer, via: Me['via']): Me {
   setCsrfToken(answer.csrfToken ?? null);
   if (!workspaceId() || !answer.workspaces.some((w) => w.id === workspaceId()))
     setWorkspaceId(answer.workspace.id);
-  return { ...answer, csrfToken: answer.csrfToken ?? null, via };
+  // The document gives `role` as a plain string; it is always one of the workspace's memberships.
+  const role = answer.workspaces.find((w) => w.id === answer.workspace.id)?.role ?? (answer.role as Role);
+  return { ...answer, role, csrfToken: answer.csrfToken ?? null, via };
 }
 
 /**
@@ -74,13 +59,13 @@ const TOKEN_IDENTITY: Me = {
 async function tokenSession(): Promise<Me | null> {
   // Any protected read proves the token; the audit exists on every Ventana.
   try {
-    await get('/api/v1/audit', { limit: 1 });
+    await call('getAudit', { query: { limit: '1' } });
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return null;
     throw err;
   }
   try {
-    return adopt(await get<MeAnswer>('/api/v1/auth/me'), 'token');
+    return adopt(await call('getAuthMe'), 'token');
   } catch {
     return TOKEN_IDENTITY;
   }
@@ -95,7 +80,7 @@ export async function loadSession(): Promise<SessionState> {
   }
   let accounts = false;
   try {
-    const status = await request<{ needsOwner: boolean }>('GET', '/api/v1/setup/status');
+    const status = await call('getSetupStatus');
     accounts = true;
     if (status.needsOwner) return { kind: 'setup' };
   } catch {
@@ -103,7 +88,7 @@ export async function loadSession(): Promise<SessionState> {
   }
   if (accounts) {
     try {
-      return { kind: 'in', me: adopt(await get<MeAnswer>('/api/v1/auth/me'), 'session') };
+      return { kind: 'in', me: adopt(await call('getAuthMe'), 'session') };
     } catch (err) {
       if (!(err instanceof ApiError) || (err.status !== 401 && err.status !== 404)) throw err;
     }
@@ -112,7 +97,7 @@ export async function loadSession(): Promise<SessionState> {
 }
 
 export async function loginWithPassword(email: string, password: string): Promise<void> {
-  const r = await post<{ csrfToken: string }>('/api/v1/auth/login', { email, password });
+  const r = await call('postAuthLogin', { body: { email, password } });
   setCsrfToken(r.csrfToken);
 }
 
@@ -131,7 +116,7 @@ export async function setupOwner(input: {
   name: string;
   workspaceName?: string;
 }): Promise<void> {
-  const r = await post<{ csrfToken: string }>('/api/v1/setup', input);
+  const r = await call('postSetup', { body: input });
   setCsrfToken(r.csrfToken);
 }
 
@@ -141,22 +126,17 @@ export async function acceptInvitation(input: {
   password: string;
   name?: string;
 }): Promise<void> {
-  const r = await post<{ csrfToken: string }>('/api/v1/invitations/accept', input);
+  const r = await call('postInvitationsAccept', { body: input });
   setCsrfToken(r.csrfToken);
 }
 
 export async function logout(via: Me['via']): Promise<void> {
-  if (via === 'session') await post('/api/v1/auth/logout').catch(() => undefined);
+  if (via === 'session') await call('postAuthLogout').catch(() => undefined);
   setApiToken(null);
   setCsrfToken(null);
 }
 
 /** Changing the password needs the current one (`currentPassword`); other sessions end. */
-export function updateMe(input: {
-  lang?: string;
-  name?: string;
-  password?: string;
-  currentPassword?: string;
-}): Promise<unknown> {
-  return patch('/api/v1/auth/me', input);
+export function updateMe(input: Operations['patchAuthMe']['input']['body']): Promise<unknown> {
+  return call('patchAuthMe', { body: input });
 }

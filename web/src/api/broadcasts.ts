@@ -1,23 +1,21 @@
 /** `/api/v1/broadcasts…` as served by src/server/broadcast-routes.ts. */
-import { download, get, post, type Query } from './http.ts';
+import { type Answer, call, described, download, type Fields, type Operations } from './http.ts';
 
-export type BroadcastStatus = 'draft' | 'sending' | 'paused' | 'done' | 'cancelled';
-export type Intent = 'promotional' | 'non_promotional' | 'transactional';
+/** What `POST /api/v1/broadcasts` accepts, field by field from the document. */
+export type NewBroadcast = Operations['postBroadcasts']['input']['body'];
+export type Audience = NonNullable<NewBroadcast['audience']>;
+/**
+ * The schedule as created with the broadcast: `at` ISO with a zone (an absolute moment) or, with
+ * `localTime`, a wall-clock `YYYY-MM-DDTHH:MM` read in each person's time zone.
+ */
+export type ScheduleInput = NonNullable<NewBroadcast['schedule']>;
+/** A message the composer sends (text or a button template, among the document's kinds). */
+export type NewMessage = NewBroadcast['content']['message'];
+export type Intent = NewBroadcast['intent'];
+type BroadcastAnswer = Answer<'getBroadcastsById'>;
+export type BroadcastStatus = BroadcastAnswer['status'];
 
-export interface Audience {
-  readonly pageIds?: readonly string[];
-  readonly labels?: {
-    readonly all?: readonly string[];
-    readonly any?: readonly string[];
-    readonly none?: readonly string[];
-  };
-  readonly localePrefixes?: readonly string[];
-  readonly lastSeenWithinDays?: number;
-  readonly windowOpen?: boolean;
-  readonly marketingSubscription?: 'active' | 'stopped' | 'expired' | 'none';
-  readonly entryPoint?: string;
-}
-
+/** How the page reads a stored message (the document describes `content` in words). */
 export interface BroadcastMessage {
   readonly type: string;
   readonly text?: string;
@@ -29,48 +27,24 @@ export interface BroadcastMessage {
   }[];
 }
 
-export interface Broadcast {
-  readonly id: string;
-  readonly name: string;
-  readonly audience: Audience;
+/**
+ * A broadcast as the API shows it; the document describes `content` and `verdict` in words,
+ * read here as the page's types.
+ */
+export type Broadcast = Omit<Fields<BroadcastAnswer>, 'content' | 'verdict'> & {
   readonly content: { readonly message: BroadcastMessage; readonly sender?: 'bot' | 'human' };
-  readonly intent: Intent;
   readonly verdict: {
     readonly promotional: boolean;
     readonly score: number;
     readonly signals: readonly Signal[];
   };
-  readonly status: BroadcastStatus;
-  readonly fanOutDone: boolean;
-  readonly enqueued: number;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  readonly startedAt: number | null;
-  readonly finishedAt: number | null;
-  /** Null: sent when started. */
-  readonly schedule?: Schedule | null;
-}
-
-/** A stored schedule (src/broadcasts/schedule.ts): `at` is epoch ms (wall clock as UTC with `localTime`). */
-export interface Schedule {
-  readonly at: number | null;
-  readonly localTime: boolean;
-  readonly fallbackTimezone: number | null;
-  readonly beforeWindowCloses: boolean;
-  readonly windowMarginMinutes: number;
-  readonly closedWindow: 'route' | 'skip';
-}
+};
 
 /**
- * The schedule as created with the broadcast: `at` ISO with a zone (an absolute moment) or, with
- * `localTime`, a wall-clock `YYYY-MM-DDTHH:MM` read in each person's time zone.
+ * A stored schedule as the API renders it: `at` ISO with a zone (an absolute moment) or, with
+ * `localTime`, a wall clock `YYYY-MM-DDTHH:MM` without offset read in each person's zone; null: now.
  */
-export interface ScheduleInput {
-  readonly at?: string;
-  readonly localTime?: boolean;
-  readonly beforeWindowCloses?: boolean;
-  readonly closedWindow?: 'route' | 'skip';
-}
+export type Schedule = NonNullable<BroadcastAnswer['schedule']>;
 
 export interface Signal {
   readonly kind: string;
@@ -117,27 +91,31 @@ export interface Report {
   readonly unknown: number;
 }
 
-export interface NewBroadcast {
-  readonly name: string;
-  readonly intent: Intent;
-  readonly audience: Audience;
-  readonly content: { readonly message: BroadcastMessage };
-  readonly schedule?: ScheduleInput;
-}
-
 export type Action = 'send' | 'pause' | 'resume' | 'cancel';
 
-export const listBroadcasts = () => get<{ items: Broadcast[] }>('/api/v1/broadcasts').then((r) => r.items);
-export const getBroadcast = (id: string) => get<Broadcast>(`/api/v1/broadcasts/${encodeURIComponent(id)}`);
-export const createBroadcast = (input: NewBroadcast) => post<Broadcast>('/api/v1/broadcasts', input);
+const b = (id: string) => ({ params: { id } });
+const broadcastOf = (answer: BroadcastAnswer) => described<Broadcast>(answer);
+const CONTROL = {
+  send: 'postBroadcastsByIdSend',
+  pause: 'postBroadcastsByIdPause',
+  resume: 'postBroadcastsByIdResume',
+  cancel: 'postBroadcastsByIdCancel',
+} as const satisfies Record<Action, keyof Operations>;
+
+export const listBroadcasts = () => call('getBroadcasts').then((r) => r.items.map(broadcastOf));
+export const getBroadcast = (id: string) => call('getBroadcastsById', b(id)).then(broadcastOf);
+export const createBroadcast = (input: NewBroadcast) =>
+  call('postBroadcasts', { body: input }).then(broadcastOf);
+/** The preflight and the report are described in words by the document: these are the page's readings. */
 export const preflight = (id: string, at?: string) =>
-  get<Preflight>(`/api/v1/broadcasts/${encodeURIComponent(id)}/preflight`, { at } satisfies Query);
-export const control = (id: string, action: Action) =>
-  post<Broadcast>(`/api/v1/broadcasts/${encodeURIComponent(id)}/${action}`);
-export const report = (id: string) => get<Report>(`/api/v1/broadcasts/${encodeURIComponent(id)}/report`);
+  call('getBroadcastsByIdPreflight', { ...b(id), query: at ? { at } : {} }).then(described<Preflight>);
+export const control = (id: string, action: Action) => call(CONTROL[action], b(id)).then(broadcastOf);
+export const report = (id: string) => call('getBroadcastsByIdReport', b(id)).then(described<Report>);
 /** `group`: a preflight group key, `refused` or `all`. */
 export const downloadGroupCsv = (id: string, group: string) =>
   download(
-    `/api/v1/broadcasts/${encodeURIComponent(id)}/preflight/${encodeURIComponent(group)}.csv`,
-    `${id}-${group}.csv`,
+    'getBroadcastsByIdPreflightByFile',
+    { params: { id, file: `${group}.csv` } },
+    `${id}-${group.replace(':', '-')}.csv`,
+    'text/csv;charset=utf-8',
   );

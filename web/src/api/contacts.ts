@@ -1,39 +1,10 @@
 /** Contacts (CONTRACTS.md, inbox branch): list with filters, one contact, its timeline, CSV export. */
-import { download, get, patch, type Query } from './http.ts';
+import { type Answer, call, described, download, type Operations, queryOf } from './http.ts';
 
-export type WindowState = 'open' | 'human_agent' | 'closed';
-
-export interface ContactWindow {
-  readonly state: WindowState;
-  /** Epoch ms or ISO (the countdown accepts both). */
-  readonly closesAt: number | string | null;
-  readonly humanAgentUntil: number | string | null;
-  /** What is still lawful now (docs/inbox.md), each with its route and a sentence in the reader's language. */
-  readonly canDo?: readonly {
-    readonly code: string;
-    readonly route?: string | null;
-    readonly message: string;
-  }[];
-}
-
-export interface ContactView {
-  readonly id: string;
-  readonly pageId: string;
-  readonly psid: string;
-  readonly name: string | null;
-  readonly firstName: string | null;
-  readonly lastName: string | null;
-  readonly locale: string | null;
-  readonly labels: readonly string[];
-  readonly fields: Readonly<Record<string, unknown>>;
-  readonly firstEntryPoint: string | null;
-  readonly lastEntryPoint: string | null;
-  readonly lastInboundAt: number | string | null;
-  readonly optedOut: boolean;
-  readonly blocked: boolean;
-  readonly marketingStatus: string | null;
-  readonly window: ContactWindow;
-}
+/** A contact as the API shows it (CONTRACTS.md ContactView), with the window's `canDo` in the reader's language. */
+export type ContactView = Answer<'getContactsById'>;
+export type ContactWindow = ContactView['window'];
+export type WindowState = ContactWindow['state'];
 
 export interface ContactFilter {
   readonly search?: string;
@@ -68,18 +39,20 @@ export function timelineKey(item: TimelineItem): string {
   return item.type;
 }
 
+type ContactsQuery = NonNullable<Operations['getContacts']['input']['query']>;
+
 export const listContacts = (filter: ContactFilter, cursor?: string) =>
-  get<{ items: ContactView[]; nextCursor: string | null; total: number }>('/api/v1/contacts', {
-    ...(filter as Query),
-    cursor,
-    limit: 50,
-  });
-export const getContact = (id: string) => get<ContactView>(`/api/v1/contacts/${encodeURIComponent(id)}`);
-export const updateContact = (
-  id: string,
-  change: { addLabels?: string[]; removeLabels?: string[]; fields?: Record<string, unknown> },
-) => patch<ContactView>(`/api/v1/contacts/${encodeURIComponent(id)}`, change);
+  call('getContacts', { query: queryOf<ContactsQuery>({ ...filter, cursor, limit: 50 }) });
+export const getContact = (id: string) => call('getContactsById', { params: { id } });
+export const updateContact = (id: string, change: Operations['patchContactsById']['input']['body']) =>
+  call('patchContactsById', { params: { id }, body: change });
+/** The timeline's lines are described in words by the document: `TimelineItem` is the page's reading. */
 export const timeline = (id: string) =>
-  get<{ items: TimelineItem[] }>(`/api/v1/contacts/${encodeURIComponent(id)}/timeline`).then((r) => r.items);
+  call('getContactsByIdTimeline', { params: { id } }).then((r) => described<TimelineItem[]>(r.items));
 export const downloadContactsCsv = (filter: ContactFilter) =>
-  download('/api/v1/contacts.csv', 'ventana-contacts.csv', filter as Query);
+  download(
+    'getContactsCsv',
+    { query: queryOf<ContactsQuery>({ ...filter }) },
+    'contacts.csv',
+    'text/csv;charset=utf-8',
+  );

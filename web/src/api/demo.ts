@@ -1,5 +1,5 @@
 /** Demo mode only: fake people writing to the demo Page (CONTRACTS.md). */
-import { get, post } from './http.ts';
+import { call, described } from './http.ts';
 
 /** ASSUMPTION: a person is `{ psid, firstName, lastName?, locale? }` in `{ items }`. */
 export interface DemoPerson {
@@ -9,6 +9,6 @@ export interface DemoPerson {
   readonly locale?: string | null;
 }
 
-export const listPeople = () => get<{ items: DemoPerson[] }>('/api/v1/demo/people').then((r) => r.items);
+export const listPeople = () => call('getDemoPeople').then((r) => described<DemoPerson[]>(r.items));
 export const writeAs = (psid: string, text: string) =>
-  post(`/api/v1/demo/people/${encodeURIComponent(psid)}/messages`, { text });
+  call('postDemoPeopleByPsidMessages', { params: { psid }, body: { text } });

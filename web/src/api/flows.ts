@@ -6,7 +6,7 @@
  * `POST /:id/archive`.
  */
 import type { FlowStep } from '../flow-steps.ts';
-import { get, post, put } from './http.ts';
+import { type Answer, call, described, type Fields, type Operations } from './http.ts';
 
 export type { FlowStep };
 
@@ -23,16 +23,11 @@ export interface FlowDocument {
   readonly priority?: number;
 }
 
-export interface Flow {
-  readonly id: string;
-  readonly name: string;
-  readonly status: 'active' | 'archived' | string;
-  readonly publishedVersion: number | null;
-  readonly priority: number;
+/** A flow as the API shows it; the document describes `draft` and `warnings` in words, read here as the page's types. */
+export type Flow = Omit<Fields<Answer<'getFlowsById'>>, 'draft' | 'warnings'> & {
   readonly draft: FlowDocument;
-  readonly updatedAt: string;
-  readonly publishedAt: string | null;
-}
+  readonly warnings?: readonly FlowProblem[];
+};
 
 export interface FlowProblem {
   readonly stepId?: string | null;
@@ -43,12 +38,26 @@ export interface FlowProblem {
 
 export type SavedFlow = Flow & { readonly warnings: readonly FlowProblem[] };
 
-const f = (id: string) => `/api/v1/flows/${encodeURIComponent(id)}`;
+/**
+ * The steps come from the JSON a person typed: `checkSteps` (flow-steps.ts) checks their shape and the
+ * server checks every field (400 `invalid_flow` with `problems`), so the editor's loose document stands
+ * in for the document's exact body here.
+ */
+const body = (doc: FlowDocument) => described<Operations['postFlows']['input']['body']>(doc);
+const flowOf = (answer: Answer<'getFlowsById'>) => described<Flow>(answer);
 
-export const listFlows = () => get<{ items: Flow[] }>('/api/v1/flows').then((r) => r.items);
-export const getFlow = (id: string) => get<Flow>(f(id));
-export const createFlow = (doc: FlowDocument) => post<SavedFlow>('/api/v1/flows', doc);
-export const saveFlow = (id: string, doc: FlowDocument) => put<SavedFlow>(f(id), doc);
+const f = (id: string) => ({ params: { id } });
+
+export const listFlows = () => call('getFlows').then((r) => r.items.map(flowOf));
+export const getFlow = (id: string) => call('getFlowsById', f(id)).then(flowOf);
+export const createFlow = (doc: FlowDocument) =>
+  call('postFlows', { body: body(doc) }).then(described<SavedFlow>);
+export const saveFlow = (id: string, doc: FlowDocument) =>
+  call('putFlowsById', { ...f(id), body: body(doc) }).then(described<SavedFlow>);
 export const publishFlow = (id: string) =>
-  post<{ version: number; warnings: readonly FlowProblem[] }>(`${f(id)}/publish`);
-export const archiveFlow = (id: string) => post<{ stoppedRuns: number }>(`${f(id)}/archive`);
+  call('postFlowsByIdPublish', f(id)).then((r) => ({
+    version: r.version,
+    warnings: described<readonly FlowProblem[]>(r.warnings ?? []),
+  }));
+export const archiveFlow = (id: string) =>
+  call('postFlowsByIdArchive', f(id)).then((r) => ({ stoppedRuns: r.stoppedRuns }));

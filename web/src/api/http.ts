@@ -1,9 +1,15 @@
 /**
- * The one door to the REST API: fetch with the session cookie (or the installation token as
- * `Authorization: Bearer`), `x-workspace-id`, `x-csrf-token` on every non-GET request and the reader's
- * language as Accept-Language. A failure becomes an `ApiError` carrying the server's
- * `{ error: { code, message } }` (plus any extra fields, e.g. the inbox's reasons and alternatives).
+ * The one door to the REST API: the typed client of src/client (the CLI's `ventana api` uses the same)
+ * with the session cookie (credentials same-origin) or the installation token as `Authorization: Bearer`,
+ * `x-workspace-id`, `x-csrf-token` on every non-GET request and the reader's language as
+ * Accept-Language. Operation names, inputs and answers come from docs/openapi.json
+ * (`src/client/operations.ts`), so a route change that breaks a page fails `tsc -p web/tsconfig.json`.
+ * A failure becomes an `ApiError` carrying the server's `{ error: { code, message } }` (plus any extra
+ * fields, e.g. the inbox's reasons and alternatives), which the pages show as notifications.
  */
+import { createApiClient, type Lang, type OperationId, type Operations } from '../../../src/client/index.ts';
+
+export type { OperationId, Operations };
 
 const TOKEN_KEY = 'ventana.token';
 const WORKSPACE_KEY = 'ventana.workspace';
@@ -12,7 +18,7 @@ interface Credentials {
   token: string | null;
   csrfToken: string | null;
   workspaceId: string | null;
-  lang: string;
+  lang: Lang;
 }
 
 const credentials: Credentials = {
@@ -63,7 +69,7 @@ export function workspaceId(): string | null {
   return credentials.workspaceId;
 }
 export function setApiLanguage(lang: string): void {
-  credentials.lang = lang;
+  credentials.lang = lang === 'en' ? 'en' : 'es';
 }
 
 /** An answer that was not 2xx, with the server's code and message in the reader's language. */
@@ -81,96 +87,73 @@ export class ApiError extends Error {
   }
 }
 
-export type Query = Readonly<Record<string, string | number | boolean | null | undefined>>;
+/** The shared client, reading the current credentials before every call. */
+const client = createApiClient({
+  baseUrl: '',
+  credentials: 'same-origin',
+  current: () => ({
+    token: credentials.token ?? undefined,
+    csrfToken: credentials.csrfToken ?? undefined,
+    workspaceId: credentials.workspaceId ?? undefined,
+    lang: credentials.lang,
+  }),
+});
 
-export function withQuery(path: string, query?: Query): string {
-  if (!query) return path;
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query))
-    if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
-  const s = params.toString();
-  return s === '' ? path : `${path}${path.includes('?') ? '&' : '?'}${s}`;
+type Input<K extends OperationId> = Operations[K]['input'];
+/** Operations with nothing required take no second argument (as in the client). */
+type Args<K extends OperationId> =
+  // biome-ignore lint/complexity/noBannedTypes: `{}` here means "an input with no required field".
+  {} extends Input<K> ? [input?: Input<K>] : [input: Input<K>];
+export type Answer<K extends OperationId> = Operations[K]['response'];
+/**
+ * An answer's named fields without the `[key: string]: unknown` the document adds to open objects
+ * (`Omit` on such a type would drop every named field).
+ */
+export type Fields<T> = {
+  [K in keyof T as string extends K ? never : number extends K ? never : K]: T[K];
+};
+
+/** Calls one operation of docs/openapi.json; answers its data, throws `ApiError` when it fails. */
+export async function call<K extends OperationId>(operation: K, ...args: Args<K>): Promise<Answer<K>> {
+  const r = await client.call(operation, ...(args as never));
+  if (!r.ok) throw new ApiError(r.status, r.error.code, r.error.message, { ...r.error });
+  return r.data;
 }
 
-function headersFor(method: string, body: unknown): Headers {
-  const h = new Headers({ 'accept-language': credentials.lang });
-  if (credentials.token) h.set('authorization', `Bearer ${credentials.token}`);
-  if (credentials.workspaceId) h.set('x-workspace-id', credentials.workspaceId);
-  if (method !== 'GET' && method !== 'HEAD' && credentials.csrfToken)
-    h.set('x-csrf-token', credentials.csrfToken);
-  if (body !== undefined) h.set('content-type', 'application/json');
-  return h;
+/**
+ * A page's filter as query parameters: empty fields are left out (an empty select means "any") and
+ * numbers travel as the strings the document declares.
+ */
+export function queryOf<Q>(
+  filter: Readonly<Record<string, string | number | boolean | null | undefined>>,
+): Q {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(filter))
+    if (v !== undefined && v !== null && v !== '') out[k] = String(v);
+  return out as Q;
 }
 
-async function errorOf(res: Response): Promise<ApiError> {
-  const text = await res.text().catch(() => '');
-  try {
-    const parsed = JSON.parse(text) as { error?: { code?: unknown; message?: unknown } };
-    if (parsed.error && typeof parsed.error.code === 'string') {
-      return new ApiError(
-        res.status,
-        parsed.error.code,
-        typeof parsed.error.message === 'string' ? parsed.error.message : parsed.error.code,
-        parsed.error as Record<string, unknown>,
-      );
-    }
-  } catch {
-    // Not JSON: fall through.
-  }
-  return new ApiError(res.status, `http_${res.status}`, text.slice(0, 300) || res.statusText);
-}
+/** Operations whose answer is a file: CSV and SVG as text, PNG as bytes. */
+type FileOperation = {
+  [K in OperationId]: Operations[K]['response'] extends string | ArrayBuffer ? K : never;
+}[OperationId];
 
-/** Sends a request and returns the raw response when it is 2xx; throws `ApiError` otherwise. */
-export async function send(method: string, path: string, body?: unknown): Promise<Response> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      headers: headersFor(method, body),
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-  } catch (err) {
-    throw new ApiError(0, 'network_error', err instanceof Error ? err.message : String(err));
-  }
-  if (!res.ok) throw await errorOf(res);
-  return res;
-}
-
-/** JSON request; 204 gives `undefined`. */
-export async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await send(method, path, body);
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  return (text === '' ? undefined : JSON.parse(text)) as T;
-}
-
-export const get = <T>(path: string, query?: Query) => request<T>('GET', withQuery(path, query));
-export const post = <T>(path: string, body: unknown = {}) => request<T>('POST', path, body);
-export const patch = <T>(path: string, body: unknown) => request<T>('PATCH', path, body);
-export const put = <T>(path: string, body: unknown) => request<T>('PUT', path, body);
-export const del = <T>(path: string) => request<T>('DELETE', path);
-
-/** Whether the server knows a route (an unknown route answers 404 `not_found`, a known one anything else). */
-export async function endpointExists(method: string, path: string): Promise<boolean> {
-  try {
-    await send(method, path, method === 'GET' ? undefined : {});
-    return true;
-  } catch (err) {
-    return !(err instanceof ApiError && err.status === 404 && err.code === 'not_found');
-  }
+async function blobOf<K extends FileOperation>(operation: K, input: Input<K>, type: string): Promise<Blob> {
+  const data = (await call(operation, ...([input] as Args<K>))) as string | ArrayBuffer;
+  return new Blob([data], { type });
 }
 
 /**
  * Downloads a file the API produces (CSV, QR image) with the same credentials as every other call:
  * a plain link would carry the cookie but not the installation token.
  */
-export async function download(path: string, fallbackName: string, query?: Query): Promise<void> {
-  const res = await send('GET', withQuery(path, query));
-  const blob = await res.blob();
-  const disposition = res.headers.get('content-disposition') ?? '';
-  const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallbackName;
-  const url = URL.createObjectURL(blob);
+export async function download<K extends FileOperation>(
+  operation: K,
+  input: Input<K>,
+  name: string,
+  type: string,
+): Promise<void> {
+  const url = URL.createObjectURL(await blobOf(operation, input, type));
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -181,7 +164,18 @@ export async function download(path: string, fallbackName: string, query?: Query
 }
 
 /** A blob URL for an authenticated image (e.g. a QR preview). The caller revokes it. */
-export async function blobUrl(path: string): Promise<string> {
-  const res = await send('GET', path);
-  return URL.createObjectURL(await res.blob());
+export async function blobUrl<K extends FileOperation>(
+  operation: K,
+  input: Input<K>,
+  type: string,
+): Promise<string> {
+  return URL.createObjectURL(await blobOf(operation, input, type));
+}
+
+/**
+ * An answer the document describes only in words (`{ [key: string]: unknown }`): the page's own
+ * narrow type takes over at the module boundary (docs/dashboard.md lists which).
+ */
+export function described<T>(answer: unknown): T {
+  return answer as T;
 }

@@ -1,20 +1,10 @@
 /** The inbox (CONTRACTS.md, inbox branch): conversations, thread, preview, reply, notes, canned replies, stream. */
-import type { ContactView } from './contacts.ts';
-import { del, get, post } from './http.ts';
+import { type Answer, call, described } from './http.ts';
 import type { Decision } from './policy.ts';
 
 export type ConversationFilter = 'unassigned' | 'mine' | 'waiting' | 'closed' | 'all';
 
-export interface Conversation {
-  readonly id: string;
-  readonly contact: ContactView;
-  readonly status: string;
-  readonly assignedUserId: string | null;
-  readonly lastMessageAt: number | string | null;
-  readonly unreadCount: number;
-  readonly handoffAt: number | string | null;
-  readonly threadOwner: string | null;
-}
+export type Conversation = Answer<'getConversations'>['items'][number];
 
 /**
  * One line of a thread (docs/inbox.md): a stored message (`type: 'message'`, `direction`, `author`,
@@ -47,26 +37,36 @@ export interface RefusedReply {
   readonly alternatives: readonly { route?: string | null; code?: string; message: string }[];
 }
 
-const c = (id: string) => `/api/v1/conversations/${encodeURIComponent(id)}`;
+const c = (id: string) => ({ params: { id } });
 
 export const listConversations = (filter: ConversationFilter) =>
-  get<{ items: Conversation[] }>('/api/v1/conversations', { filter }).then((r) => r.items);
+  call('getConversations', { query: { filter } }).then((r) => r.items);
+/** A thread's lines are described in words by the document: `ThreadItem` is the page's reading. */
 export const messages = (id: string) =>
-  get<{ items: ThreadItem[] }>(`${c(id)}/messages`).then((r) => r.items);
+  call('getConversationsByIdMessages', c(id)).then((r) => described<ThreadItem[]>(r.items));
+/** The pipeline's decision is described in words by the document: `Decision` is the page's reading. */
 export const previewReply = (id: string, text: string) =>
-  post<{ decision: Decision }>(`${c(id)}/preview`, { text });
+  call('postConversationsByIdPreview', { ...c(id), body: { text } }).then((r) => ({
+    decision: described<Decision>(r.decision),
+  }));
 export const reply = (id: string, text: string) =>
-  post<{ outboxId: string; decision: Decision }>(`${c(id)}/reply`, { text });
-export const assign = (id: string, userId: string | null) => post(`${c(id)}/assign`, { userId });
-export const addNote = (id: string, text: string) => post(`${c(id)}/notes`, { text });
-export const close = (id: string) => post(`${c(id)}/close`);
-export const reopen = (id: string) => post(`${c(id)}/reopen`);
-export const handover = (id: string, to: 'page_inbox' | 'app') => post(`${c(id)}/handover`, { to });
+  call('postConversationsByIdReply', { ...c(id), body: { text } }).then((r) => ({
+    outboxId: r.outboxId,
+    decision: described<Decision>(r.decision),
+  }));
+export const assign = (id: string, userId: string | null) =>
+  call('postConversationsByIdAssign', { ...c(id), body: { userId } });
+export const addNote = (id: string, text: string) =>
+  call('postConversationsByIdNotes', { ...c(id), body: { text } });
+export const close = (id: string) => call('postConversationsByIdClose', c(id));
+export const reopen = (id: string) => call('postConversationsByIdReopen', c(id));
+export const handover = (id: string, to: 'page_inbox' | 'app') =>
+  call('postConversationsByIdHandover', { ...c(id), body: { to } });
 
-export const listCanned = () => get<{ items: CannedReply[] }>('/api/v1/canned-replies').then((r) => r.items);
+export const listCanned = () => call('getCannedReplies').then((r) => described<CannedReply[]>(r.items));
 export const createCanned = (input: { title: string; text: string }) =>
-  post<CannedReply>('/api/v1/canned-replies', input);
-export const deleteCanned = (id: string) => del(`/api/v1/canned-replies/${encodeURIComponent(id)}`);
+  call('postCannedReplies', { body: input }).then(described<CannedReply>);
+export const deleteCanned = (id: string) => call('deleteCannedRepliesById', c(id));
 
 /**
  * Live updates. Server-sent events carry the session cookie; an installation-token session cannot

@@ -3,7 +3,7 @@
  * webhooks), health (`token`, `subscribed`, `missingFields`, `permissions`, `scopes`, `status`) and
  * `DELETE` (disconnects: secrets erased, status `needs_reconnect`; contacts and audit stay).
  */
-import { del, get, post } from './http.ts';
+import { type Answer, call, described } from './http.ts';
 
 export interface PageView {
   readonly id: string;
@@ -32,7 +32,14 @@ export interface ConnectPage {
   readonly verifyToken?: string;
 }
 
-export const listPages = () => get<{ items: PageView[] }>('/api/v1/pages').then((r) => r.items);
-export const connectPage = (input: ConnectPage) => post<PageView>('/api/v1/pages', input);
-export const pageHealth = (id: string) => get<PageHealth>(`/api/v1/pages/${encodeURIComponent(id)}/health`);
-export const disconnectPage = (id: string) => del(`/api/v1/pages/${encodeURIComponent(id)}`);
+export const listPages = (): Promise<PageView[]> => call('getPages').then((r) => r.items.map(pageView));
+export const connectPage = (input: ConnectPage) => call('postPages', { body: { ...input } }).then(pageView);
+/** The document types `token`, `subscribed` and `status`; the rest (`missingFields`, `scopes`…) is the page's reading. */
+export const pageHealth = (id: string) =>
+  call('getPagesByIdHealth', { params: { id } }).then(described<PageHealth>);
+export const disconnectPage = (id: string) => call('deletePagesById', { params: { id } });
+
+/** `permissions` is free-form in the document (an object or a list, by Page); the page reads it as such. */
+function pageView(p: Answer<'getPages'>['items'][number]): PageView {
+  return { ...p, permissions: described<PageView['permissions']>(p.permissions) };
+}

@@ -1,5 +1,5 @@
 /** `POST /api/v1/policy/check`: the pure decision for a facts document (open route, no data read). */
-import { post } from './http.ts';
+import { call, described } from './http.ts';
 
 export interface Decision {
   readonly allowed: boolean;
@@ -23,4 +23,4 @@ export interface MessageFacts {
 
 /** How a message reads to the rules, with nobody's window in play (e.g. a broadcast draft). */
 export const checkMessage = (message: MessageFacts, now = new Date().toISOString()) =>
-  post<Decision>('/api/v1/policy/check', { now, message });
+  call('postPolicyCheck', { body: { now, message } }).then(described<Decision>);

@@ -5,7 +5,7 @@
  * `profile_not_found` before the first save). Ice breakers and the persistent menu are per locale on
  * the server; this editor works on the `default` locale and keeps the other locales as they are.
  */
-import { ApiError, get, post, put } from './http.ts';
+import { ApiError, call, described } from './http.ts';
 
 export interface MenuItem {
   type: 'web_url' | 'postback';
@@ -49,7 +49,8 @@ interface ProfileAnswer {
   inSync: boolean;
 }
 
-const p = (pageId: string) => `/api/v1/pages/${encodeURIComponent(pageId)}/messenger-profile`;
+/** The profile answers are described in words by the document: `ProfileAnswer` is the page's reading. */
+const p = (pageId: string) => ({ params: { id: pageId } });
 const EMPTY: Spec = { getStarted: null, greeting: [], iceBreakers: [], persistentMenu: [] };
 
 function toState(r: ProfileAnswer | null): ProfileState {
@@ -75,7 +76,7 @@ function toState(r: ProfileAnswer | null): ProfileState {
 
 export async function getProfile(pageId: string): Promise<ProfileState> {
   try {
-    return toState(await get<ProfileAnswer>(p(pageId)));
+    return toState(described<ProfileAnswer>(await call('getPagesByIdMessengerProfile', p(pageId))));
   } catch (err) {
     if (err instanceof ApiError && err.code === 'profile_not_found') return toState(null);
     throw err;
@@ -98,6 +99,6 @@ export async function saveProfile(pageId: string, state: ProfileState, profile: 
       ...state.others.persistentMenu,
     ],
   };
-  await put<ProfileAnswer>(p(pageId), spec);
-  return toState(await post<ProfileAnswer>(`${p(pageId)}/apply`));
+  await call('putPagesByIdMessengerProfile', { ...p(pageId), body: { ...spec } });
+  return toState(described<ProfileAnswer>(await call('postPagesByIdMessengerProfileApply', p(pageId))));
 }

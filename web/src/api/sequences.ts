@@ -4,7 +4,7 @@
  * intent, fallback: { type, template } }`; the sequence carries `entry: { labels, entryPoints }`,
  * `exitOnReply`, `goal`, `status` and `warnings` (es/en). 400 answers list `error.problems`.
  */
-import { del, get, post, put } from './http.ts';
+import { type Answer, call, described, type Fields, type Operations } from './http.ts';
 
 export type DelayUnit = 'minutes' | 'hours' | 'days';
 export type Fallback = 'skip' | 'wait_for_inbound' | 'utility_template' | 'marketing_message';
@@ -23,17 +23,14 @@ export interface SequenceStep {
   readonly fallback?: { readonly type: Fallback; readonly template?: unknown };
 }
 
-export interface Sequence {
-  readonly id: string;
-  readonly name: string;
-  readonly status: 'draft' | 'active' | 'paused' | string;
-  readonly exitOnReply: boolean;
+/**
+ * A sequence as the API shows it; the document describes `steps` and `goal` in words, read here as the
+ * page's types.
+ */
+export type Sequence = Omit<Fields<Answer<'getSequencesById'>>, 'steps' | 'goal'> & {
   readonly goal: { label: string | null; field: string | null } | null;
-  readonly entry: { readonly labels: readonly string[]; readonly entryPoints: readonly string[] };
-  readonly defaultTimezone: number;
   readonly steps: readonly SequenceStep[];
-  readonly warnings: readonly { step: number; code: string; message: string }[];
-}
+};
 
 export interface SequenceInput {
   readonly name: string;
@@ -44,14 +41,22 @@ export interface SequenceInput {
   readonly steps: readonly SequenceStep[];
 }
 
-const s = (id: string) => `/api/v1/sequences/${encodeURIComponent(id)}`;
+const s = (id: string) => ({ params: { id } });
+const sequenceOf = (answer: Answer<'getSequencesById'>) => described<Sequence>(answer);
+/**
+ * The editor builds text messages only; the server checks every field (400 with `problems`), so the
+ * editor's step stands in for the document's exact step here.
+ */
+const body = (input: SequenceInput) => described<Operations['postSequences']['input']['body']>(input);
 
-export const listSequences = () => get<{ items: Sequence[] }>('/api/v1/sequences').then((r) => r.items);
-export const createSequence = (input: SequenceInput) => post<Sequence>('/api/v1/sequences', input);
-export const saveSequence = (id: string, input: SequenceInput) => put<Sequence>(s(id), input);
-export const activateSequence = (id: string) => post<Sequence>(`${s(id)}/activate`);
-export const pauseSequence = (id: string) => post<Sequence>(`${s(id)}/pause`);
-export const deleteSequence = (id: string) => del(s(id));
+export const listSequences = () => call('getSequences').then((r) => r.items.map(sequenceOf));
+export const createSequence = (input: SequenceInput) =>
+  call('postSequences', { body: body(input) }).then(sequenceOf);
+export const saveSequence = (id: string, input: SequenceInput) =>
+  call('putSequencesById', { ...s(id), body: body(input) }).then(sequenceOf);
+export const activateSequence = (id: string) => call('postSequencesByIdActivate', s(id)).then(sequenceOf);
+export const pauseSequence = (id: string) => call('postSequencesByIdPause', s(id)).then(sequenceOf);
+export const deleteSequence = (id: string) => call('deleteSequencesById', s(id));
 
 const UNIT_MS: Readonly<Record<DelayUnit, number>> = { minutes: 60_000, hours: 3_600_000, days: 86_400_000 };
 /** A step's delay in milliseconds (for display). */

@@ -1,7 +1,7 @@
 /** Members, invitations and API keys (CONTRACTS.md, accounts branch). */
 
 import type { Role } from './auth.ts';
-import { del, get, post } from './http.ts';
+import { call, described } from './http.ts';
 
 export interface Member {
   readonly userId: string;
@@ -33,15 +33,16 @@ export interface ApiKey {
   readonly prefix?: string;
 }
 
-export const listMembers = () => get<{ items: Member[] }>('/api/v1/members').then((r) => r.items);
+export const listMembers = () => call('getMembers').then((r) => described<Member[]>(r.items));
 /** Changes an existing member's role (people join through invitations). */
 export const setMemberRole = (input: { userId: string; role: Role }) =>
-  post<Member>('/api/v1/members', input);
-export const removeMember = (userId: string) => del(`/api/v1/members/${encodeURIComponent(userId)}`);
-export const listInvitations = () => get<{ items: Invitation[] }>('/api/v1/invitations').then((r) => r.items);
+  call('postMembers', { body: input }).then(described<Member>);
+export const removeMember = (userId: string) => call('deleteMembersByUserId', { params: { userId } });
+export const listInvitations = () => call('getInvitations').then((r) => described<Invitation[]>(r.items));
 export const invite = (input: { email: string; role: Role }) =>
-  post<Invitation>('/api/v1/invitations', input);
-export const revokeInvitation = (id: string) => del(`/api/v1/invitations/${encodeURIComponent(id)}`);
-export const listApiKeys = () => get<{ items: ApiKey[] }>('/api/v1/api-keys').then((r) => r.items);
-export const createApiKey = (input: { name: string; role: Role }) => post<ApiKey>('/api/v1/api-keys', input);
-export const revokeApiKey = (id: string) => del(`/api/v1/api-keys/${encodeURIComponent(id)}`);
+  call('postInvitations', { body: input }).then(described<Invitation>);
+export const revokeInvitation = (id: string) => call('deleteInvitationsById', { params: { id } });
+export const listApiKeys = () => call('getApiKeys').then((r) => described<ApiKey[]>(r.items));
+export const createApiKey = (input: { name: string; role: Role }) =>
+  call('postApiKeys', { body: input }).then(described<ApiKey>);
+export const revokeApiKey = (id: string) => call('deleteApiKeysById', { params: { id } });

@@ -4,7 +4,7 @@
  * with the selling signals when it reads as marketing), `POST /:id/submit` sends it to Meta for review,
  * `DELETE /:id` removes it here and on Meta.
  */
-import { del, get, post } from './http.ts';
+import { call, described } from './http.ts';
 
 export interface Template {
   readonly id: string;
@@ -27,12 +27,12 @@ export interface NewTemplate {
   readonly examples: readonly string[];
 }
 
-const tp = (id: string) => `/api/v1/templates/${encodeURIComponent(id)}`;
-
-export const listTemplates = () => get<{ items: Template[] }>('/api/v1/templates').then((r) => r.items);
-export const createTemplate = (input: NewTemplate) => post<Template>('/api/v1/templates', input);
-export const submitTemplate = (id: string) => post<Template>(`${tp(id)}/submit`);
-export const deleteTemplate = (id: string) => del(tp(id));
+export const listTemplates = () => call('getTemplates').then((r) => described<Template[]>(r.items));
+export const createTemplate = (input: NewTemplate) =>
+  call('postTemplates', { body: { ...input, examples: [...input.examples] } }).then(described<Template>);
+export const submitTemplate = (id: string) =>
+  call('postTemplatesByIdSubmit', { params: { id } }).then(described<Template>);
+export const deleteTemplate = (id: string) => call('deleteTemplatesById', { params: { id } });
 
 /** The positional placeholders `{{1}}…{{n}}` of a body, in order of number (each needs an example). */
 export function placeholdersOf(body: string): number[] {

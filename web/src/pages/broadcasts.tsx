@@ -153,7 +153,7 @@ function Composer({ onCreated }: { onCreated: (b: api.Broadcast) => void }) {
         ...(locales.length ? { localePrefixes: locales } : {}),
         ...(typeof lastSeen === 'number' && lastSeen > 0 ? { lastSeenWithinDays: lastSeen } : {}),
       };
-      const message: api.BroadcastMessage =
+      const message: api.NewMessage =
         url && buttonTitle
           ? { type: 'button_template', text, buttons: [{ type: 'web_url', title: buttonTitle, url }] }
           : { type: 'text', text };
@@ -516,7 +516,8 @@ function ScheduleSummary({ schedule }: { schedule: api.Schedule | null | undefin
   if (!schedule || schedule.at === null) return <Text size="sm">{t('broadcasts.schedule.now')}</Text>;
   const when = schedule.localTime
     ? t('broadcasts.schedule.localAt', {
-        at: new Date(schedule.at).toISOString().slice(0, 16).replace('T', ' '),
+        // A wall clock without offset: shown as written, never read in the browser's own zone.
+        at: schedule.at.slice(0, 16).replace('T', ' '),
       })
     : formatDateTime(schedule.at);
   return (
