@@ -20,12 +20,14 @@ export interface Conversation {
   readonly lastMessageAt: number | null;
   readonly lastInboundAt: number | null;
   readonly unreadCount: number;
+  /** When automation or the person asked for a human; null when nobody is waiting for one. */
+  readonly handoffAt: number | null;
   readonly createdAt: number;
   readonly updatedAt: number;
   readonly closedAt: number | null;
 }
 
-function toConversation(row: ConversationsTable): Conversation {
+export function toConversation(row: ConversationsTable): Conversation {
   return {
     id: row.id,
     workspaceId: row.workspace_id,
@@ -37,6 +39,7 @@ function toConversation(row: ConversationsTable): Conversation {
     lastMessageAt: row.last_message_at,
     lastInboundAt: row.last_inbound_at,
     unreadCount: row.unread_count,
+    handoffAt: row.handoff_at ?? null,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     closedAt: row.closed_at,

@@ -3,46 +3,14 @@
  * handoff flag, reopening, the last message of each, agents' unsent replies, and the
  * "what changed lately" reads behind the live stream.
  */
+
+import { type Conversation, toConversation } from './conversations.ts';
 import type { Queryable } from './db.ts';
 import { fromJson, type JsonValue } from './dialect.ts';
 import { type Message, toMessage } from './messages.ts';
-import type { ConversationStatus, ConversationsTable } from './schema.ts';
 
-export interface InboxConversation {
-  readonly id: string;
-  readonly workspaceId: string;
-  readonly contactId: string;
-  readonly pageId: string;
-  readonly status: ConversationStatus;
-  readonly assignedUserId: string | null;
-  readonly threadOwner: string | null;
-  readonly lastMessageAt: number | null;
-  readonly lastInboundAt: number | null;
-  readonly unreadCount: number;
-  readonly handoffAt: number | null;
-  readonly createdAt: number;
-  readonly updatedAt: number;
-  readonly closedAt: number | null;
-}
-
-export function toInboxConversation(row: ConversationsTable): InboxConversation {
-  return {
-    id: row.id,
-    workspaceId: row.workspace_id,
-    contactId: row.contact_id,
-    pageId: row.page_id,
-    status: row.status,
-    assignedUserId: row.assigned_user_id,
-    threadOwner: row.thread_owner,
-    lastMessageAt: row.last_message_at,
-    lastInboundAt: row.last_inbound_at,
-    unreadCount: row.unread_count,
-    handoffAt: row.handoff_at ?? null,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    closedAt: row.closed_at,
-  };
-}
+/** The inbox reads the same conversation record as the rest of Ventana. */
+export type InboxConversation = Conversation;
 
 export const INBOX_FILTERS = ['unassigned', 'mine', 'waiting', 'closed', 'all'] as const;
 
@@ -136,7 +104,7 @@ export async function listInbox(
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
-    items: page.map(toInboxConversation),
+    items: page.map(toConversation),
     nextCursor: rows.length > limit && last ? { lastMessageAt: Number(last.sort_at), id: last.id } : null,
   };
 }
@@ -152,7 +120,7 @@ export async function getInboxConversation(
     .where('id', '=', id)
     .where('workspace_id', '=', workspaceId)
     .executeTakeFirst();
-  return row === undefined ? undefined : toInboxConversation(row);
+  return row === undefined ? undefined : toConversation(row);
 }
 
 /** Nobody is waiting any more (an agent answered or took the conversation). */
@@ -264,7 +232,7 @@ export async function conversationsUpdatedSince(
     .orderBy('id')
     .limit(limit)
     .execute();
-  return rows.map(toInboxConversation);
+  return rows.map(toConversation);
 }
 
 /** The latest message of each conversation (the inbox list's preview line). */
