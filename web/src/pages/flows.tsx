@@ -1,7 +1,9 @@
 /**
- * Flows: the list and a step editor. The first cut edits the steps as JSON, checked locally (valid
- * JSON, every step with an id and a type, unique ids, links to existing steps) and by the server
- * (its problems are listed by field). A read-only outline of the steps shows the graph's shape.
+ * Flows: the list and a step editor. Steps and triggers are edited as forms (flow-form.tsx); an
+ * "Advanced (JSON)" switch shows the same state as JSON text, checked locally (valid JSON, every step
+ * with an id and a type, unique ids, links to existing steps) and by the server (its problems are
+ * shown on the step they concern). The JSON text is the one source of truth: the forms read it and
+ * write it back, so nothing the forms do not cover is lost.
  */
 import {
   Alert,
@@ -14,6 +16,7 @@ import {
   List,
   NavLink,
   Stack,
+  Switch,
   Text,
   TextInput,
 } from '@mantine/core';
@@ -26,6 +29,7 @@ import { PageHeader } from '../components/PageHeader.tsx';
 import { EmptyState, QueryView } from '../components/States.tsx';
 import { checkSteps, linksOf } from '../flow-steps.ts';
 import { useSession } from '../session.tsx';
+import { StepsForm, TriggersForm } from './flow-form.tsx';
 
 const EXAMPLE_STEPS: api.FlowStep[] = [
   {
@@ -62,12 +66,20 @@ function parseTriggers(json: string): api.FlowTrigger[] | null {
   }
 }
 
-function problemsOf(error: unknown): { key: string; message: string }[] {
+type ShownProblem = { key: string; message: string; stepId?: string | null; path?: string; raw?: string };
+
+function problemsOf(error: unknown): ShownProblem[] {
   if (!error) return [];
   if (error instanceof ApiError) {
     const list = error.details.problems as api.FlowProblem[] | undefined;
     if (list?.length)
-      return list.map((p, i) => ({ key: `${i}`, message: p.path ? `${p.path}: ${p.message}` : p.message }));
+      return list.map((p, i) => ({
+        key: `${i}`,
+        message: p.path ? `${p.path}: ${p.message}` : p.message,
+        stepId: p.stepId,
+        path: p.path,
+        raw: p.message,
+      }));
     return [{ key: error.code, message: error.message }];
   }
   return [{ key: 'error', message: error instanceof Error ? error.message : String(error) }];
@@ -82,6 +94,7 @@ function Editor({ flow, onSaved }: { flow: api.Flow | null; onSaved: (f: api.Flo
   const [triggersJson, setTriggersJson] = useState(
     JSON.stringify(flow?.draft.triggers ?? EXAMPLE_TRIGGERS, null, 2),
   );
+  const [advanced, setAdvanced] = useState(false);
   const check = checkSteps(json, t);
   const triggers = parseTriggers(triggersJson);
   const save = useMutation({
@@ -117,30 +130,64 @@ function Editor({ flow, onSaved }: { flow: api.Flow | null; onSaved: (f: api.Flo
               required
               disabled={!can('admin')}
             />
-            <JsonInput
-              label={t('flows.triggers')}
-              description={t('flows.triggersHint')}
-              data-testid="flow-triggers"
-              value={triggersJson}
-              onChange={setTriggersJson}
-              autosize
-              minRows={3}
-              maxRows={10}
-              formatOnBlur
-              disabled={!can('admin')}
+            <Switch
+              label={t('flowForm.advanced')}
+              data-testid="flow-advanced"
+              checked={advanced}
+              onChange={(e) => setAdvanced(e.currentTarget.checked)}
             />
-            <JsonInput
-              label={t('flows.steps')}
-              description={t('flows.stepsHint')}
-              data-testid="flow-steps"
-              value={json}
-              onChange={setJson}
-              autosize
-              minRows={14}
-              maxRows={28}
-              formatOnBlur
-              disabled={!can('admin')}
-            />
+            {!advanced && triggers ? (
+              <TriggersForm
+                triggers={triggers}
+                disabled={!can('admin')}
+                onChange={(next) => setTriggersJson(JSON.stringify(next, null, 2))}
+              />
+            ) : null}
+            {!advanced && check.ok ? (
+              <StepsForm
+                steps={check.steps}
+                disabled={!can('admin')}
+                problems={serverProblems.map((p) => ({
+                  stepId: p.stepId,
+                  path: p.path,
+                  message: p.raw ?? p.message,
+                }))}
+                onChange={(next) => setJson(JSON.stringify(next, null, 2))}
+              />
+            ) : null}
+            {!advanced && (!check.ok || !triggers) ? (
+              <Text size="sm" c="dimmed">
+                {t('flowForm.fixJsonFirst')}
+              </Text>
+            ) : null}
+            {advanced ? (
+              <>
+                <JsonInput
+                  label={t('flows.triggers')}
+                  description={t('flows.triggersHint')}
+                  data-testid="flow-triggers"
+                  value={triggersJson}
+                  onChange={setTriggersJson}
+                  autosize
+                  minRows={3}
+                  maxRows={10}
+                  formatOnBlur
+                  disabled={!can('admin')}
+                />
+                <JsonInput
+                  label={t('flows.steps')}
+                  description={t('flows.stepsHint')}
+                  data-testid="flow-steps"
+                  value={json}
+                  onChange={setJson}
+                  autosize
+                  minRows={14}
+                  maxRows={28}
+                  formatOnBlur
+                  disabled={!can('admin')}
+                />
+              </>
+            ) : null}
             {!check.ok ? (
               <Alert color="red" title={t('flows.problems')} data-testid="flow-problems">
                 <List size="sm">
