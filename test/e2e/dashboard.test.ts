@@ -275,6 +275,8 @@ describe('flows, sequences and contacts', () => {
     await page.getByTestId('nav-flows').click();
     await page.getByTestId('flow-new').click();
     await page.getByTestId('flow-name').fill('Oferta de envío');
+    // The JSON is the "Advanced" view of the same state the step forms edit.
+    await page.getByTestId('flow-advanced').click();
     await page.getByTestId('flow-steps').fill(promoSteps('everyone'));
     // The editor reformats the JSON when it loses focus: let that happen before aiming at Save.
     await page.getByTestId('flow-steps').blur();
@@ -300,6 +302,62 @@ describe('flows, sequences and contacts', () => {
     ]);
     await shot(page, 'flow-published-es');
     await context.close();
+  });
+
+  it('builds a flow with the step form (keyword, message, email question, label), saves and publishes it', async () => {
+    for (const lang of ['en', 'es'] as const) {
+      const { context, page } = await signedIn(lang);
+      await page.getByTestId('nav-flows').click();
+      await page.getByTestId('flow-new').click();
+      await page.getByTestId('flow-name').fill(`Form ${lang}`);
+      await page.getByTestId('trigger-0-match').selectOption('exact');
+      await page.getByTestId('trigger-0-value').fill(`precio-${lang}`);
+      // A new flow starts from an example: clear it and build from scratch.
+      for (let i = 0; i < 3; i++) await page.getByTestId('step-0-remove').click();
+      await page.getByTestId('step-add-type').selectOption('send');
+      await page.getByTestId('step-add').click();
+      await page.getByTestId('step-0-text').fill('¡Hola! Te contamos los precios.');
+      await page.getByTestId('step-add-type').selectOption('ask');
+      await page.getByTestId('step-add').click();
+      await page.getByTestId('step-1-text').fill('¿Cuál es tu correo?');
+      await page.getByTestId('step-1-validate').selectOption('email');
+      await page.getByTestId('step-add-type').selectOption('add_label');
+      await page.getByTestId('step-add').click();
+      await page.getByTestId('step-2-labels').fill('lead');
+      await page.getByTestId('step-2-labels').press('Enter');
+      await shot(page, `flow-form-${lang}`);
+      await page.getByTestId('flow-save').click();
+      await page.getByTestId('flow-publish').click();
+      await page.getByText(lang === 'es' ? 'Publicada la versión 1.' : 'Version 1 published.').waitFor();
+      await context.close();
+    }
+    const flows = await api<{ items: { name: string; publishedVersion: number; draft: unknown }[] }>(
+      '/api/v1/flows',
+    );
+    const built = flows.body.items.find((f) => f.name === 'Form en');
+    expect(built).toMatchObject({
+      publishedVersion: 1,
+      draft: {
+        triggers: [{ type: 'keyword', match: 'exact', value: 'precio-en' }],
+        steps: [
+          {
+            id: 'send_1',
+            type: 'send',
+            message: { type: 'text', text: '¡Hola! Te contamos los precios.' },
+            next: 'ask_1',
+          },
+          {
+            id: 'ask_1',
+            type: 'ask',
+            text: '¿Cuál es tu correo?',
+            field: 'email',
+            validate: 'email',
+            next: 'add_label_1',
+          },
+          { id: 'add_label_1', type: 'add_label', labels: ['lead'] },
+        ],
+      },
+    });
   });
 
   it('creates a sequence for the "lead" label and activates it', async () => {
