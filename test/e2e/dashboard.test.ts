@@ -325,6 +325,9 @@ describe('flows, sequences and contacts', () => {
       await page.getByTestId('step-add').click();
       await page.getByTestId('step-2-labels').fill('lead');
       await page.getByTestId('step-2-labels').press('Enter');
+      // The graph draws the three steps as boxes, linked in the order they were added.
+      await expect(page.getByTestId('flow-graph').locator('rect').count()).resolves.toBe(3);
+      await expect(page.getByTestId('flow-graph').locator('path[marker-end]').count()).resolves.toBe(2);
       await shot(page, `flow-form-${lang}`);
       await page.getByTestId('flow-save').click();
       await page.getByTestId('flow-publish').click();

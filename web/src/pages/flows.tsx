@@ -30,6 +30,7 @@ import { EmptyState, QueryView } from '../components/States.tsx';
 import { checkSteps, linksOf } from '../flow-steps.ts';
 import { useSession } from '../session.tsx';
 import { StepsForm, TriggersForm } from './flow-form.tsx';
+import { FlowGraph } from './flow-graph.tsx';
 
 const EXAMPLE_STEPS: api.FlowStep[] = [
   {
@@ -250,6 +251,7 @@ function Editor({ flow, onSaved }: { flow: api.Flow | null; onSaved: (f: api.Flo
           </Text>
           {check.ok ? (
             <Stack gap={6}>
+              <FlowGraph steps={check.steps} start={flow?.draft.start} />
               {check.steps.map((s) => {
                 const next = linksOf(s);
                 return (
