@@ -57,6 +57,9 @@ const CTA_TEXTS = ['', 'ALLOW', 'GET', 'GET_UPDATES', 'OPT_IN', 'SIGN_UP'];
 
 type Obj = Record<string, unknown>;
 
+/** What the engine uses when a number is left empty (src/flows/document.ts), shown as a placeholder. */
+const DEFAULTS_SHOWN: Record<string, string> = { retries: '2', timeoutMs: '5000' };
+
 /** The fields a new step of a type starts with (the minimum the server asks for). */
 function defaultsFor(type: string): Obj {
   switch (type) {
@@ -284,6 +287,7 @@ function StepFields({
       label={f(k)}
       data-testid={`${tid}-${k}`}
       value={num(step[k])}
+      placeholder={DEFAULTS_SHOWN[k]}
       min={0}
       disabled={disabled}
       onChange={(v) => set(k, toNum(v))}
