@@ -285,6 +285,10 @@ describe('flows, sequences and contacts', () => {
     await problems.waitFor();
     await expect(problems.textContent()).resolves.toContain('oferta');
     await shot(page, 'flow-refused-es');
+    // The same problem shows on the step's card in the form view.
+    await page.getByTestId('flow-advanced').click();
+    await expect(page.getByTestId('step-2-problems').textContent()).resolves.toMatch(/\S/);
+    await page.getByTestId('flow-advanced').click();
     const saved = await api<{ items: unknown[] }>('/api/v1/flows');
     expect(saved.body.items).toHaveLength(0);
 
@@ -317,6 +321,9 @@ describe('flows, sequences and contacts', () => {
       await page.getByTestId('step-add-type').selectOption('send');
       await page.getByTestId('step-add').click();
       await page.getByTestId('step-0-text').fill('¡Hola! Te contamos los precios.');
+      await page.getByTestId('step-0-qr-add').click();
+      await page.getByTestId('step-0-qr-0-title').fill('Precios');
+      await page.getByTestId('step-0-qr-0-payload').fill('PRECIOS');
       await page.getByTestId('step-add-type').selectOption('ask');
       await page.getByTestId('step-add').click();
       await page.getByTestId('step-1-text').fill('¿Cuál es tu correo?');
@@ -346,7 +353,11 @@ describe('flows, sequences and contacts', () => {
           {
             id: 'send_1',
             type: 'send',
-            message: { type: 'text', text: '¡Hola! Te contamos los precios.' },
+            message: {
+              type: 'text',
+              text: '¡Hola! Te contamos los precios.',
+              quickReplies: [{ title: 'Precios', payload: 'PRECIOS' }],
+            },
             next: 'ask_1',
           },
           {

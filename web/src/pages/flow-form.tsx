@@ -247,6 +247,77 @@ function LinkSelect({
   );
 }
 
+/** Quick replies as rows (title, payload); other kinds of quick reply are kept as they are. */
+function QuickReplies({
+  value,
+  onChange,
+  disabled,
+  tid,
+}: {
+  value: unknown;
+  onChange: (v: Obj[]) => void;
+  disabled: boolean;
+  tid: string;
+}) {
+  const { t } = useTranslation();
+  const list = (Array.isArray(value) ? value : []) as Obj[];
+  const set = (i: number, k: string, v: string) =>
+    onChange(list.map((q, j) => (j === i ? { ...q, [k]: v } : q)));
+  return (
+    <Stack gap={4}>
+      <Text size="sm" fw={500}>
+        {t('flowForm.quickReplies')}
+      </Text>
+      {list.map((q, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the position is the identity (titles are edited in place)
+        <Group key={i} gap="xs" wrap="nowrap">
+          <TextInput
+            style={{ flex: 1 }}
+            placeholder={t('flowForm.qrTitle')}
+            aria-label={t('flowForm.qrTitle')}
+            data-testid={`${tid}-qr-${i}-title`}
+            value={str(q.title)}
+            maxLength={20}
+            disabled={disabled}
+            onChange={(e) => set(i, 'title', e.currentTarget.value)}
+          />
+          <TextInput
+            style={{ flex: 1 }}
+            placeholder={t('flowForm.payload')}
+            aria-label={t('flowForm.payload')}
+            data-testid={`${tid}-qr-${i}-payload`}
+            value={str(q.payload)}
+            disabled={disabled}
+            onChange={(e) => set(i, 'payload', e.currentTarget.value)}
+          />
+          <ActionIcon
+            variant="subtle"
+            color="red"
+            aria-label={t('flowForm.remove')}
+            disabled={disabled}
+            onClick={() => onChange(list.filter((_, j) => j !== i))}
+          >
+            ✕
+          </ActionIcon>
+        </Group>
+      ))}
+      {list.length < 13 ? (
+        <Group>
+          <Button
+            size="xs"
+            variant="subtle"
+            disabled={disabled}
+            data-testid={`${tid}-qr-add`}
+            onClick={() => onChange([...list, { title: '', payload: '' }])}
+          >
+            {t('flowForm.addQuickReply')}
+          </Button>
+        </Group>
+      ) : null}
+    </Stack>
+  );
+}
+
 function StepFields({
   step,
   others,
@@ -330,6 +401,12 @@ function StepFields({
             disabled={disabled}
             onChange={(e) => set('message', { ...message, type: 'text', text: e.currentTarget.value })}
           />
+          <QuickReplies
+            value={message.quickReplies}
+            disabled={disabled}
+            tid={tid}
+            onChange={(v) => set('message', patch({ ...message, type: 'text' }, 'quickReplies', v))}
+          />
           <NativeSelect
             label={f('audience')}
             data-testid={`${tid}-audience`}
@@ -359,6 +436,12 @@ function StepFields({
             />
           </SimpleGrid>
           {step.validate === 'choice' ? tags('choices') : null}
+          <QuickReplies
+            value={step.quickReplies}
+            disabled={disabled}
+            tid={tid}
+            onChange={(v) => set('quickReplies', v)}
+          />
           <SimpleGrid cols={{ base: 1, sm: 2 }}>
             {count('retries')}
             {link('fallback')}
