@@ -30,6 +30,8 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '500' },
     concurrency: { type: 'string', default: '4000' },
     connections: { type: 'string', default: '128' },
+    // Send API calls per Graph batch request (0: one request per message; see src/graph/batch-sends.ts).
+    'batch-sends': { type: 'string', default: '0' },
     dir: { type: 'string' },
     'preflight-only': { type: 'boolean', default: false },
   },
@@ -48,7 +50,7 @@ const peakRss = () => {
 const log = (s: string) => process.stdout.write(`${s}\n`);
 
 log(
-  `broadcast bench: ${N.toLocaleString('en')} contacts, ${P} Pages, ${Math.round(inside * 100)}% inside the window; db ${dbPath}`,
+  `broadcast bench: ${N.toLocaleString('en')} contacts, ${P} Pages, ${Math.round(inside * 100)}% inside the window; Graph batch sends ${values['batch-sends']}; db ${dbPath}`,
 );
 
 // 1. The simulator, in its own process.
@@ -167,6 +169,7 @@ const graph = createGraphClient({
   version: 'v26.0',
   connections: Number(values.connections),
   timeoutMs: 10_000,
+  batchSends: Number(values['batch-sends']),
 });
 t0 = performance.now();
 const end = await runBroadcast(

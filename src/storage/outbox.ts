@@ -4,6 +4,7 @@
  * re-enqueues harmlessly), and a row left in 'sending' by a crash becomes 'unknown' — reported,
  * never silently retried.
  */
+import { sql } from 'kysely';
 import type { Queryable } from './db.ts';
 import { chunkForParameters, fromJson, type JsonValue, lockForClaim, toJson } from './dialect.ts';
 import { newId } from './ids.ts';
@@ -330,6 +331,8 @@ export interface OutboxSettlement {
 
 /**
  * Records many attempts' ends (complete or reschedule), each only if its row is still 'sending'.
+ * Settlements of one status are written by one statement per chunk (the per-row values as
+ * `case id when … then … end`), so a dispatch batch costs a few statements, not one per message.
  * Call it inside a transaction to make them one commit. Returns how many rows changed.
  */
 export async function settleOutboxMany(
@@ -337,21 +340,61 @@ export async function settleOutboxMany(
   settlements: readonly OutboxSettlement[],
   now: number,
 ): Promise<number> {
-  let changed = 0;
+  const byStatus = new Map<OutboxSettlement['status'], OutboxSettlement[]>();
   for (const s of settlements) {
-    const result = await database.db
-      .updateTable('outbox')
-      .set({
-        status: s.status,
-        ...(s.status === 'queued' ? { next_attempt_at: s.retryAt ?? now } : {}),
-        ...(s.decision === undefined ? {} : { decision: toJson(s.decision) }),
-        ...(s.result === undefined ? {} : { result: toJson(s.result) }),
-        updated_at: now,
-      })
-      .where('id', '=', s.id)
-      .where('status', '=', 'sending')
-      .executeTakeFirst();
-    changed += Number(result.numUpdatedRows);
+    const group = byStatus.get(s.status);
+    if (group === undefined) byStatus.set(s.status, [s]);
+    else group.push(s);
+  }
+  let changed = 0;
+  for (const [status, group] of byStatus) {
+    // Per row: the id twice (case + in) and up to three values with their ids.
+    for (const chunk of chunkForParameters(database, group, 8)) {
+      // A row without a value for the column keeps its own.
+      const caseOf = (value: (s: OutboxSettlement) => string | number | undefined, column: string) =>
+        sql`case ${sql.ref('id')} ${sql.join(
+          chunk.map((s) => {
+            const v = value(s);
+            return sql`when ${s.id} then ${v === undefined ? sql.ref(column) : v}`;
+          }),
+          sql` `,
+        )} else ${sql.ref(column)} end`;
+      const withDecision = chunk.some((s) => s.decision !== undefined);
+      const withResult = chunk.some((s) => s.result !== undefined);
+      const result = await database.db
+        .updateTable('outbox')
+        .set({
+          status,
+          ...(status === 'queued'
+            ? { next_attempt_at: caseOf((s) => s.retryAt ?? now, 'next_attempt_at') as never }
+            : {}),
+          ...(withDecision
+            ? {
+                decision: caseOf(
+                  (s) => (s.decision === undefined ? undefined : toJson(s.decision)),
+                  'decision',
+                ) as never,
+              }
+            : {}),
+          ...(withResult
+            ? {
+                result: caseOf(
+                  (s) => (s.result === undefined ? undefined : toJson(s.result)),
+                  'result',
+                ) as never,
+              }
+            : {}),
+          updated_at: now,
+        })
+        .where(
+          'id',
+          'in',
+          chunk.map((s) => s.id),
+        )
+        .where('status', '=', 'sending')
+        .executeTakeFirst();
+      changed += Number(result.numUpdatedRows);
+    }
   }
   return changed;
 }
