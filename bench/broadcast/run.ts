@@ -34,6 +34,8 @@ const { values } = parseArgs({
     'batch-sends': { type: 'string', default: '0' },
     dir: { type: 'string' },
     'preflight-only': { type: 'boolean', default: false },
+    // Contacts per keyset chunk of the preflight (default: preflight's own).
+    chunk: { type: 'string' },
   },
 });
 const N = Number(values.contacts);
@@ -48,6 +50,11 @@ const peakRss = () => {
   return m ? Math.round(Number(m[1]) / 1024) : -1;
 };
 const log = (s: string) => process.stdout.write(`${s}\n`);
+const memory = () => {
+  const m = process.memoryUsage();
+  const mb = (n: number) => Math.round(n / 1048576);
+  return `rss ${mb(m.rss)} MB (heap ${mb(m.heapUsed)}/${mb(m.heapTotal)}, external ${mb(m.external)}), peak ${peakRss()} MB`;
+};
 
 log(
   `broadcast bench: ${N.toLocaleString('en')} contacts, ${P} Pages, ${Math.round(inside * 100)}% inside the window; Graph batch sends ${values['batch-sends']}; db ${dbPath}`,
@@ -89,6 +96,7 @@ for (let i = 0; i < P; i++)
     accessToken: `bench-token-${i}`,
     now,
   });
+log(`before seeding: ${memory()}`);
 let t0 = performance.now();
 {
   const raw = new BetterSqlite3(dbPath);
@@ -119,7 +127,7 @@ let t0 = performance.now();
   for (let i = 0; i < N; i += 50_000) batch(i, Math.min(N, i + 50_000));
   raw.close();
 }
-log(`seeded ${N.toLocaleString('en')} contacts in ${secs(performance.now() - t0)} s`);
+log(`seeded ${N.toLocaleString('en')} contacts in ${secs(performance.now() - t0)} s; ${memory()}`);
 
 // 3. The broadcast: a personalised promotion (classified once per distinct rendered text).
 const rules = createRuleBook();
@@ -143,12 +151,15 @@ if (!created.ok) throw new Error(JSON.stringify(created.problems));
 const id = created.broadcast.id;
 
 t0 = performance.now();
-const report = await preflight(database, created.broadcast, Date.now(), { rules });
+const report = await preflight(database, created.broadcast, Date.now(), {
+  rules,
+  ...(values.chunk ? { chunk: Number(values.chunk) } : {}),
+});
 const preflightMs = performance.now() - t0;
 log(`preflight: ${secs(preflightMs)} s for ${report.total.toLocaleString('en')} recipients`);
 for (const g of report.groups) log(`  ${g.key.padEnd(28)} ${String(g.count).padStart(9)}`);
 
-log(`  peak RSS so far: ${peakRss()} MB`);
+log(`  ${memory()}`);
 if (values['preflight-only']) {
   await database.close();
   sim.kill('SIGTERM');
@@ -163,7 +174,7 @@ log(
   `fan-out: ${secs(fanOutMs)} s (${Math.round(N / (fanOutMs / 1000)).toLocaleString('en')} rows/s), ${(await findBroadcast(database, id))?.enqueued} rows`,
 );
 
-log(`  peak RSS so far: ${peakRss()} MB`);
+log(`  ${memory()}`);
 const graph = createGraphClient({
   baseUrl: simUrl,
   version: 'v26.0',
