@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
 import BetterSqlite3 from 'better-sqlite3';
 import { runFanOut } from '../../src/broadcasts/fanout.ts';
 import { preflight } from '../../src/broadcasts/preflight.ts';
@@ -57,7 +58,7 @@ const memory = () => {
 };
 
 log(
-  `broadcast bench: ${N.toLocaleString('en')} contacts, ${P} Pages, ${Math.round(inside * 100)}% inside the window; Graph batch sends ${values['batch-sends']}; db ${dbPath}`,
+  `broadcast bench: ${N.toLocaleString('en')} contacts, ${P} Pages, ${Math.round(inside * 100)}% inside the window; Graph batch sends ${values['batch-sends']}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}; heap limit ${Math.round(getHeapStatistics().heap_size_limit / 1048576)} MB; db ${dbPath}`,
 );
 
 // 1. The simulator, in its own process.
