@@ -331,9 +331,10 @@ export interface OutboxSettlement {
 
 /**
  * Records many attempts' ends (complete or reschedule), each only if its row is still 'sending'.
- * Settlements of one status are written by one statement per chunk (the per-row values as
- * `case id when … then … end`), so a dispatch batch costs a few statements, not one per message.
- * Call it inside a transaction to make them one commit. Returns how many rows changed.
+ * Settlements of one status are written by one statement per chunk, `update … from (values …)`
+ * joined on the id (SQLite ≥ 3.33 and PostgreSQL), so a dispatch batch costs a few statements, not
+ * one per message. Call it inside a transaction to make them one commit. Returns how many rows
+ * changed.
  */
 export async function settleOutboxMany(
   database: Queryable,
@@ -348,52 +349,27 @@ export async function settleOutboxMany(
   }
   let changed = 0;
   for (const [status, group] of byStatus) {
-    // Per row: the id twice (case + in) and up to three values with their ids.
-    for (const chunk of chunkForParameters(database, group, 8)) {
-      // A row without a value for the column keeps its own.
-      const caseOf = (value: (s: OutboxSettlement) => string | number | undefined, column: string) =>
-        sql`case ${sql.ref('id')} ${sql.join(
-          chunk.map((s) => {
-            const v = value(s);
-            return sql`when ${s.id} then ${v === undefined ? sql.ref(column) : v}`;
-          }),
-          sql` `,
-        )} else ${sql.ref(column)} end`;
-      const withDecision = chunk.some((s) => s.decision !== undefined);
-      const withResult = chunk.some((s) => s.result !== undefined);
-      const result = await database.db
-        .updateTable('outbox')
-        .set({
-          status,
-          ...(status === 'queued'
-            ? { next_attempt_at: caseOf((s) => s.retryAt ?? now, 'next_attempt_at') as never }
-            : {}),
-          ...(withDecision
-            ? {
-                decision: caseOf(
-                  (s) => (s.decision === undefined ? undefined : toJson(s.decision)),
-                  'decision',
-                ) as never,
-              }
-            : {}),
-          ...(withResult
-            ? {
-                result: caseOf(
-                  (s) => (s.result === undefined ? undefined : toJson(s.result)),
-                  'result',
-                ) as never,
-              }
-            : {}),
-          updated_at: now,
-        })
-        .where(
-          'id',
-          'in',
-          chunk.map((s) => s.id),
-        )
-        .where('status', '=', 'sending')
-        .executeTakeFirst();
-      changed += Number(result.numUpdatedRows);
+    for (const chunk of chunkForParameters(database, group, 4)) {
+      // A row without a decision or result keeps its own (null in the values means "unchanged").
+      const rows = chunk.map(
+        (s) =>
+          sql`(${s.id}, ${s.decision === undefined ? null : toJson(s.decision)}, ${
+            s.result === undefined ? null : toJson(s.result)
+          }, cast(${status === 'queued' ? (s.retryAt ?? now) : now} as bigint))`,
+      );
+      const result = await sql`update ${sql.table('outbox')} set
+          ${sql.ref('status')} = ${status},
+          ${sql.ref('decision')} = coalesce(v.column2, ${sql.ref('outbox.decision')}),
+          ${sql.ref('result')} = coalesce(v.column3, ${sql.ref('outbox.result')}),
+          ${sql.ref('next_attempt_at')} = ${
+            status === 'queued' ? sql`v.column4` : sql.ref('outbox.next_attempt_at')
+          },
+          ${sql.ref('updated_at')} = ${now}
+        from (values ${sql.join(rows)}) as v
+        where ${sql.ref('outbox.id')} = v.column1 and ${sql.ref('outbox.status')} = 'sending'`.execute(
+        database.db,
+      );
+      changed += Number(result.numAffectedRows ?? 0);
     }
   }
   return changed;
