@@ -116,7 +116,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
           void runBatch(batch, items);
           continue;
         }
+        // Broadcast rows (content by reference) go through the batch dispatcher together: one
+        // decision pass and two commits for the claim, not two commits per recipient.
+        const refs = items.filter((item) => isBroadcastContentRef(item.content));
+        if (refs.length > 0) {
+          inFlight += refs.length;
+          void runBatch(dispatchBatch, refs);
+        }
         for (const item of items) {
+          if (isBroadcastContentRef(item.content)) continue;
           inFlight++;
           void runOne(item);
         }
