@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
 import BetterSqlite3 from 'better-sqlite3';
 import { runFanOut } from '../../src/broadcasts/fanout.ts';
 import { preflight } from '../../src/broadcasts/preflight.ts';
@@ -30,8 +31,12 @@ const { values } = parseArgs({
     batch: { type: 'string', default: '500' },
     concurrency: { type: 'string', default: '4000' },
     connections: { type: 'string', default: '128' },
+    // Send API calls per Graph batch request (0: one request per message; see src/graph/batch-sends.ts).
+    'batch-sends': { type: 'string', default: '0' },
     dir: { type: 'string' },
     'preflight-only': { type: 'boolean', default: false },
+    // Contacts per keyset chunk of the preflight (default: preflight's own).
+    chunk: { type: 'string' },
   },
 });
 const N = Number(values.contacts);
@@ -46,9 +51,14 @@ const peakRss = () => {
   return m ? Math.round(Number(m[1]) / 1024) : -1;
 };
 const log = (s: string) => process.stdout.write(`${s}\n`);
+const memory = () => {
+  const m = process.memoryUsage();
+  const mb = (n: number) => Math.round(n / 1048576);
+  return `rss ${mb(m.rss)} MB (heap ${mb(m.heapUsed)}/${mb(m.heapTotal)}, external ${mb(m.external)}), peak ${peakRss()} MB`;
+};
 
 log(
-  `broadcast bench: ${N.toLocaleString('en')} contacts, ${P} Pages, ${Math.round(inside * 100)}% inside the window; db ${dbPath}`,
+  `broadcast bench: ${N.toLocaleString('en')} contacts, ${P} Pages, ${Math.round(inside * 100)}% inside the window; Graph batch sends ${values['batch-sends']}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}; heap limit ${Math.round(getHeapStatistics().heap_size_limit / 1048576)} MB; db ${dbPath}`,
 );
 
 // 1. The simulator, in its own process.
@@ -87,6 +97,7 @@ for (let i = 0; i < P; i++)
     accessToken: `bench-token-${i}`,
     now,
   });
+log(`before seeding: ${memory()}`);
 let t0 = performance.now();
 {
   const raw = new BetterSqlite3(dbPath);
@@ -117,7 +128,7 @@ let t0 = performance.now();
   for (let i = 0; i < N; i += 50_000) batch(i, Math.min(N, i + 50_000));
   raw.close();
 }
-log(`seeded ${N.toLocaleString('en')} contacts in ${secs(performance.now() - t0)} s`);
+log(`seeded ${N.toLocaleString('en')} contacts in ${secs(performance.now() - t0)} s; ${memory()}`);
 
 // 3. The broadcast: a personalised promotion (classified once per distinct rendered text).
 const rules = createRuleBook();
@@ -141,12 +152,15 @@ if (!created.ok) throw new Error(JSON.stringify(created.problems));
 const id = created.broadcast.id;
 
 t0 = performance.now();
-const report = await preflight(database, created.broadcast, Date.now(), { rules });
+const report = await preflight(database, created.broadcast, Date.now(), {
+  rules,
+  ...(values.chunk ? { chunk: Number(values.chunk) } : {}),
+});
 const preflightMs = performance.now() - t0;
 log(`preflight: ${secs(preflightMs)} s for ${report.total.toLocaleString('en')} recipients`);
 for (const g of report.groups) log(`  ${g.key.padEnd(28)} ${String(g.count).padStart(9)}`);
 
-log(`  peak RSS so far: ${peakRss()} MB`);
+log(`  ${memory()}`);
 if (values['preflight-only']) {
   await database.close();
   sim.kill('SIGTERM');
@@ -161,12 +175,13 @@ log(
   `fan-out: ${secs(fanOutMs)} s (${Math.round(N / (fanOutMs / 1000)).toLocaleString('en')} rows/s), ${(await findBroadcast(database, id))?.enqueued} rows`,
 );
 
-log(`  peak RSS so far: ${peakRss()} MB`);
+log(`  ${memory()}`);
 const graph = createGraphClient({
   baseUrl: simUrl,
   version: 'v26.0',
   connections: Number(values.connections),
   timeoutMs: 10_000,
+  batchSends: Number(values['batch-sends']),
 });
 t0 = performance.now();
 const end = await runBroadcast(

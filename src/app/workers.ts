@@ -59,7 +59,11 @@ export async function createWorkers(deps: WorkerDeps) {
   const { database, secretKey, rules, logger, now } = deps;
   const pace = (deps.pacer ?? NO_PACER).pace;
   const queue = await openQueue(deps.config, database);
-  const graph: GraphClient = createGraphClient({ baseUrl: deps.graphUrl, version: deps.config.graphVersion });
+  const graph: GraphClient = createGraphClient({
+    baseUrl: deps.graphUrl,
+    version: deps.config.graphVersion,
+    batchSends: deps.config.graphBatchSends,
+  });
   const profiles = createProfileFetcher({ database, graph, queue, secretKey, now, logger, pace });
   // Per-Page budgets must be shared when several processes send: through Redis when there is one.
   const redisUrl = deps.config.queue.engine === 'bullmq' ? deps.config.queue.redisUrl : null;

@@ -220,6 +220,7 @@ export function registerBroadcastCommands(program: Command, io: CliIo, host: Ser
         const graph = createGraphClient({
           baseUrl: parsed.config.graphUrl,
           version: parsed.config.graphVersion,
+          batchSends: parsed.config.graphBatchSends,
         });
         const bar = new SingleBar({
           format: `${lang === 'es' ? 'Enviando' : 'Sending'} [{bar}] {percentage}% {value}/{total} | sent {sent} refused {refused} failed {failed} unknown {unknown}`,

@@ -19,6 +19,12 @@ export interface Config {
       };
   readonly graphUrl: string;
   readonly graphVersion: string;
+  /**
+   * `VENTANA_GRAPH_BATCH_SENDS`: Send API calls per Graph batch request (2–50), 0 (default) for one
+   * request per message. Meta documents batch requests for the Graph API, not specifically for the
+   * Send API: see docs/benchmarks.md before turning it on.
+   */
+  readonly graphBatchSends: number;
   /** null in demo mode until generated. */
   readonly appSecret: string | null;
   readonly verifyToken: string | null;
@@ -45,6 +51,7 @@ export type ConfigProblemCode =
   | 'not_a_port'
   | 'not_a_url'
   | 'not_a_graph_version'
+  | 'not_a_batch_size'
   | 'bad_secret_key'
   | 'page_incomplete'
   | 'not_a_size'
@@ -102,6 +109,10 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
   const graphVersion = get('VENTANA_GRAPH_VERSION') ?? 'v26.0';
   if (!/^v\d{1,2}\.\d$/.test(graphVersion))
     problems.push({ variable: 'VENTANA_GRAPH_VERSION', code: 'not_a_graph_version', value: graphVersion });
+  const batchText = get('VENTANA_GRAPH_BATCH_SENDS') ?? '0';
+  const graphBatchSends = Number(batchText);
+  if (!/^\d+$/.test(batchText) || graphBatchSends === 1 || graphBatchSends > 50)
+    problems.push({ variable: 'VENTANA_GRAPH_BATCH_SENDS', code: 'not_a_batch_size', value: batchText });
 
   let secretKey: Buffer | null = null;
   const rawKey = get('VENTANA_SECRET_KEY');
@@ -170,6 +181,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       queue,
       graphUrl,
       graphVersion,
+      graphBatchSends,
       appSecret,
       verifyToken,
       apiToken,
@@ -204,6 +216,7 @@ const MESSAGES: Record<'es' | 'en', Record<ConfigProblemCode, string>> = {
     not_a_port: 'must be a port number from 0 to 65535',
     not_a_url: 'is not a valid URL for this setting',
     not_a_graph_version: 'must look like v26.0',
+    not_a_batch_size: 'must be 0 (no batching) or a number of calls per batch from 2 to 50',
     bad_secret_key:
       'must be 32 bytes given as 64 hexadecimal characters or base64 (generate one with `openssl rand -hex 32`)',
     page_incomplete: 'is missing: VENTANA_PAGE_ID and VENTANA_PAGE_ACCESS_TOKEN go together',
@@ -217,6 +230,7 @@ const MESSAGES: Record<'es' | 'en', Record<ConfigProblemCode, string>> = {
     not_a_port: 'debe ser un número de puerto entre 0 y 65535',
     not_a_url: 'no es una URL válida para este ajuste',
     not_a_graph_version: 'debe tener la forma v26.0',
+    not_a_batch_size: 'debe ser 0 (sin lotes) o un número de llamadas por lote entre 2 y 50',
     bad_secret_key:
       'debe tener 32 bytes en 64 caracteres hexadecimales o base64 (genera una con `openssl rand -hex 32`)',
     page_incomplete: 'falta: VENTANA_PAGE_ID y VENTANA_PAGE_ACCESS_TOKEN van juntas',

@@ -128,7 +128,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
           void runBatch(batch, items);
           continue;
         }
-        for (const item of items) start(item);
+        // Broadcast rows (content by reference) go through the batch dispatcher together: one
+        // decision pass and two commits for the claim, not two commits per recipient.
+        const refs = items.filter((item) => isBroadcastContentRef(item.content));
+        if (refs.length > 0) {
+          inFlight += refs.length;
+          void runBatch(dispatchBatch, refs);
+        }
+        for (const item of items) if (!isBroadcastContentRef(item.content)) start(item);
       }
     } catch (error) {
       logger?.error({ err: error }, 'outbox claim failed');

@@ -5,6 +5,7 @@
 import { parse as parseQuery } from 'node:querystring';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAdminRoutes } from './admin-routes.ts';
+import { registerBatchRoute } from './batch-route.ts';
 import { FaultInjector } from './faults.ts';
 import { errorBody } from './graph-error.ts';
 import { registerGraphRoutes } from './graph-routes.ts';
@@ -168,6 +169,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     appId: options.appId ?? '100000000000001',
     autoDeliver,
   });
+  registerBatchRoute(app);
   registerAdminRoutes(app, { state, faults, people, now, clock });
 
   return {

@@ -4,6 +4,7 @@
  * re-enqueues harmlessly), and a row left in 'sending' by a crash becomes 'unknown' — reported,
  * never silently retried.
  */
+import { sql } from 'kysely';
 import type { Queryable } from './db.ts';
 import { chunkForParameters, fromJson, type JsonValue, lockForClaim, toJson } from './dialect.ts';
 import { newId } from './ids.ts';
@@ -330,28 +331,46 @@ export interface OutboxSettlement {
 
 /**
  * Records many attempts' ends (complete or reschedule), each only if its row is still 'sending'.
- * Call it inside a transaction to make them one commit. Returns how many rows changed.
+ * Settlements of one status are written by one statement per chunk, `update … from (values …)`
+ * joined on the id (SQLite ≥ 3.33 and PostgreSQL), so a dispatch batch costs a few statements, not
+ * one per message. Call it inside a transaction to make them one commit. Returns how many rows
+ * changed.
  */
 export async function settleOutboxMany(
   database: Queryable,
   settlements: readonly OutboxSettlement[],
   now: number,
 ): Promise<number> {
-  let changed = 0;
+  const byStatus = new Map<OutboxSettlement['status'], OutboxSettlement[]>();
   for (const s of settlements) {
-    const result = await database.db
-      .updateTable('outbox')
-      .set({
-        status: s.status,
-        ...(s.status === 'queued' ? { next_attempt_at: s.retryAt ?? now } : {}),
-        ...(s.decision === undefined ? {} : { decision: toJson(s.decision) }),
-        ...(s.result === undefined ? {} : { result: toJson(s.result) }),
-        updated_at: now,
-      })
-      .where('id', '=', s.id)
-      .where('status', '=', 'sending')
-      .executeTakeFirst();
-    changed += Number(result.numUpdatedRows);
+    const group = byStatus.get(s.status);
+    if (group === undefined) byStatus.set(s.status, [s]);
+    else group.push(s);
+  }
+  let changed = 0;
+  for (const [status, group] of byStatus) {
+    for (const chunk of chunkForParameters(database, group, 4)) {
+      // A row without a decision or result keeps its own (null in the values means "unchanged").
+      const rows = chunk.map(
+        (s) =>
+          sql`(${s.id}, ${s.decision === undefined ? null : toJson(s.decision)}, ${
+            s.result === undefined ? null : toJson(s.result)
+          }, cast(${status === 'queued' ? (s.retryAt ?? now) : now} as bigint))`,
+      );
+      const result = await sql`update ${sql.table('outbox')} set
+          ${sql.ref('status')} = ${status},
+          ${sql.ref('decision')} = coalesce(v.column2, ${sql.ref('outbox.decision')}),
+          ${sql.ref('result')} = coalesce(v.column3, ${sql.ref('outbox.result')}),
+          ${sql.ref('next_attempt_at')} = ${
+            status === 'queued' ? sql`v.column4` : sql.ref('outbox.next_attempt_at')
+          },
+          ${sql.ref('updated_at')} = ${now}
+        from (values ${sql.join(rows)}) as v
+        where ${sql.ref('outbox.id')} = v.column1 and ${sql.ref('outbox.status')} = 'sending'`.execute(
+        database.db,
+      );
+      changed += Number(result.numAffectedRows ?? 0);
+    }
   }
   return changed;
 }

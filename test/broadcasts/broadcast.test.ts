@@ -8,6 +8,7 @@ import {
   createBroadcast,
 } from '../../src/broadcasts/service.ts';
 import { dispatchBatch } from '../../src/outbound/batch.ts';
+import { createOutboxWorker } from '../../src/outbound/worker.ts';
 import { contacts, outbox } from '../../src/storage/index.ts';
 import { createHarness, H, type Harness, PAGE_B } from './harness.ts';
 
@@ -124,6 +125,35 @@ describe('sending a broadcast', () => {
     expect(report).toMatchObject({ status: 'done', sent: 30, unknown: 0 });
     expect(report?.counts.refused).toBe(10);
     expect(report?.refusedByReason.outside_window).toBe(10);
+  });
+
+  it("goes through the server's outbox worker too: the rows of a claim dispatched together, each person once", async () => {
+    const inside = [];
+    for (let i = 0; i < 25; i++)
+      inside.push(await h.person({ hoursAgo: 2, firstName: `W${i}`, page: i % 2 ? PAGE_B : undefined }));
+    for (let i = 0; i < 5; i++) await h.person({ hoursAgo: 30 });
+    const b = await create(PROMO);
+    await controlBroadcast(h.database, b.id, 'send', h.clock.t);
+    expect(await runFanOut(h.database, b.id, { now: () => h.clock.t })).toBe('done');
+    // As `ventana start` and `ventana worker` build it: no batch option, 64 in flight.
+    const results: string[] = [];
+    // A clock that moves on every reading: rows decided one at a time would get distinct moments.
+    const worker = createOutboxWorker({
+      ...h.deps,
+      now: () => ++h.clock.t,
+      idleMs: 10,
+      onResult: (r) => results.push(r.status),
+    });
+    await worker.start();
+    await worker.idle();
+    await worker.stop();
+    expect(results.filter((s) => s === 'sent')).toHaveLength(25);
+    expect(results.filter((s) => s === 'refused')).toHaveLength(5);
+    for (const p of inside) expect(h.sim.state.person(personPage(p.psid), p.psid)?.messagesReceived).toBe(1);
+    expect(h.sim.state.counters.violations).toBe(0);
+    // One decision moment for the claim: the 30 rows were decided in one batch, not one at a time.
+    const moments = await h.database.db.selectFrom('audit_log').select('at').distinct().execute();
+    expect(moments).toHaveLength(1);
   });
 
   it('re-decides at dispatch: a person who writes after the fan-out gets the message as standard', async () => {

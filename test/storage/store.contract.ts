@@ -944,6 +944,45 @@ export function runStoreContract(name: string, make: () => Promise<Database>): v
         });
       });
 
+      it('settles many attempts at once, each with its own values, and only rows still sending', async () => {
+        await outbox.enqueueOutbox(
+          database,
+          Array.from({ length: 6 }, (_, i) => item(i)),
+        );
+        const claimed = await outbox.claimDueOutbox(database, { limit: 10, now: T0 });
+        expect(claimed).toHaveLength(6);
+        const [a, b, c, d, e, done] = claimed.map((i) => i.id) as [
+          string,
+          string,
+          string,
+          string,
+          string,
+          string,
+        ];
+        await outbox.completeOutbox(database, done, { status: 'sent', result: { mid: 'm_f' }, now: T0 + 1 });
+        const changed = await outbox.settleOutboxMany(
+          database,
+          [
+            { id: a, status: 'sent', result: { mid: 'm_a' } },
+            { id: b, status: 'sent', result: { mid: 'm_b' } },
+            { id: c, status: 'refused', decision: { allowed: false, why: 'c' } },
+            { id: d, status: 'queued', retryAt: T0 + 50, result: { reason: 'rate_limited' } },
+            { id: e, status: 'queued', result: { reason: 'page_paused' } },
+            // No longer sending: left alone.
+            { id: done, status: 'failed', result: { reason: 'nope' } },
+          ],
+          T0 + 7,
+        );
+        expect(changed).toBe(5);
+        const get = async (id: string) => (await outbox.getOutboxItem(database, id))!;
+        expect(await get(a)).toMatchObject({ status: 'sent', result: { mid: 'm_a' }, updatedAt: T0 + 7 });
+        expect(await get(b)).toMatchObject({ status: 'sent', result: { mid: 'm_b' } });
+        expect(await get(c)).toMatchObject({ status: 'refused', decision: { allowed: false, why: 'c' } });
+        expect(await get(d)).toMatchObject({ status: 'queued', nextAttemptAt: T0 + 50 });
+        expect(await get(e)).toMatchObject({ status: 'queued', nextAttemptAt: T0 + 7 });
+        expect(await get(done)).toMatchObject({ status: 'sent', result: { mid: 'm_f' } });
+      });
+
       it('claims due items once, completes, reschedules and flags stale sends as unknown', async () => {
         await outbox.enqueueOutbox(database, [
           ...Array.from({ length: 40 }, (_, i) => item(i)),
