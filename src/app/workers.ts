@@ -94,6 +94,16 @@ export async function createWorkers(deps: WorkerDeps) {
     onEnqueued: () => sender.wake(),
   });
   const automation = createAutomation({ rules, now, logger, queue, outboxTouched });
+  // New contacts arrive by the slice: queue their profile fetches together once the slice has run
+  // (one insert instead of one commit per contact; the job key makes a replayed slice harmless).
+  let newContacts: { pageId: string; psid: string; contactId: string }[] = [];
+  const queueProfiles = () => {
+    const list = newContacts;
+    newContacts = [];
+    profiles
+      .enqueueMany(list)
+      .catch((error: unknown) => logger.warn({ err: error }, 'profile jobs not queued'));
+  };
   const processor = createInboundProcessor({
     database,
     automation,
@@ -102,10 +112,9 @@ export async function createWorkers(deps: WorkerDeps) {
     now,
     logger,
     pace,
+    busy: (deps.pacer ?? NO_PACER).busy,
     onNewContact: (pageId, psid, contactId) => {
-      profiles
-        .enqueue(pageId, psid, contactId)
-        .catch((error: unknown) => logger.warn({ err: error }, 'profile job not queued'));
+      if (newContacts.push({ pageId, psid, contactId }) === 1) setImmediate(queueProfiles);
     },
     onKeyword: (contactId, intent) => {
       confirmKeyword(database, contactId, intent, now(), async (c) => {
