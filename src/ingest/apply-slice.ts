@@ -40,8 +40,9 @@ function actor(event: InboundEvent): string | null {
 
 /**
  * Resolves the slice's contacts and conversations in a few statements (inside the slice's
- * transaction, `deps.database`). Actions with an entry point or an ad referral keep their own
- * per-event upsert: their first/last entry point and ad window depend on the exact order.
+ * transaction, `deps.database`). The people with an action carrying an entry point or an ad
+ * referral in the slice keep their per-event upserts: their first/last entry point and ad window
+ * depend on the exact order.
  */
 export async function prepareSlice(deps: ApplyDeps, events: readonly InboundEvent[]): Promise<SliceContext> {
   interface Fold {
@@ -55,11 +56,21 @@ export async function prepareSlice(deps: ApplyDeps, events: readonly InboundEven
   const folds = new Map<string, Fold>();
   const folded = new Set<InboundEvent>();
   const now = deps.now();
+  // A person with an entry point or an ad referral in the slice keeps every action per event: the
+  // entry point's "latest" test compares with last_seen_at, which folding would move ahead of it.
+  const ordered = new Set<string>();
   for (const event of events) {
     const psid = actor(event);
     if (psid === null) continue;
     const kind = inboundKindOf(event);
-    if (kind === null || kind === 'ad_message' || entryPointOf(event) !== undefined) continue;
+    if (kind === 'ad_message' || entryPointOf(event) !== undefined)
+      ordered.add(contactKey(event.pageId, psid));
+  }
+  for (const event of events) {
+    const psid = actor(event);
+    if (psid === null || ordered.has(contactKey(event.pageId, psid))) continue;
+    const kind = inboundKindOf(event);
+    if (kind === null) continue;
     const page = await pageOf(deps, event.pageId);
     if (!page) continue;
     const at = event.timestamp || now;
