@@ -137,34 +137,40 @@ export function createInboundProcessor(options: ProcessorOptions) {
     return bodies.length + events.length;
   }
 
+  // A slice of bodies is split with one insert of all their events (bodies that do not parse are
+  // marked with their error one by one).
   const splitBodies = slicer<inbound.WebhookBody, null>({
-    prepare: async () => null,
-    each: async (db, body) => {
-      const parsed = parseWebhookBody(body.raw);
-      if (!parsed.ok) {
-        await inbound.markBodyProcessed(db, body.id, now(), `${parsed.code}: ${parsed.message}`);
-        return;
+    prepare: async (db, bodies) => {
+      const parsedBodies: { bodyId: string; events: inbound.NewInboundEvent[] }[] = [];
+      for (const body of bodies) {
+        const parsed = parseWebhookBody(body.raw);
+        if (!parsed.ok) {
+          await inbound.markBodyProcessed(db, body.id, now(), `${parsed.code}: ${parsed.message}`);
+          continue;
+        }
+        parsedBodies.push({
+          bodyId: body.id,
+          events: parsed.events.map((e) => ({
+            pageId: e.pageId,
+            dedupeKey: e.dedupeKey,
+            receivedAt: body.receivedAt,
+            eventTs: e.timestamp || body.receivedAt,
+            kind: e.kind,
+            psid: e.contactId,
+            payload: e as never,
+          })),
+        });
       }
-      const result = await inbound.splitBody(
-        db,
-        body.id,
-        parsed.events.map((e) => ({
-          pageId: e.pageId,
-          dedupeKey: e.dedupeKey,
-          receivedAt: body.receivedAt,
-          eventTs: e.timestamp || body.receivedAt,
-          kind: e.kind,
-          psid: e.contactId,
-          payload: e as never,
-        })),
-        now(),
-      );
-      // The body's job is done: its tokens are masked once the events are applied (see below).
-      if (mayCarryToken(body.raw)) await inbound.replaceBodyRaw(db, body.id, maskTokensInRaw(body.raw));
-      stats.bodies++;
+      const result = await inbound.splitBodies(db, parsedBodies, now());
+      // The bodies' job is done: their tokens are masked once the events are applied (see below).
+      for (const body of bodies)
+        if (mayCarryToken(body.raw)) await inbound.replaceBodyRaw(db, body.id, maskTokensInRaw(body.raw));
+      stats.bodies += parsedBodies.length;
       stats.events += result.inserted.length;
       stats.duplicates += result.duplicates.length;
+      return null;
     },
+    each: async () => {},
     onError: async (body, error) => {
       logger?.warn(
         { body: body.id, err: error instanceof Error ? error.message : String(error) },
