@@ -116,7 +116,21 @@ export async function createWorkers(deps: WorkerDeps) {
     now,
     logger,
   });
+  // New contacts arrive by the slice: queue their profile fetches together once the slice has run
+  // (one insert instead of one commit per contact; the job key makes a replayed slice harmless).
+  // Settling waits for these inserts, which ingest itself never does.
   const profileEnqueues = new Set<Promise<void>>();
+  let newContacts: { pageId: string; psid: string; contactId: string }[] = [];
+  const queueProfiles = () => {
+    if (newContacts.length === 0) return;
+    const list = newContacts;
+    newContacts = [];
+    const queued = profiles
+      .enqueueMany(list)
+      .catch((error: unknown) => logger.warn({ err: error }, 'profile jobs not queued'))
+      .finally(() => profileEnqueues.delete(queued));
+    profileEnqueues.add(queued);
+  };
   const processor = createInboundProcessor({
     database,
     automation,
@@ -125,12 +139,9 @@ export async function createWorkers(deps: WorkerDeps) {
     now,
     logger,
     pace,
+    busy: (deps.pacer ?? NO_PACER).busy,
     onNewContact: (pageId, psid, contactId) => {
-      const queued = profiles
-        .enqueue(pageId, psid, contactId)
-        .catch((error: unknown) => logger.warn({ err: error }, 'profile job not queued'))
-        .finally(() => profileEnqueues.delete(queued));
-      profileEnqueues.add(queued);
+      if (newContacts.push({ pageId, psid, contactId }) === 1) setImmediate(queueProfiles);
     },
     onKeyword: (contactId, intent) => {
       confirmKeyword(database, contactId, intent, now(), async (c) => {
@@ -165,7 +176,7 @@ export async function createWorkers(deps: WorkerDeps) {
     /** Processes every stored webhook and sends every due message (tests, the demo banner). */
     async settle(): Promise<void> {
       await processor.drain();
-      // Ingest does not wait for profile jobs to be queued; settling does.
+      queueProfiles();
       await Promise.all(profileEnqueues);
       await profiles.idle();
       await sequences.tick();

@@ -7,6 +7,7 @@ import type { InboundEvent } from '../messenger/events.ts';
 import { inboundKindOf } from '../messenger/inbound-kind.ts';
 import type { RuleBook } from '../policy/rules/ruleset.ts';
 import { contacts, conversations, messages, pages, type Queryable } from '../storage/index.ts';
+import { contactKey, type SliceContext } from './apply-slice.ts';
 import { type KeywordIntent, keywordIntent } from './opt-out.ts';
 
 export interface ApplyDeps {
@@ -21,6 +22,8 @@ export interface ApplyDeps {
   readonly onNewContact?: (pageId: string, psid: string, contactId: string) => void;
   /** Told when a person sent an opt-out or opt-in keyword, so a confirmation can be sent. */
   readonly onKeyword?: (contactId: string, intent: KeywordIntent) => void;
+  /** What the processing slice already resolved for its events (apply-slice.ts); absent: per event. */
+  readonly slice?: SliceContext;
 }
 
 export type ApplyOutcome =
@@ -29,11 +32,11 @@ export type ApplyOutcome =
 
 const OK: ApplyOutcome = { ok: true };
 
-function pageOf(deps: ApplyDeps, pageId: string): Promise<pages.Page | undefined> {
+export function pageOf(deps: ApplyDeps, pageId: string): Promise<pages.Page | undefined> {
   return deps.pageOf ? deps.pageOf(pageId) : pages.getPage(deps.database, pageId);
 }
 
-function entryPointOf(event: InboundEvent): string | undefined {
+export function entryPointOf(event: InboundEvent): string | undefined {
   const referral =
     event.kind === 'referral'
       ? event
@@ -50,6 +53,11 @@ function entryPointOf(event: InboundEvent): string | undefined {
 async function recordAction(deps: ApplyDeps, event: InboundEvent, psid: string): Promise<string | null> {
   const kind = inboundKindOf(event);
   if (kind === null) return null;
+  if (deps.slice?.folded.has(event)) {
+    // Recorded by the slice's one upsert (apply-slice.ts), folded with the slice's other actions.
+    const known = deps.slice.contacts.get(contactKey(event.pageId, psid));
+    if (known !== undefined) return known;
+  }
   const rules = deps.rules.at(event.timestamp || deps.now());
   const opensWindow = rules.ok && rules.ruleSet.params.standardWindow.opensOn.includes(kind);
   const result = await contacts.recordInbound(deps.database, {
@@ -82,14 +90,18 @@ async function storeMessage(
 ): Promise<void> {
   const page = await pageOf(deps, event.pageId);
   if (!page) return;
-  const conversation = await conversations.openConversation(deps.database, {
-    workspaceId: page.workspaceId,
-    contactId,
-    pageId: event.pageId,
-    now: deps.now(),
-  });
+  let conversation = deps.slice?.conversations.get(contactId);
+  if (conversation === undefined) {
+    conversation = await conversations.openConversation(deps.database, {
+      workspaceId: page.workspaceId,
+      contactId,
+      pageId: event.pageId,
+      now: deps.now(),
+    });
+    deps.slice?.conversations.set(contactId, conversation);
+  }
   const at = event.timestamp || deps.now();
-  // insertMessage moves the conversation forward (and counts the unread) itself.
+  // insertMessage moves the conversation forward (last message, unread count) when the message is new.
   await messages.insertMessage(deps.database, {
     conversationId: conversation.id,
     contactId,

@@ -9,6 +9,7 @@ import type { InboundEvent as WireEvent } from '../messenger/events.ts';
 import { parseWebhookBody } from '../messenger/normalize.ts';
 import { type Database, inbound, inTransaction, pages, type Queryable } from '../storage/index.ts';
 import { type ApplyDeps, applyEvent } from './apply-event.ts';
+import { prepareSlice } from './apply-slice.ts';
 import { maskEventTokens, maskTokensInRaw, mayCarryToken } from './redact.ts';
 
 export interface ProcessorOptions extends ApplyDeps {
@@ -19,8 +20,12 @@ export interface ProcessorOptions extends ApplyDeps {
   readonly idleMs?: number;
   /** How long a claim holds before another worker may retry it. Default 60 s. */
   readonly leaseMs?: number;
-  /** Longest transaction of a processing slice, in ms (webhooks wait behind it). Default 3. */
+  /** Target length of a processing slice while webhooks arrive, in ms (they wait behind it). Default 3. */
   readonly sliceMs?: number;
+  /** Target length of a slice when no webhook is arriving (fewer, larger commits). Default 25. */
+  readonly idleSliceMs?: number;
+  /** Whether webhooks are arriving now (app/pacer.ts); absent: always treated as busy. */
+  readonly busy?: () => boolean;
   /** Called between slices; resolves later while webhooks are arriving (app/pacer.ts). */
   readonly pace?: () => Promise<void>;
   /** A failing event is retried this many times, then kept with its error. Default 5. */
@@ -51,6 +56,7 @@ export function createInboundProcessor(options: ProcessorOptions) {
     leaseMs = 60_000,
     maxAttempts = 5,
     sliceMs = 3,
+    idleSliceMs = 25,
   } = options;
   const stats: ProcessorStats = { bodies: 0, events: 0, duplicates: 0, applied: 0, failed: 0 };
   let running = false;
@@ -60,37 +66,51 @@ export function createInboundProcessor(options: ProcessorOptions) {
   let wakeRequested = false;
 
   /**
-   * Runs `fn` over the items in short transactions (a few ms each): one commit per slice instead of
-   * one per statement, and the event loop (webhook requests) gets a turn between slices. A slice that
-   * fails is replayed item by item without a transaction, so one bad item cannot hold back the rest.
+   * Runs the items in short transactions: one commit per slice instead of one per statement, and
+   * the event loop (webhook requests) gets a turn between slices. A slice is a count of items sized
+   * from the measured cost per item so that it lasts about `sliceMs` while webhooks arrive (better-
+   * sqlite3 is synchronous: a slice holds the event loop), `idleSliceMs` otherwise. `prepare`
+   * resolves what the whole slice needs in a few statements, `finish` writes what it collected.
+   * A slice that fails is replayed item by item without a transaction, so one bad item cannot hold
+   * back the rest.
    */
-  async function inSlices<T>(
-    items: readonly T[],
-    fn: (db: Queryable, item: T) => Promise<void>,
-    onError: (item: T, error: unknown) => Promise<void>,
-  ): Promise<void> {
-    let i = 0;
-    while (i < items.length) {
-      const from = i;
-      const started = performance.now();
-      try {
-        await inTransaction(database, async (tx) => {
-          for (i = from; i < items.length && (i === from || performance.now() - started < sliceMs); i++)
-            await fn(tx, items[i]!);
-        });
-      } catch {
-        const to = Math.max(i, from + 1);
-        for (let k = from; k < to; k++) {
-          try {
-            await fn(database, items[k]!);
-          } catch (error) {
-            await onError(items[k]!, error);
+  function slicer<T, C>(hooks: {
+    prepare: (db: Queryable, items: readonly T[]) => Promise<C>;
+    each: (db: Queryable, item: T, context: C) => Promise<void>;
+    finish?: (db: Queryable, context: C) => Promise<void>;
+    onError: (item: T, error: unknown) => Promise<void>;
+  }) {
+    let perItemMs = 0.2;
+    return async (items: readonly T[]): Promise<void> => {
+      let i = 0;
+      while (i < items.length) {
+        const budget = options.busy?.() === false ? idleSliceMs : sliceMs;
+        const size = Math.max(1, Math.min(items.length - i, Math.floor(budget / perItemMs)));
+        const slice = items.slice(i, i + size);
+        const started = performance.now();
+        try {
+          await inTransaction(database, async (tx) => {
+            const context = await hooks.prepare(tx, slice);
+            for (const item of slice) await hooks.each(tx, item, context);
+            await hooks.finish?.(tx, context);
+          });
+          // Smoothed, so one slow slice (a checkpoint, a GC) does not halve the next ones.
+          perItemMs = Math.max(0.005, 0.7 * perItemMs + (0.3 * (performance.now() - started)) / slice.length);
+        } catch {
+          for (const item of slice) {
+            try {
+              const context = await hooks.prepare(database, [item]);
+              await hooks.each(database, item, context);
+              await hooks.finish?.(database, context);
+            } catch (error) {
+              await hooks.onError(item, error);
+            }
           }
         }
-        i = to;
+        i += slice.length;
+        await pause();
       }
-      await pause();
-    }
+    };
   }
 
   // Webhooks come first (see app/pacer.ts): between slices the processor rests while a burst lasts.
@@ -111,18 +131,26 @@ export function createInboundProcessor(options: ProcessorOptions) {
   /** One pass: split pending bodies, then apply pending events. Returns how much it did. */
   async function step(): Promise<number> {
     const bodies = await inbound.claimUnprocessedBodies(database, { limit: batch, now: now(), leaseMs });
-    await inSlices(
-      bodies,
-      async (db, body) => {
+    await splitBodies(bodies);
+    const events = await inbound.claimUnprocessedEvents(database, { limit: batch, now: now(), leaseMs });
+    await applyEvents(events);
+    return bodies.length + events.length;
+  }
+
+  // A slice of bodies is split with one insert of all their events (bodies that do not parse are
+  // marked with their error one by one).
+  const splitBodies = slicer<inbound.WebhookBody, null>({
+    prepare: async (db, bodies) => {
+      const parsedBodies: { bodyId: string; events: inbound.NewInboundEvent[] }[] = [];
+      for (const body of bodies) {
         const parsed = parseWebhookBody(body.raw);
         if (!parsed.ok) {
           await inbound.markBodyProcessed(db, body.id, now(), `${parsed.code}: ${parsed.message}`);
-          return;
+          continue;
         }
-        const result = await inbound.splitBody(
-          db,
-          body.id,
-          parsed.events.map((e) => ({
+        parsedBodies.push({
+          bodyId: body.id,
+          events: parsed.events.map((e) => ({
             pageId: e.pageId,
             dedupeKey: e.dedupeKey,
             receivedAt: body.receivedAt,
@@ -131,57 +159,77 @@ export function createInboundProcessor(options: ProcessorOptions) {
             psid: e.contactId,
             payload: e as never,
           })),
-          now(),
-        );
-        // The body's job is done: its tokens are masked once the events are applied (see below).
+        });
+      }
+      const result = await inbound.splitBodies(db, parsedBodies, now());
+      // The bodies' job is done: their tokens are masked once the events are applied (see below).
+      for (const body of bodies)
         if (mayCarryToken(body.raw)) await inbound.replaceBodyRaw(db, body.id, maskTokensInRaw(body.raw));
-        stats.bodies++;
-        stats.events += result.inserted.length;
-        stats.duplicates += result.duplicates.length;
-      },
-      async (body, error) => {
-        logger?.warn(
-          { body: body.id, err: error instanceof Error ? error.message : String(error) },
-          'webhook body not split',
-        );
-      },
-    );
-    const events = await inbound.claimUnprocessedEvents(database, { limit: batch, now: now(), leaseMs });
-    await inSlices(
-      events,
-      async (db, row) => {
-        const event = row.payload as unknown as WireEvent;
-        const outcome = await applyEvent({ ...options, database: db, pageOf: (id) => pageOf(db, id) }, event);
-        if (outcome.ok && options.automation) await options.automation(db, event);
-        const masked = maskEventTokens(event);
-        if (masked !== event) await inbound.replaceEventPayload(db, row.id, masked as never);
+      stats.bodies += parsedBodies.length;
+      stats.events += result.inserted.length;
+      stats.duplicates += result.duplicates.length;
+      return null;
+    },
+    each: async () => {},
+    onError: async (body, error) => {
+      logger?.warn(
+        { body: body.id, err: error instanceof Error ? error.message : String(error) },
+        'webhook body not split',
+      );
+    },
+  });
+
+  interface EventSlice {
+    readonly deps: ApplyDeps;
+    /** Events applied without a note: marked processed together at the end of the slice. */
+    readonly done: string[];
+  }
+
+  const applyEvents = slicer<inbound.InboundEvent, EventSlice>({
+    prepare: async (db, rows) => {
+      const deps: ApplyDeps = { ...options, database: db, pageOf: (id) => pageOf(db, id) };
+      const slice = await prepareSlice(
+        deps,
+        rows.map((row) => row.payload as unknown as WireEvent),
+      );
+      return { deps: { ...deps, slice }, done: [] };
+    },
+    each: async (db, row, context) => {
+      // The same object prepareSlice saw (the slice context knows events by identity).
+      const event = row.payload as unknown as WireEvent;
+      const outcome = await applyEvent(context.deps, event);
+      // Per event, in the event's transaction (the slice's): automation commits with its event.
+      if (outcome.ok && options.automation) await options.automation(db, event);
+      const masked = maskEventTokens(event);
+      if (masked !== event) await inbound.replaceEventPayload(db, row.id, masked as never);
+      if (outcome.ok && outcome.note === undefined) context.done.push(row.id);
+      else
         await inbound.markEventProcessed(
           db,
           row.id,
           now(),
           outcome.ok ? (outcome.note ?? null) : outcome.error,
         );
-        if (outcome.ok) stats.applied++;
-        else stats.failed++;
-      },
-      async (row, error) => {
-        const message = error instanceof Error ? error.message : String(error);
-        logger?.warn({ event: row.id, attempts: row.attempts, err: message }, 'inbound event failed');
-        if (row.attempts >= maxAttempts) {
-          await inbound.markEventProcessed(
-            database,
-            row.id,
-            now(),
-            `failed after ${row.attempts} attempts: ${message}`,
-          );
-          stats.failed++;
-        } else {
-          await inbound.releaseEvent(database, row.id, now() + 1000 * 2 ** row.attempts, message);
-        }
-      },
-    );
-    return bodies.length + events.length;
-  }
+      if (outcome.ok) stats.applied++;
+      else stats.failed++;
+    },
+    finish: (db, context) => inbound.markEventsProcessed(db, context.done, now()),
+    onError: async (row, error) => {
+      const message = error instanceof Error ? error.message : String(error);
+      logger?.warn({ event: row.id, attempts: row.attempts, err: message }, 'inbound event failed');
+      if (row.attempts >= maxAttempts) {
+        await inbound.markEventProcessed(
+          database,
+          row.id,
+          now(),
+          `failed after ${row.attempts} attempts: ${message}`,
+        );
+        stats.failed++;
+      } else {
+        await inbound.releaseEvent(database, row.id, now() + 1000 * 2 ** row.attempts, message);
+      }
+    },
+  });
 
   /** Runs steps until there is nothing left, yielding to I/O between batches. */
   async function drain(): Promise<void> {

@@ -71,6 +71,17 @@ export function createProfileFetcher(options: ProfileFetcherOptions) {
     async enqueue(pageId: string, psid: string, contactId: string): Promise<void> {
       await queue.enqueue(PROFILE_JOB, { pageId, psid, contactId }, { key: contactId, attempts: 5 });
     },
+    /** Queues many at once (one statement per chunk): a slice of a burst creates many contacts. */
+    async enqueueMany(list: readonly { pageId: string; psid: string; contactId: string }[]): Promise<void> {
+      if (list.length === 0) return;
+      await queue.enqueueMany(
+        PROFILE_JOB,
+        list.map((c) => ({
+          payload: { pageId: c.pageId, psid: c.psid, contactId: c.contactId },
+          opts: { key: c.contactId, attempts: 5 },
+        })),
+      );
+    },
     /** Queues contacts that still have no profile (e.g. created while no worker ran). */
     async sweep(limit = 1000): Promise<number> {
       const missing = await contacts.listContactsWithoutProfile(database, limit);

@@ -9,7 +9,14 @@
 import { decrypt, encrypt } from '../lib/crypto.ts';
 import { type Facts, INBOUND_KINDS, type InboundKind } from '../policy/types.ts';
 import { inTransaction, type Queryable } from './db.ts';
-import { fromIntBool, fromJson, type JsonValue, lockForUpdate, toJson } from './dialect.ts';
+import {
+  chunkForParameters,
+  fromIntBool,
+  fromJson,
+  type JsonValue,
+  lockForUpdate,
+  toJson,
+} from './dialect.ts';
 import { newId } from './ids.ts';
 import type { ContactsTable, LegacyTokenStatus, MarketingStatus } from './schema.ts';
 
@@ -443,6 +450,118 @@ export async function recordInbound(
     lastInboundAt: saved.last_inbound_at,
     windowClosedByGraphAt: saved.window_closed_by_graph_at,
   };
+}
+
+/** One person's actions of a processing slice, folded into one row (see `recordInboundMany`). */
+export interface InboundSummary {
+  readonly workspaceId: string;
+  readonly pageId: string;
+  readonly psid: string;
+  /** Earliest and latest action of the slice (Meta's timestamps). */
+  readonly firstAt: number;
+  readonly lastAt: number;
+  /** Latest action of the slice that opens the standard window, with its kind; null when none does. */
+  readonly lastOpening: { readonly at: number; readonly kind: InboundKind } | null;
+}
+
+/**
+ * `recordInbound` for many people at once, one statement per chunk (a processing slice applies a
+ * burst of events, and a burst repeats people): the same order-safe rules, folded per person
+ * beforehand (first_seen_at the minimum, last_seen_at and last_inbound_at the maximum), which is
+ * what applying the actions one by one would leave. Entry points and ad referrals are not folded
+ * (they go through `recordInbound`). At most one summary per (page, psid) per call.
+ * @returns per `${pageId}:${psid}`, the contact id and whether this call created it
+ */
+export async function recordInboundMany(
+  database: Queryable,
+  summaries: readonly InboundSummary[],
+  now: number,
+): Promise<Map<string, { readonly contactId: string; readonly created: boolean }>> {
+  const out = new Map<string, { contactId: string; created: boolean }>();
+  if (summaries.length === 0) return out;
+  const rows = summaries.map((s) => {
+    const row = newContactRow({
+      workspaceId: s.workspaceId,
+      pageId: s.pageId,
+      psid: s.psid,
+      now,
+      seenAt: s.firstAt,
+    });
+    row.last_seen_at = s.lastAt;
+    if (s.lastOpening !== null) {
+      row.last_inbound_at = s.lastOpening.at;
+      row.last_inbound_kind = s.lastOpening.kind;
+    }
+    return row;
+  });
+  const columns = Object.keys(rows[0]!).length;
+  for (const chunk of chunkForParameters(database, rows, columns)) {
+    const saved = await database.db
+      .insertInto('contacts')
+      .values(chunk)
+      .onConflict((oc) =>
+        oc.columns(['page_id', 'psid']).doUpdateSet((eb) => {
+          const newer = eb.and([
+            eb('excluded.last_inbound_at', 'is not', null),
+            eb.or([
+              eb('contacts.last_inbound_at', 'is', null),
+              eb('excluded.last_inbound_at', '>', eb.ref('contacts.last_inbound_at')),
+            ]),
+          ]);
+          // Null-safe: a summary without an opening action compares as unknown and clears nothing.
+          const clearedBy = (column: 'window_closed_by_graph_at' | 'unreachable_at' | 'blocked_at') =>
+            eb.and([
+              eb(`contacts.${column}`, 'is not', null),
+              eb('excluded.last_inbound_at', 'is not', null),
+              eb('excluded.last_inbound_at', '>', eb.ref(`contacts.${column}`)),
+            ]);
+          const keepUnlessCleared = (column: 'window_closed_by_graph_at' | 'unreachable_at' | 'blocked_at') =>
+            eb
+              .case()
+              .when(clearedBy(column))
+              .then(null)
+              .else(eb.ref(`contacts.${column}`))
+              .end();
+          return {
+            first_seen_at: eb
+              .case()
+              .when('excluded.first_seen_at', '<', eb.ref('contacts.first_seen_at'))
+              .then(eb.ref('excluded.first_seen_at'))
+              .else(eb.ref('contacts.first_seen_at'))
+              .end(),
+            last_seen_at: eb
+              .case()
+              .when('excluded.last_seen_at', '>', eb.ref('contacts.last_seen_at'))
+              .then(eb.ref('excluded.last_seen_at'))
+              .else(eb.ref('contacts.last_seen_at'))
+              .end(),
+            last_inbound_at: eb
+              .case()
+              .when(newer)
+              .then(eb.ref('excluded.last_inbound_at'))
+              .else(eb.ref('contacts.last_inbound_at'))
+              .end(),
+            last_inbound_kind: eb
+              .case()
+              .when(newer)
+              .then(eb.ref('excluded.last_inbound_kind'))
+              .else(eb.ref('contacts.last_inbound_kind'))
+              .end(),
+            window_closed_by_graph_at: keepUnlessCleared('window_closed_by_graph_at'),
+            unreachable_at: keepUnlessCleared('unreachable_at'),
+            blocked_at: keepUnlessCleared('blocked_at'),
+            blocked: eb.case().when(clearedBy('blocked_at')).then(0).else(eb.ref('contacts.blocked')).end(),
+            updated_at: eb.ref('excluded.updated_at'),
+          } as never;
+        }),
+      )
+      .returning(['id', 'page_id', 'psid'])
+      .execute();
+    const generated = new Set(chunk.map((r) => r.id));
+    for (const r of saved)
+      out.set(`${r.page_id}:${r.psid}`, { contactId: r.id, created: generated.has(r.id) });
+  }
+  return out;
 }
 
 /**

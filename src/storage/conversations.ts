@@ -85,6 +85,63 @@ export async function openConversation(
   return opened;
 }
 
+/**
+ * `openConversation` for many contacts at once (a processing slice): one read for those already
+ * open, one insert for the rest (the partial unique index arbitrates races), one read for those.
+ * @returns the open conversation of every contact given
+ */
+export async function openConversations(
+  database: Queryable,
+  inputs: readonly { readonly workspaceId: string; readonly contactId: string; readonly pageId: string }[],
+  now: number,
+): Promise<Map<string, Conversation>> {
+  const open = new Map<string, Conversation>();
+  const read = async (contactIds: readonly string[]) => {
+    for (let i = 0; i < contactIds.length; i += 500) {
+      const rows = await database.db
+        .selectFrom('conversations')
+        .selectAll()
+        .where('contact_id', 'in', contactIds.slice(i, i + 500))
+        .where('status', '=', 'open')
+        .execute();
+      for (const row of rows) open.set(row.contact_id, toConversation(row));
+    }
+  };
+  const wanted = new Map(inputs.map((i) => [i.contactId, i]));
+  if (wanted.size === 0) return open;
+  await read([...wanted.keys()]);
+  const missing = [...wanted.values()].filter((i) => !open.has(i.contactId));
+  if (missing.length === 0) return open;
+  for (let i = 0; i < missing.length; i += 500) {
+    await database.db
+      .insertInto('conversations')
+      .values(
+        missing.slice(i, i + 500).map((m) => ({
+          id: newId(now),
+          workspace_id: m.workspaceId,
+          contact_id: m.contactId,
+          page_id: m.pageId,
+          status: 'open' as const,
+          assigned_user_id: null,
+          thread_owner: null,
+          last_message_at: null,
+          last_inbound_at: null,
+          unread_count: 0,
+          created_at: now,
+          updated_at: now,
+          closed_at: null,
+        })),
+      )
+      .onConflict((oc) => oc.column('contact_id').where(sql<boolean>`status = 'open'`).doNothing())
+      .execute();
+  }
+  await read(missing.map((m) => m.contactId));
+  for (const m of missing)
+    if (!open.has(m.contactId))
+      throw new Error(`conversation for contact ${m.contactId} vanished right after opening`);
+  return open;
+}
+
 export async function findOpenConversation(
   database: Queryable,
   contactId: string,
@@ -162,7 +219,7 @@ export async function touchConversation(
       last_message_at: eb
         .case()
         .when(eb.or([eb('last_message_at', 'is', null), eb('last_message_at', '<', at)]))
-        .then(at)
+        .then(eb.val(at))
         .else(eb.ref('last_message_at'))
         .end(),
       ...(direction === 'in'
@@ -170,13 +227,13 @@ export async function touchConversation(
             last_inbound_at: eb
               .case()
               .when(eb.or([eb('last_inbound_at', 'is', null), eb('last_inbound_at', '<', at)]))
-              .then(at)
+              .then(eb.val(at))
               .else(eb.ref('last_inbound_at'))
               .end(),
             unread_count: eb('unread_count', '+', 1),
           }
         : {}),
-      updated_at: eb.case().when('updated_at', '<', at).then(at).else(eb.ref('updated_at')).end(),
+      updated_at: eb.case().when('updated_at', '<', at).then(eb.val(at)).else(eb.ref('updated_at')).end(),
     }))
     .where('id', '=', id)
     .execute();

@@ -12,6 +12,7 @@ import { GroupCommit, type WebhookBodyRow } from './group-commit.ts';
 import { newId } from './ids.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Schema } from './schema.ts';
+import { startCheckpointer } from './sqlite-checkpointer.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -124,6 +125,10 @@ function openSqlite(target: { path: string; memory: boolean }, opts: OpenOptions
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('temp_store = MEMORY');
+  // Checkpoints run in a worker thread (sqlite-checkpointer.ts); this connection checkpoints by itself
+  // only if the log ever reaches ~40 MB.
+  const checkpointer = target.memory ? null : startCheckpointer(target.path);
+  if (checkpointer) sqlite.pragma('wal_autocheckpoint = 10000');
 
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   let insertBodies: ((rows: readonly WebhookBodyRow[]) => void) | undefined;
@@ -169,6 +174,7 @@ function openSqlite(target: { path: string; memory: boolean }, opts: OpenOptions
       if (closed) return;
       closed = true;
       await bodies.drained();
+      await checkpointer?.stop();
       if (!target.memory) {
         try {
           sqlite.pragma('optimize');

@@ -209,6 +209,33 @@ export async function splitBody(
   });
 }
 
+/**
+ * `splitBody` for many bodies at once (a processing slice): all their events in one insert per
+ * chunk, all the bodies marked processed in one statement, atomically.
+ */
+export async function splitBodies(
+  database: Queryable,
+  bodies: readonly { readonly bodyId: string; readonly events: readonly NewInboundEvent[] }[],
+  now: number,
+): Promise<InsertEventsResult> {
+  if (bodies.length === 0) return { inserted: [], duplicates: [] };
+  return inTransaction(database, async (tx) => {
+    const result = await insertInboundEvents(
+      tx,
+      bodies.flatMap((b) => b.events.map((e) => ({ ...e, bodyId: b.bodyId }))),
+    );
+    const ids = bodies.map((b) => b.bodyId);
+    for (let i = 0; i < ids.length; i += 500) {
+      await tx.db
+        .updateTable('webhook_bodies')
+        .set({ processed_at: now, claimed_until: null, error: null })
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
+    }
+    return result;
+  });
+}
+
 export interface InboundEvent {
   readonly id: string;
   readonly pageId: string;
@@ -285,6 +312,21 @@ export async function markEventProcessed(
     .set({ processed_at: now, claimed_until: null, error })
     .where('id', '=', id)
     .execute();
+}
+
+/** Marks many events done without an error, in one statement per chunk (a processing slice). */
+export async function markEventsProcessed(
+  database: Queryable,
+  ids: readonly string[],
+  now: number,
+): Promise<void> {
+  for (let i = 0; i < ids.length; i += 500) {
+    await database.db
+      .updateTable('inbound_log')
+      .set({ processed_at: now, claimed_until: null, error: null })
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+  }
 }
 
 /** Gives a claimed event back for a retry at `retryAt`. */

@@ -331,6 +331,92 @@ export function runStoreContract(name: string, make: () => Promise<Database>): v
         expect((await contacts.getContactByPsid(database, pageId, 'p2'))?.lastInboundAt).toBeNull();
       });
 
+      it('records a slice of actions for many people at once as one by one would, and says who is new', async () => {
+        const { workspaceId, pageId } = await seed();
+        const known = await contactFor(pageId, 'known');
+        expect(await contacts.markWindowClosedByGraph(database, known, T0 + HOUR)).toBe(true);
+        await contacts.markBlocked(database, known, T0 + HOUR);
+        const stale = await contactFor(pageId, 'stale');
+        expect(await contacts.markWindowClosedByGraph(database, stale, T0 + 3 * HOUR)).toBe(true);
+        const result = await contacts.recordInboundMany(
+          database,
+          [
+            // An older action than the stored ones: last_* stay, first_seen moves back.
+            {
+              workspaceId,
+              pageId,
+              psid: 'known',
+              firstAt: T0 - HOUR,
+              lastAt: T0 + 2 * HOUR,
+              lastOpening: { at: T0 + 2 * HOUR, kind: 'postback' },
+            },
+            {
+              workspaceId,
+              pageId,
+              psid: 'stale',
+              firstAt: T0 + 2 * HOUR,
+              lastAt: T0 + 2 * HOUR,
+              lastOpening: { at: T0 + 2 * HOUR, kind: 'message' },
+            },
+            {
+              workspaceId,
+              pageId,
+              psid: 'new-open',
+              firstAt: T0,
+              lastAt: T0 + 5,
+              lastOpening: { at: T0 + 5, kind: 'message' },
+            },
+            { workspaceId, pageId, psid: 'new-quiet', firstAt: T0, lastAt: T0, lastOpening: null },
+          ],
+          T0 + 4 * HOUR,
+        );
+        expect(result.get(`${pageId}:known`)).toEqual({ contactId: known, created: false });
+        expect(result.get(`${pageId}:stale`)).toEqual({ contactId: stale, created: false });
+        expect(result.get(`${pageId}:new-open`)?.created).toBe(true);
+        expect(result.get(`${pageId}:new-quiet`)?.created).toBe(true);
+        expect(await contacts.getContact(database, known)).toMatchObject({
+          firstSeenAt: T0 - HOUR,
+          lastSeenAt: T0 + 2 * HOUR,
+          lastInboundAt: T0 + 2 * HOUR,
+          lastInboundKind: 'postback',
+          windowClosedByGraphAt: null,
+          blocked: false,
+        });
+        // A Graph "window closed" newer than the slice's last action stays.
+        expect((await contacts.getContact(database, stale))?.windowClosedByGraphAt).toBe(T0 + 3 * HOUR);
+        expect(await contacts.getContactByPsid(database, pageId, 'new-open')).toMatchObject({
+          firstSeenAt: T0,
+          lastSeenAt: T0 + 5,
+          lastInboundAt: T0 + 5,
+          lastInboundKind: 'message',
+          workspaceId,
+        });
+        expect(await contacts.getContactByPsid(database, pageId, 'new-quiet')).toMatchObject({
+          lastInboundAt: null,
+          lastSeenAt: T0,
+        });
+        // An action that opens nothing never moves a window back or clears a mark.
+        await contacts.recordInboundMany(
+          database,
+          [
+            {
+              workspaceId,
+              pageId,
+              psid: 'known',
+              firstAt: T0 + 3 * HOUR,
+              lastAt: T0 + 3 * HOUR,
+              lastOpening: null,
+            },
+          ],
+          T0 + 5 * HOUR,
+        );
+        expect(await contacts.getContact(database, known)).toMatchObject({
+          lastInboundAt: T0 + 2 * HOUR,
+          lastSeenAt: T0 + 3 * HOUR,
+        });
+        expect((await contacts.recordInboundMany(database, [], T0)).size).toBe(0);
+      });
+
       it('reports an unknown page instead of creating an orphan contact', async () => {
         await seed();
         expect(
@@ -703,6 +789,42 @@ export function runStoreContract(name: string, make: () => Promise<Database>): v
         });
         expect(next.id).not.toBe(first.id);
         expect((await conversations.getConversation(database, first.id))?.status).toBe('closed');
+      });
+
+      it('opens the conversations of many contacts at once, reusing those already open', async () => {
+        const { workspaceId, pageId } = await seed();
+        const a = await contactFor(pageId, 'a');
+        const b = await contactFor(pageId, 'b');
+        const c = await contactFor(pageId, 'c');
+        const existing = await conversations.openConversation(database, {
+          workspaceId,
+          contactId: a,
+          pageId,
+          now: T0,
+        });
+        const closed = await conversations.openConversation(database, {
+          workspaceId,
+          contactId: c,
+          pageId,
+          now: T0,
+        });
+        await conversations.closeConversation(database, closed.id, T0 + 1);
+        const open = await conversations.openConversations(
+          database,
+          [a, b, c, b].map((contactId) => ({ workspaceId, contactId, pageId })),
+          T0 + 2,
+        );
+        expect(open.size).toBe(3);
+        expect(open.get(a)?.id).toBe(existing.id);
+        expect(open.get(b)).toMatchObject({ contactId: b, status: 'open', workspaceId, pageId });
+        expect(open.get(c)?.id).not.toBe(closed.id);
+        const again = await conversations.openConversations(
+          database,
+          [{ workspaceId, contactId: b, pageId }],
+          T0 + 3,
+        );
+        expect(again.get(b)?.id).toBe(open.get(b)?.id);
+        expect((await conversations.openConversations(database, [], T0)).size).toBe(0);
       });
 
       it('stores a message once per mid and keeps last_message_at moving forward', async () => {
