@@ -7,8 +7,8 @@ import type { InboundEvent } from '../messenger/events.ts';
 import { inboundKindOf } from '../messenger/inbound-kind.ts';
 import type { RuleBook } from '../policy/rules/ruleset.ts';
 import { contacts, conversations, messages, pages, type Queryable } from '../storage/index.ts';
-import { contactKey, type SliceContext } from './apply-slice.ts';
 import { type KeywordIntent, keywordIntent } from './opt-out.ts';
+import { contactKey, type SliceContext } from './slice-context.ts';
 
 export interface ApplyDeps {
   readonly database: Queryable;

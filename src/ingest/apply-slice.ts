@@ -10,17 +10,7 @@ import type { InboundEvent } from '../messenger/events.ts';
 import { inboundKindOf } from '../messenger/inbound-kind.ts';
 import { contacts, conversations } from '../storage/index.ts';
 import { type ApplyDeps, entryPointOf, pageOf } from './apply-event.ts';
-
-export interface SliceContext {
-  /** Contact id per `${pageId}:${psid}`, recorded for the events in `folded`. */
-  readonly contacts: ReadonlyMap<string, string>;
-  /** Events whose action is already recorded on their contact (their per-event upsert is skipped). */
-  readonly folded: ReadonlySet<InboundEvent>;
-  /** Open conversation per contact id, for the events that store a message. */
-  readonly conversations: Map<string, conversations.Conversation>;
-}
-
-export const contactKey = (pageId: string, psid: string) => `${pageId}:${psid}`;
+import { contactKey, type SliceContext } from './slice-context.ts';
 
 /** The person behind an action `applyEvent` records with `recordAction`, or null. */
 function actor(event: InboundEvent): string | null {
