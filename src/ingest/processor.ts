@@ -233,7 +233,12 @@ export function createInboundProcessor(options: ProcessorOptions) {
 
   /** Runs steps until there is nothing left, yielding to I/O between batches. */
   async function drain(): Promise<void> {
-    while ((await step()) > 0) await new Promise((r) => setImmediate(r));
+    for (;;) {
+      while ((await step()) > 0) await new Promise((r) => setImmediate(r));
+      // A background pass may hold claims this drain could not take: wait for it, then look again.
+      if (busy === null) return;
+      await busy;
+    }
   }
 
   function schedule(delay: number): void {
