@@ -10,17 +10,17 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { runFanOut } from '../../src/broadcasts/fanout.ts';
 import { preflight } from '../../src/broadcasts/preflight.ts';
-import { broadcastProgress, controlBroadcast, createBroadcast } from '../../src/broadcasts/service.ts';
+import { broadcastProgress, controlBroadcast } from '../../src/broadcasts/service.ts';
 import { createRuleBook } from '../../src/policy/index.ts';
-import { newId, openDatabase, pages, workspaces } from '../../src/storage/index.ts';
-import { benchPageId, benchPerson } from './population.ts';
+import { newId, openDatabase } from '../../src/storage/index.ts';
+import { benchPerson } from './population.ts';
+import { createBenchBroadcast, createBenchPages, loadAverage, startBenchSimulator } from './setup.ts';
 
 const { values } = parseArgs({
   options: {
@@ -49,45 +49,16 @@ const url = new URL(values.admin);
 url.pathname = `/${name}`;
 const dbUrl = url.toString();
 log(
-  `broadcast bench on PostgreSQL: ${N.toLocaleString('en')} contacts, ${P} Pages, ${W} worker processes; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+  `broadcast bench on PostgreSQL: ${N.toLocaleString('en')} contacts, ${P} Pages, ${W} worker processes; load average ${loadAverage()}`,
 );
 
-const sim = spawn(
-  process.execPath,
-  [
-    '--import',
-    'tsx',
-    'bench/broadcast/sim.ts',
-    '--contacts',
-    String(N),
-    '--pages',
-    String(P),
-    '--inside',
-    String(inside),
-    '--now',
-    String(now),
-  ],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-);
-const simUrl = await new Promise<string>((resolve, reject) => {
-  const rl = createInterface({ input: sim.stdout! });
-  rl.once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
-  sim.once('exit', (code) => reject(new Error(`simulator exited ${code}`)));
-});
+const { process: sim, url: simUrl } = await startBenchSimulator({ contacts: N, pages: P, inside, now });
 
 const key = Buffer.alloc(32, 3);
 const database = await openDatabase(dbUrl, { migrate: true });
 const workerProcs: ReturnType<typeof spawn>[] = [];
 try {
-  await workspaces.createWorkspace(database, { id: 'w1', name: 'Bench', now });
-  for (let i = 0; i < P; i++)
-    await pages.upsertPage(database, key, {
-      id: benchPageId(i),
-      workspaceId: 'w1',
-      name: `Page ${i}`,
-      accessToken: `bench-token-${i}`,
-      now,
-    });
+  await createBenchPages(database, key, P, now);
   let t0 = performance.now();
   for (let from = 0; from < N; from += 2000) {
     const rows = [];
@@ -118,26 +89,10 @@ try {
   log(`seeded ${N.toLocaleString('en')} contacts in ${secs(performance.now() - t0)} s`);
 
   const rules = createRuleBook();
-  const created = await createBroadcast(database, {
-    workspaceId: 'w1',
-    lang: 'en',
-    now,
-    body: {
-      name: 'Bench',
-      intent: 'promotional',
-      audience: {},
-      content: {
-        message: {
-          type: 'text',
-          text: 'Hola {{first_name|amigo}}, esta semana 20% de descuento en toda la tienda',
-        },
-      },
-    },
-  });
-  if (!created.ok) throw new Error(JSON.stringify(created.problems));
-  const id = created.broadcast.id;
+  const broadcast = await createBenchBroadcast(database, now);
+  const id = broadcast.id;
   t0 = performance.now();
-  const report = await preflight(database, created.broadcast, Date.now(), { rules });
+  const report = await preflight(database, broadcast, Date.now(), { rules });
   log(`preflight: ${secs(performance.now() - t0)} s for ${report.total.toLocaleString('en')} recipients`);
   await controlBroadcast(database, id, 'send', Date.now());
   t0 = performance.now();

@@ -6,22 +6,21 @@
  * throughput (sent/s and rows/s), the most sends any Page got in any 1-second window, the
  * simulator's violation count, and this process' peak RSS (VmHWM).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import BetterSqlite3 from 'better-sqlite3';
 import { runFanOut } from '../../src/broadcasts/fanout.ts';
 import { preflight } from '../../src/broadcasts/preflight.ts';
 import { runBroadcast } from '../../src/broadcasts/runner.ts';
-import { controlBroadcast, createBroadcast, findBroadcast } from '../../src/broadcasts/service.ts';
+import { controlBroadcast, findBroadcast } from '../../src/broadcasts/service.ts';
 import { createGraphClient, createMemorySendRateLimiter } from '../../src/graph/index.ts';
 import { createRuleBook } from '../../src/policy/index.ts';
-import { newId, openDatabase, pages, workspaces } from '../../src/storage/index.ts';
-import { benchPageId, benchPerson } from './population.ts';
+import { newId, openDatabase } from '../../src/storage/index.ts';
+import { benchPerson } from './population.ts';
+import { createBenchBroadcast, createBenchPages, loadAverage, startBenchSimulator } from './setup.ts';
 
 const { values } = parseArgs({
   options: {
@@ -58,45 +57,16 @@ const memory = () => {
 };
 
 log(
-  `broadcast bench: ${N.toLocaleString('en')} contacts, ${P} Pages, ${Math.round(inside * 100)}% inside the window; Graph batch sends ${values['batch-sends']}; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}; heap limit ${Math.round(getHeapStatistics().heap_size_limit / 1048576)} MB; db ${dbPath}`,
+  `broadcast bench: ${N.toLocaleString('en')} contacts, ${P} Pages, ${Math.round(inside * 100)}% inside the window; Graph batch sends ${values['batch-sends']}; load average ${loadAverage()}; heap limit ${Math.round(getHeapStatistics().heap_size_limit / 1048576)} MB; db ${dbPath}`,
 );
 
 // 1. The simulator, in its own process.
-const sim = spawn(
-  process.execPath,
-  [
-    '--import',
-    'tsx',
-    'bench/broadcast/sim.ts',
-    '--contacts',
-    String(N),
-    '--pages',
-    String(P),
-    '--inside',
-    String(inside),
-    '--now',
-    String(now),
-  ],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-);
-const simUrl = await new Promise<string>((resolve, reject) => {
-  const rl = createInterface({ input: sim.stdout! });
-  rl.once('line', (line) => resolve((JSON.parse(line) as { url: string }).url));
-  sim.once('exit', (code) => reject(new Error(`simulator exited ${code}`)));
-});
+const { process: sim, url: simUrl } = await startBenchSimulator({ contacts: N, pages: P, inside, now });
 
 // 2. Ventana's database: schema, workspace, Pages, then contacts seeded in batched transactions.
 const key = Buffer.alloc(32, 3);
 const database = await openDatabase(`sqlite:${dbPath}`, { migrate: true });
-await workspaces.createWorkspace(database, { id: 'w1', name: 'Bench', now });
-for (let i = 0; i < P; i++)
-  await pages.upsertPage(database, key, {
-    id: benchPageId(i),
-    workspaceId: 'w1',
-    name: `Page ${i}`,
-    accessToken: `bench-token-${i}`,
-    now,
-  });
+await createBenchPages(database, key, P, now);
 log(`before seeding: ${memory()}`);
 let t0 = performance.now();
 {
@@ -132,27 +102,11 @@ log(`seeded ${N.toLocaleString('en')} contacts in ${secs(performance.now() - t0)
 
 // 3. The broadcast: a personalised promotion (classified once per distinct rendered text).
 const rules = createRuleBook();
-const created = await createBroadcast(database, {
-  workspaceId: 'w1',
-  lang: 'en',
-  now,
-  body: {
-    name: 'Bench',
-    intent: 'promotional',
-    audience: {},
-    content: {
-      message: {
-        type: 'text',
-        text: 'Hola {{first_name|amigo}}, esta semana 20% de descuento en toda la tienda',
-      },
-    },
-  },
-});
-if (!created.ok) throw new Error(JSON.stringify(created.problems));
-const id = created.broadcast.id;
+const broadcast = await createBenchBroadcast(database, now);
+const id = broadcast.id;
 
 t0 = performance.now();
-const report = await preflight(database, created.broadcast, Date.now(), {
+const report = await preflight(database, broadcast, Date.now(), {
   rules,
   ...(values.chunk ? { chunk: Number(values.chunk) } : {}),
 });
