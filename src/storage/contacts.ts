@@ -6,6 +6,7 @@
  * process them at once. Every timestamp here only moves forward, decided inside one SQL
  * statement (CASE on the stored value), so an old event can never undo a newer one.
  */
+import type { ExpressionBuilder, OnConflictDatabase, OnConflictTables } from 'kysely';
 import { decrypt, encrypt } from '../lib/crypto.ts';
 import { type Facts, INBOUND_KINDS, type InboundKind } from '../policy/types.ts';
 import { inTransaction, type Queryable } from './db.ts';
@@ -18,7 +19,7 @@ import {
   toJson,
 } from './dialect.ts';
 import { newId } from './ids.ts';
-import type { ContactsTable, LegacyTokenStatus, MarketingStatus } from './schema.ts';
+import type { ContactsTable, LegacyTokenStatus, MarketingStatus, Schema } from './schema.ts';
 
 export type { LegacyTokenStatus, MarketingStatus } from './schema.ts';
 
@@ -288,6 +289,70 @@ export async function updateContactProfile(
   return result.numUpdatedRows > 0n;
 }
 
+/** The expression builder of `insert into contacts … on conflict (page_id, psid) do update`. */
+type ContactUpsert = ExpressionBuilder<OnConflictDatabase<Schema, 'contacts'>, OnConflictTables<'contacts'>>;
+
+/**
+ * The order-safe part of recording inbound actions on an existing contact, shared by `recordInbound`
+ * and `recordInboundMany`: first_seen_at only moves backward, last_seen_at and last_inbound_at (with its
+ * kind) only forward, and a window closed by the Graph API, an unreachable or a blocked mark is cleared
+ * only by a newer window-opening inbound. Null-safe: a row without an opening action
+ * (`excluded.last_inbound_at` null) changes no window column.
+ */
+function orderSafeInbound(eb: ContactUpsert) {
+  const newer = eb.and([
+    eb('excluded.last_inbound_at', 'is not', null),
+    eb.or([
+      eb('contacts.last_inbound_at', 'is', null),
+      eb('excluded.last_inbound_at', '>', eb.ref('contacts.last_inbound_at')),
+    ]),
+  ]);
+  const clearedBy = (column: 'window_closed_by_graph_at' | 'unreachable_at' | 'blocked_at') =>
+    eb.and([
+      eb(`contacts.${column}`, 'is not', null),
+      eb('excluded.last_inbound_at', 'is not', null),
+      eb('excluded.last_inbound_at', '>', eb.ref(`contacts.${column}`)),
+    ]);
+  const keepUnlessCleared = (column: 'window_closed_by_graph_at' | 'unreachable_at' | 'blocked_at') =>
+    eb
+      .case()
+      .when(clearedBy(column))
+      .then(null)
+      .else(eb.ref(`contacts.${column}`))
+      .end();
+  return {
+    first_seen_at: eb
+      .case()
+      .when('excluded.first_seen_at', '<', eb.ref('contacts.first_seen_at'))
+      .then(eb.ref('excluded.first_seen_at'))
+      .else(eb.ref('contacts.first_seen_at'))
+      .end(),
+    last_seen_at: eb
+      .case()
+      .when('excluded.last_seen_at', '>', eb.ref('contacts.last_seen_at'))
+      .then(eb.ref('excluded.last_seen_at'))
+      .else(eb.ref('contacts.last_seen_at'))
+      .end(),
+    last_inbound_at: eb
+      .case()
+      .when(newer)
+      .then(eb.ref('excluded.last_inbound_at'))
+      .else(eb.ref('contacts.last_inbound_at'))
+      .end(),
+    last_inbound_kind: eb
+      .case()
+      .when(newer)
+      .then(eb.ref('excluded.last_inbound_kind'))
+      .else(eb.ref('contacts.last_inbound_kind'))
+      .end(),
+    window_closed_by_graph_at: keepUnlessCleared('window_closed_by_graph_at'),
+    unreachable_at: keepUnlessCleared('unreachable_at'),
+    blocked_at: keepUnlessCleared('blocked_at'),
+    blocked: eb.case().when(clearedBy('blocked_at')).then(0).else(eb.ref('contacts.blocked')).end(),
+    updated_at: eb.ref('excluded.updated_at'),
+  };
+}
+
 export interface RecordInboundInput {
   readonly pageId: string;
   readonly psid: string;
@@ -353,59 +418,7 @@ export async function recordInbound(
     .values(insert)
     .onConflict((oc) =>
       oc.columns(['page_id', 'psid']).doUpdateSet((eb) => {
-        const set: Record<string, unknown> = {
-          first_seen_at: eb
-            .case()
-            .when('excluded.first_seen_at', '<', eb.ref('contacts.first_seen_at'))
-            .then(eb.ref('excluded.first_seen_at'))
-            .else(eb.ref('contacts.first_seen_at'))
-            .end(),
-          last_seen_at: eb
-            .case()
-            .when('excluded.last_seen_at', '>', eb.ref('contacts.last_seen_at'))
-            .then(eb.ref('excluded.last_seen_at'))
-            .else(eb.ref('contacts.last_seen_at'))
-            .end(),
-          updated_at: eb.ref('excluded.updated_at'),
-        };
-        if (input.opensWindow) {
-          const newer = eb.or([
-            eb('contacts.last_inbound_at', 'is', null),
-            eb('excluded.last_inbound_at', '>', eb.ref('contacts.last_inbound_at')),
-          ]);
-          set.last_inbound_at = eb
-            .case()
-            .when(newer)
-            .then(eb.ref('excluded.last_inbound_at'))
-            .else(eb.ref('contacts.last_inbound_at'))
-            .end();
-          set.last_inbound_kind = eb
-            .case()
-            .when(newer)
-            .then(eb.ref('excluded.last_inbound_kind'))
-            .else(eb.ref('contacts.last_inbound_kind'))
-            .end();
-          // Marks set by a Graph answer stay unless this inbound happened after them.
-          const clearedBy = (column: 'window_closed_by_graph_at' | 'unreachable_at' | 'blocked_at') =>
-            eb.and([
-              eb(`contacts.${column}`, 'is not', null),
-              eb('excluded.last_inbound_at', '>', eb.ref(`contacts.${column}`)),
-            ]);
-          for (const column of ['window_closed_by_graph_at', 'unreachable_at', 'blocked_at'] as const) {
-            set[column] = eb
-              .case()
-              .when(clearedBy(column))
-              .then(null)
-              .else(eb.ref(`contacts.${column}`))
-              .end();
-          }
-          set.blocked = eb
-            .case()
-            .when(clearedBy('blocked_at'))
-            .then(0)
-            .else(eb.ref('contacts.blocked'))
-            .end();
-        }
+        const set: Record<string, unknown> = orderSafeInbound(eb);
         if (input.adReferral === true) {
           set.ad_window_started_at = eb
             .case()
@@ -499,62 +512,7 @@ export async function recordInboundMany(
     const saved = await database.db
       .insertInto('contacts')
       .values(chunk)
-      .onConflict((oc) =>
-        oc.columns(['page_id', 'psid']).doUpdateSet((eb) => {
-          const newer = eb.and([
-            eb('excluded.last_inbound_at', 'is not', null),
-            eb.or([
-              eb('contacts.last_inbound_at', 'is', null),
-              eb('excluded.last_inbound_at', '>', eb.ref('contacts.last_inbound_at')),
-            ]),
-          ]);
-          // Null-safe: a summary without an opening action compares as unknown and clears nothing.
-          const clearedBy = (column: 'window_closed_by_graph_at' | 'unreachable_at' | 'blocked_at') =>
-            eb.and([
-              eb(`contacts.${column}`, 'is not', null),
-              eb('excluded.last_inbound_at', 'is not', null),
-              eb('excluded.last_inbound_at', '>', eb.ref(`contacts.${column}`)),
-            ]);
-          const keepUnlessCleared = (column: 'window_closed_by_graph_at' | 'unreachable_at' | 'blocked_at') =>
-            eb
-              .case()
-              .when(clearedBy(column))
-              .then(null)
-              .else(eb.ref(`contacts.${column}`))
-              .end();
-          return {
-            first_seen_at: eb
-              .case()
-              .when('excluded.first_seen_at', '<', eb.ref('contacts.first_seen_at'))
-              .then(eb.ref('excluded.first_seen_at'))
-              .else(eb.ref('contacts.first_seen_at'))
-              .end(),
-            last_seen_at: eb
-              .case()
-              .when('excluded.last_seen_at', '>', eb.ref('contacts.last_seen_at'))
-              .then(eb.ref('excluded.last_seen_at'))
-              .else(eb.ref('contacts.last_seen_at'))
-              .end(),
-            last_inbound_at: eb
-              .case()
-              .when(newer)
-              .then(eb.ref('excluded.last_inbound_at'))
-              .else(eb.ref('contacts.last_inbound_at'))
-              .end(),
-            last_inbound_kind: eb
-              .case()
-              .when(newer)
-              .then(eb.ref('excluded.last_inbound_kind'))
-              .else(eb.ref('contacts.last_inbound_kind'))
-              .end(),
-            window_closed_by_graph_at: keepUnlessCleared('window_closed_by_graph_at'),
-            unreachable_at: keepUnlessCleared('unreachable_at'),
-            blocked_at: keepUnlessCleared('blocked_at'),
-            blocked: eb.case().when(clearedBy('blocked_at')).then(0).else(eb.ref('contacts.blocked')).end(),
-            updated_at: eb.ref('excluded.updated_at'),
-          } as never;
-        }),
-      )
+      .onConflict((oc) => oc.columns(['page_id', 'psid']).doUpdateSet((eb) => orderSafeInbound(eb) as never))
       .returning(['id', 'page_id', 'psid'])
       .execute();
     const generated = new Set(chunk.map((r) => r.id));
