@@ -182,6 +182,8 @@ export async function dispatchBatch(
   const rows = await audienceRowsById(database, [...new Set(items.map((i) => i.contactId))]);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const decided: Decided[] = [];
+  // Template statuses looked up once per batch (recipients share a few templates).
+  const templates = new Map<string, string>();
   const entries: NewAuditEntry[] = [];
   for (let index = 0; index < items.length; index++) {
     const item = items[index]!;
@@ -208,7 +210,7 @@ export async function dispatchBatch(
       now: at,
       page: page.facts,
       contact: await withMarketingHold(database, contact.id, audienceRowFacts(contact)),
-      message: await addTemplateStatus(database, item.pageId, message.content, message.facts),
+      message: await addTemplateStatus(database, item.pageId, message.content, message.facts, templates),
     };
     const decision = decide(facts, rules.ruleSet, at);
     const doc = decisionDocument(decision);

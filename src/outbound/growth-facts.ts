@@ -20,17 +20,26 @@ export async function withMarketingHold(
     : facts;
 }
 
-/** Adds the template's status to message facts already built (only APPROVED may go). */
+/**
+ * Adds the template's status to message facts already built (only APPROVED may go). `seen` caches the
+ * lookups of one dispatch batch, whose recipients share a few templates.
+ */
 export async function addTemplateStatus(
   database: Queryable,
   pageId: string,
   content: OutboxContent,
   facts: Facts['message'],
+  seen: Map<string, string> = new Map(),
 ): Promise<Facts['message']> {
   const m = content.message;
   if (m.type !== 'utility_template' || !facts.template) return facts;
-  const known = await growth.findTemplate(database, pageId, m.name, m.language);
-  return { ...facts, template: { ...facts.template, status: known?.status ?? 'NOT_FOUND' } };
+  const key = `${pageId}\u0000${m.name}\u0000${m.language}`;
+  let status = seen.get(key);
+  if (status === undefined) {
+    status = (await growth.findTemplate(database, pageId, m.name, m.language))?.status ?? 'NOT_FOUND';
+    seen.set(key, status);
+  }
+  return { ...facts, template: { ...facts.template, status } };
 }
 
 /** The message's facts plus the review status of its utility template. */

@@ -9,8 +9,8 @@ import {
 } from '../../src/broadcasts/service.ts';
 import { dispatchBatch } from '../../src/outbound/batch.ts';
 import { createOutboxWorker } from '../../src/outbound/worker.ts';
-import { contacts, outbox } from '../../src/storage/index.ts';
-import { createHarness, H, type Harness, PAGE_B } from './harness.ts';
+import { contacts, growth, outbox } from '../../src/storage/index.ts';
+import { createHarness, H, type Harness, PAGE_A, PAGE_B } from './harness.ts';
 
 const PROMO = {
   name: 'Black Friday',
@@ -125,6 +125,67 @@ describe('sending a broadcast', () => {
     expect(report).toMatchObject({ status: 'done', sent: 30, unknown: 0 });
     expect(report?.counts.refused).toBe(10);
     expect(report?.refusedByReason.outside_window).toBe(10);
+  });
+
+  it('sends a utility template broadcast only while Ventana knows the template as APPROVED', async () => {
+    await h.close();
+    h = await createHarness({ permissions: { utilityMessaging: true } });
+    const people = [];
+    for (let i = 0; i < 4; i++) people.push(await h.person({ hoursAgo: 30 }));
+    const created = await h.sim.app.inject({
+      method: 'POST',
+      url: `/v26.0/${PAGE_A}/message_templates?access_token=token-a`,
+      payload: {
+        name: 'order_update',
+        category: 'UTILITY',
+        language: 'es',
+        components: [{ type: 'BODY', text: 'Hola {{1}}, hay novedades sobre tu pedido.' }],
+      },
+    });
+    expect(created.json()).toMatchObject({ status: 'APPROVED' });
+    const known = await growth.insertTemplate(h.database, {
+      workspaceId: 'w1',
+      pageId: PAGE_A,
+      name: 'order_update',
+      language: 'es',
+      category: 'UTILITY',
+      definition: {},
+      now: h.clock.t,
+    });
+    expect(known.ok).toBe(true);
+    const body = {
+      name: 'Pedidos',
+      intent: 'transactional',
+      audience: { pageIds: [PAGE_A] },
+      content: {
+        message: { type: 'utility_template', name: 'order_update', language: 'es', bodyParameters: ['Ana'] },
+      },
+    };
+    const send = async () => {
+      const b = await create(body);
+      expect((await controlBroadcast(h.database, b.id, 'send', h.clock.t)).ok).toBe(true);
+      expect((await runBroadcast(h.deps, b.id, { pollMs: 20 }))?.status).toBe('done');
+      return broadcastReport(h.database, b.id, h.clock.t);
+    };
+    const pageAPeople = people.filter((p) => personPage(p.psid) === PAGE_A).length;
+    expect(pageAPeople).toBeGreaterThan(0);
+
+    // Still a draft in Ventana: nobody gets it, whatever Meta says.
+    const draft = await send();
+    expect(draft).toMatchObject({ sent: 0 });
+    expect(draft?.refusedByReason.template_not_approved).toBe(pageAPeople);
+
+    await growth.applyTemplateStatus(h.database, {
+      pageId: PAGE_A,
+      metaId: null,
+      name: 'order_update',
+      language: 'es',
+      status: 'APPROVED',
+      reason: null,
+      at: h.clock.t,
+    });
+    expect(await send()).toMatchObject({ sent: pageAPeople, unknown: 0 });
+    expect(h.sim.state.counters.violations).toBe(0);
   });
 
   it("goes through the server's outbox worker too: the rows of a claim dispatched together, each person once", async () => {
