@@ -36,7 +36,6 @@ export function createAutomation(deps: AutomationDeps): AutomationHandler {
     createFlowAutomation(deps),
     createEntryPointAutomation(deps),
   ];
-  void deps;
   return async (db, event) => {
     for (const handle of handlers) await handle(db, event);
   };
