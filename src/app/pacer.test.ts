@@ -1,29 +1,73 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPacer } from './pacer.ts';
 
 describe('the pacer', () => {
-  it('is busy while webhooks arrive and idle once they stop', () => {
-    let t = 0;
-    const pacer = createPacer({ windowMs: 100, clock: () => t });
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const options = { windowMs: 100, quietMs: 2, restMs: 50, checkMs: 1, clock: () => Date.now() };
+
+  it('is busy while a webhook is being stored and for a moment after, not before', () => {
+    const pacer = createPacer(options);
     expect(pacer.busy()).toBe(false);
-    pacer.touch();
-    t = 99;
+    const end = pacer.begin();
+    vi.advanceTimersByTime(500);
     expect(pacer.busy()).toBe(true);
-    t = 100;
+    end();
+    vi.advanceTimersByTime(99);
+    expect(pacer.busy()).toBe(true);
+    vi.advanceTimersByTime(1);
     expect(pacer.busy()).toBe(false);
   });
 
-  it('makes background work rest during a burst, and only then', async () => {
-    let t = 0;
-    const rests: number[] = [];
-    const pacer = createPacer({ restMs: 30, clock: () => t, rest: async (ms) => void rests.push(ms) });
-    await pacer.pace();
-    expect(rests).toEqual([]);
-    pacer.touch();
-    await pacer.pace();
-    expect(rests).toEqual([30]);
-    t = 500;
-    await pacer.pace();
-    expect(rests).toEqual([30]);
+  it('lets background work run at once when no webhook is waiting', async () => {
+    const pacer = createPacer(options);
+    let ran = false;
+    const unit = pacer.pace().then(() => {
+      ran = true;
+    });
+    await vi.advanceTimersByTimeAsync(0);
+    await unit;
+    expect(ran).toBe(true);
+  });
+
+  it('during a saturating burst starts one unit of all loops every restMs, then all once there is a gap', async () => {
+    const pacer = createPacer(options);
+    const end = pacer.begin();
+    const started: number[] = [];
+    const t0 = Date.now();
+    for (let loop = 0; loop < 3; loop++) void pacer.pace().then(() => started.push(Date.now() - t0));
+    await vi.advanceTimersByTimeAsync(1);
+    expect(started).toEqual([1]);
+    await vi.advanceTimersByTimeAsync(30);
+    expect(started).toEqual([1]);
+    await vi.advanceTimersByTimeAsync(20);
+    expect(started).toEqual([1, 51]);
+    // The burst ends: after quietMs without a webhook, the last loop runs without waiting its turn.
+    end();
+    await vi.advanceTimersByTimeAsync(3);
+    expect(started).toEqual([1, 51, 53]);
+  });
+
+  it('a webhook ended twice is counted once', async () => {
+    const pacer = createPacer(options);
+    const endA = pacer.begin();
+    const endB = pacer.begin();
+    endA();
+    endA();
+    let ran = 0;
+    for (let loop = 0; loop < 2; loop++)
+      void pacer.pace().then(() => {
+        ran++;
+      });
+    await vi.advanceTimersByTimeAsync(10);
+    // B is still being stored: one unit took the forced turn, the other waits for the next one.
+    expect(ran).toBe(1);
+    endB();
+    await vi.advanceTimersByTimeAsync(3);
+    expect(ran).toBe(2);
   });
 });

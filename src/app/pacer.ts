@@ -1,43 +1,85 @@
 /**
  * Webhooks first. Meta wants its 200 within seconds and disables a webhook that keeps failing, while
- * everything behind it (applying events, profile fetches, sends) may lag a burst by seconds. The
- * pacer knows when webhooks are arriving; background loops call `pace()` between units of work and,
- * during a burst, rest several times as long as they worked (a small duty cycle), then run at full
- * speed once it ends.
+ * everything behind it (applying events, profile fetches, sends) may lag a burst by seconds.
+ *
+ * Background loops call `pace()` between units of work (a unit holds the event loop for a few ms:
+ * better-sqlite3 is synchronous). The pacer gives webhooks priority, as an OS scheduler would:
+ * - a unit starts at once when no webhook is being stored and none was for `quietMs`: under an
+ *   ordinary stream of webhooks the gaps between them are long, so background work keeps pace;
+ * - while webhooks leave no such gap (a burst that saturates the process), units wait, and the
+ *   waiting loops share one schedule that starts a unit every `restMs` at most, so the background
+ *   still progresses but takes a small, bounded share of the CPU however many loops there are;
+ * - with no webhook at all, `pace()` only yields a turn.
  */
 export interface Pacer {
-  /** A webhook arrived. */
-  touch(): void;
-  /** Whether webhooks arrived in the last `windowMs`. */
+  /** A webhook is being stored; call the returned function once it is committed (or failed). */
+  begin(): () => void;
+  /** Whether webhooks arrived in the last `windowMs` (background units then stay short). */
   busy(): boolean;
-  /** Resolves at once when idle; after `restMs` during a burst. */
+  /** Resolves when this loop may run its next unit (see above). */
   pace(): Promise<void>;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const yieldTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export function createPacer(
   options: {
     windowMs?: number;
+    quietMs?: number;
     restMs?: number;
+    /** How often waiting loops look for a gap. */
+    checkMs?: number;
     clock?: () => number;
-    rest?: (ms: number) => Promise<void>;
   } = {},
 ): Pacer {
-  const { windowMs = 100, restMs = 72, clock = () => performance.now(), rest = sleep } = options;
+  const { windowMs = 100, quietMs = 2, restMs = 100, checkMs = 1, clock = () => performance.now() } = options;
+  let inFlight = 0;
   let last = Number.NEGATIVE_INFINITY;
-  const busy = () => clock() - last < windowMs;
+  // The next moment a waiting unit may start even without a gap (the starvation bound).
+  let nextForced = Number.NEGATIVE_INFINITY;
+  const waiters: (() => void)[] = [];
+  let timer: NodeJS.Timeout | null = null;
+
+  const quiet = () => inFlight === 0 && clock() - last >= quietMs;
+
+  function check(): void {
+    timer = null;
+    if (waiters.length === 0) return;
+    if (quiet()) {
+      // A gap: every waiting loop runs its unit now.
+      for (const resolve of waiters.splice(0)) resolve();
+      return;
+    }
+    const t = clock();
+    if (t >= nextForced) {
+      nextForced = t + restMs;
+      waiters.shift()?.();
+    }
+    if (waiters.length > 0) timer = setTimeout(check, checkMs);
+  }
+
   return {
-    touch() {
+    begin() {
+      inFlight++;
       last = clock();
+      let ended = false;
+      return () => {
+        if (ended) return;
+        ended = true;
+        inFlight--;
+        last = clock();
+      };
     },
-    busy,
+    busy: () => inFlight > 0 || clock() - last < windowMs,
     pace() {
-      return busy() ? rest(restMs) : yieldTurn();
+      if (waiters.length === 0 && quiet()) return yieldTurn();
+      return new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        timer ??= setTimeout(check, checkMs);
+      });
     },
   };
 }
 
-/** A pacer that never rests (tests, worker processes without a webhook). */
-export const NO_PACER: Pacer = { touch() {}, busy: () => false, pace: yieldTurn };
+/** A pacer that never waits (tests, worker processes without a webhook). */
+export const NO_PACER: Pacer = { begin: () => () => {}, busy: () => false, pace: yieldTurn };

@@ -125,13 +125,14 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const pacer = createPacer();
   const intake = createWebhookIntake({
     appSecrets: () => appSecrets,
-    store: (raw, at) => inbound.storeWebhookBody(database, raw, at),
+    store: (raw, at) => {
+      // Background loops give way while a webhook waits for its commit (app/pacer.ts).
+      const end = pacer.begin();
+      return inbound.storeWebhookBody(database, raw, at).finally(end);
+    },
     now,
     bodyLimit: config.webhookBodyLimit,
-    onStored: () => {
-      pacer.touch();
-      wake();
-    },
+    onStored: () => wake(),
   });
   const app = buildApp({
     intake,

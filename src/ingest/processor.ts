@@ -16,6 +16,8 @@ export interface ProcessorOptions extends ApplyDeps {
   readonly logger?: Logger;
   /** Bodies or events per claim. Default 200. */
   readonly batch?: number;
+  /** Bodies or events per claim while `busy()` says webhooks arrive. Default 20. */
+  readonly busyBatch?: number;
   /** How often to look for work when nobody woke the processor. Default 250 ms. */
   readonly idleMs?: number;
   /** How long a claim holds before another worker may retry it. Default 60 s. */
@@ -52,6 +54,7 @@ export function createInboundProcessor(options: ProcessorOptions) {
     now,
     logger,
     batch = 200,
+    busyBatch = 20,
     idleMs = 250,
     leaseMs = 60_000,
     maxAttempts = 5,
@@ -130,9 +133,11 @@ export function createInboundProcessor(options: ProcessorOptions) {
 
   /** One pass: split pending bodies, then apply pending events. Returns how much it did. */
   async function step(): Promise<number> {
-    const bodies = await inbound.claimUnprocessedBodies(database, { limit: batch, now: now(), leaseMs });
+    // A claim is one statement (it reads the bodies' raw JSON): kept small while webhooks arrive.
+    const limit = options.busy?.() ? busyBatch : batch;
+    const bodies = await inbound.claimUnprocessedBodies(database, { limit, now: now(), leaseMs });
     await splitBodies(bodies);
-    const events = await inbound.claimUnprocessedEvents(database, { limit: batch, now: now(), leaseMs });
+    const events = await inbound.claimUnprocessedEvents(database, { limit, now: now(), leaseMs });
     await applyEvents(events);
     return bodies.length + events.length;
   }
@@ -256,7 +261,8 @@ export function createInboundProcessor(options: ProcessorOptions) {
       // Checks `running` between batches: stop() waits for the current batch, not the whole backlog
       // (which under load can take minutes; what is left stays pending and is resumed on restart).
       busy = (async () => {
-        while (running && (await step()) > 0) await new Promise((r) => setImmediate(r));
+        // Claims are work too (a claim of bodies reads their raw JSON): paced like the slices.
+        while (running && (await step()) > 0) await pause();
       })()
         .catch((error: unknown) => logger?.error({ err: error }, 'inbound processor pass failed'))
         .finally(() => {
