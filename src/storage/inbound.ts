@@ -39,16 +39,14 @@ export async function claimUnprocessedBodies(
   opts: ClaimOptions,
 ): Promise<WebhookBody[]> {
   const { limit, now, leaseMs = 60_000 } = opts;
+  // Materialized: claims exactly up to `limit` on PostgreSQL (see claimDueOutbox).
   const rows = await database.db
-    .updateTable('webhook_bodies')
-    .set((eb) => ({ claimed_until: now + leaseMs, attempts: eb('attempts', '+', 1) }))
-    .where((eb) =>
-      eb(
-        'id',
-        'in',
+    .with(
+      (cte) => cte('due').materialized(),
+      (qb) =>
         lockForClaim(
           database,
-          eb
+          qb
             .selectFrom('webhook_bodies')
             .select('id')
             .where('processed_at', 'is', null)
@@ -56,8 +54,10 @@ export async function claimUnprocessedBodies(
             .orderBy('id')
             .limit(limit),
         ),
-      ),
     )
+    .updateTable('webhook_bodies')
+    .set((eb) => ({ claimed_until: now + leaseMs, attempts: eb('attempts', '+', 1) }))
+    .where('id', 'in', (eb) => eb.selectFrom('due').select('due.id'))
     .where('processed_at', 'is', null)
     .returning(['id', 'received_at', 'raw', 'attempts'])
     .execute();
@@ -274,16 +274,14 @@ export async function claimUnprocessedEvents(
   opts: ClaimOptions,
 ): Promise<InboundEvent[]> {
   const { limit, now, leaseMs = 60_000 } = opts;
+  // Materialized: claims exactly up to `limit` on PostgreSQL (see claimDueOutbox).
   const rows = await database.db
-    .updateTable('inbound_log')
-    .set((eb) => ({ claimed_until: now + leaseMs, attempts: eb('attempts', '+', 1) }))
-    .where((eb) =>
-      eb(
-        'id',
-        'in',
+    .with(
+      (cte) => cte('due').materialized(),
+      (qb) =>
         lockForClaim(
           database,
-          eb
+          qb
             .selectFrom('inbound_log')
             .select('id')
             .where('processed_at', 'is', null)
@@ -292,8 +290,10 @@ export async function claimUnprocessedEvents(
             .orderBy('id')
             .limit(limit),
         ),
-      ),
     )
+    .updateTable('inbound_log')
+    .set((eb) => ({ claimed_until: now + leaseMs, attempts: eb('attempts', '+', 1) }))
+    .where('id', 'in', (eb) => eb.selectFrom('due').select('due.id'))
     .where('processed_at', 'is', null)
     .returningAll()
     .execute();

@@ -139,22 +139,24 @@ export async function claimDueOutbox(
   opts: { readonly limit: number; readonly now: number; readonly pageId?: string },
 ): Promise<OutboxItem[]> {
   const { limit, now, pageId } = opts;
+  // A materialized CTE, computed once (see claimDue in queue/embedded.ts: as `IN (subquery)`,
+  // PostgreSQL may re-run the LIMIT … SKIP LOCKED subquery per row and claim more than `limit`).
   const rows = await database.db
+    .with(
+      (cte) => cte('due').materialized(),
+      (qb) => {
+        let due = qb
+          .selectFrom('outbox')
+          .select('id')
+          .where('status', '=', 'queued')
+          .where('next_attempt_at', '<=', now);
+        if (pageId !== undefined) due = due.where('page_id', '=', pageId);
+        return lockForClaim(database, due.orderBy('next_attempt_at').orderBy('id').limit(limit));
+      },
+    )
     .updateTable('outbox')
     .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), updated_at: now }))
-    .where((eb) => {
-      let due = eb
-        .selectFrom('outbox')
-        .select('id')
-        .where('status', '=', 'queued')
-        .where('next_attempt_at', '<=', now);
-      if (pageId !== undefined) due = due.where('page_id', '=', pageId);
-      return eb(
-        'id',
-        'in',
-        lockForClaim(database, due.orderBy('next_attempt_at').orderBy('id').limit(limit)),
-      );
-    })
+    .where('id', 'in', (eb) => eb.selectFrom('due').select('due.id'))
     .where('status', '=', 'queued')
     .returningAll()
     .execute();

@@ -401,21 +401,14 @@ export async function claimDueSteps(
 ): Promise<StepRowRecord[]> {
   const { now, limit, leaseMs } = opts;
   const token = newId(now);
+  // Materialized: claims exactly up to `limit` on PostgreSQL (see claimDueOutbox).
   const rows = await database.db
-    .updateTable('sequence_steps')
-    .set((eb) => ({
-      claimed_until: now + leaseMs,
-      claim_token: token,
-      attempts: eb('attempts', '+', 1),
-      updated_at: now,
-    }))
-    .where((eb) =>
-      eb(
-        'id',
-        'in',
+    .with(
+      (cte) => cte('due').materialized(),
+      (qb) =>
         lockForClaim(
           database,
-          eb
+          qb
             .selectFrom('sequence_steps')
             .select('id')
             .where('status', '=', 'scheduled')
@@ -428,8 +421,15 @@ export async function claimDueSteps(
             .orderBy('id')
             .limit(limit),
         ),
-      ),
     )
+    .updateTable('sequence_steps')
+    .set((eb) => ({
+      claimed_until: now + leaseMs,
+      claim_token: token,
+      attempts: eb('attempts', '+', 1),
+      updated_at: now,
+    }))
+    .where('id', 'in', (eb) => eb.selectFrom('due').select('due.id'))
     .where('status', '=', 'scheduled')
     .returningAll()
     .execute();

@@ -689,6 +689,7 @@ export function runStoreContract(name: string, make: () => Promise<Database>): v
         const ids = claims.flat().map((c) => c.id);
         expect(new Set(ids).size).toBe(ids.length);
         expect(ids.length).toBe(60);
+        for (const claim of claims) expect(claim.length).toBeLessThanOrEqual(20);
       });
 
       it('deduplicates events across calls and within one batch', async () => {
@@ -1116,6 +1117,7 @@ export function runStoreContract(name: string, make: () => Promise<Database>): v
         const ids = claims.flat().map((i) => i.id);
         expect(ids).toHaveLength(40);
         expect(new Set(ids).size).toBe(40);
+        for (const claim of claims) expect(claim.length).toBeLessThanOrEqual(15);
         const [a, b, c] = claims.flat();
         expect(
           await outbox.completeOutbox(database, a!.id, {
