@@ -38,12 +38,12 @@ export function createPacer(
   // The next moment a waiting unit may start even without a gap (the starvation bound).
   let nextForced = Number.NEGATIVE_INFINITY;
   const waiters: (() => void)[] = [];
-  let timer: NodeJS.Timeout | null = null;
+  let checking = false;
 
   const quiet = () => inFlight === 0 && clock() - last >= quietMs;
 
   function check(): void {
-    timer = null;
+    checking = false;
     if (waiters.length === 0) return;
     if (quiet()) {
       // A gap: every waiting loop runs its unit now.
@@ -55,7 +55,10 @@ export function createPacer(
       nextForced = t + restMs;
       waiters.shift()?.();
     }
-    if (waiters.length > 0) timer = setTimeout(check, checkMs);
+    if (waiters.length > 0) {
+      checking = true;
+      setTimeout(check, checkMs);
+    }
   }
 
   return {
@@ -75,7 +78,10 @@ export function createPacer(
       if (waiters.length === 0 && quiet()) return yieldTurn();
       return new Promise<void>((resolve) => {
         waiters.push(resolve);
-        timer ??= setTimeout(check, checkMs);
+        if (!checking) {
+          checking = true;
+          setTimeout(check, checkMs);
+        }
       });
     },
   };

@@ -46,6 +46,8 @@ export interface OutboxWorkerStats {
   unknown: number;
   rescheduled: number;
   recoveredUnknown: number;
+  /** Claimed before a crash but not yet decided: safely queued again. */
+  recoveredRequeued: number;
 }
 
 export function createOutboxWorker(options: OutboxWorkerOptions) {
@@ -57,6 +59,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     unknown: 0,
     rescheduled: 0,
     recoveredUnknown: 0,
+    recoveredRequeued: 0,
   };
   let running = false;
   let inFlight = 0;
@@ -160,18 +163,27 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     stats,
     async start(): Promise<void> {
       if (options.recoverSendingAtStart !== false) {
-        stats.recoveredUnknown += await outbox.markStaleSendingUnknown(database, now() + 1, now());
-        if (stats.recoveredUnknown > 0)
-          logger?.warn({ count: stats.recoveredUnknown }, 'sends interrupted by a crash marked unknown');
+        const recovered = await outbox.recoverStaleSending(database, now() + 1, now());
+        stats.recoveredUnknown += recovered.unknown;
+        stats.recoveredRequeued += recovered.requeued;
+        if (recovered.unknown > 0)
+          logger?.warn({ count: recovered.unknown }, 'sends interrupted by a crash marked unknown');
+        if (recovered.requeued > 0)
+          logger?.info(
+            { count: recovered.requeued },
+            'claimed sends not yet decided at a crash queued again',
+          );
       } else {
         const staleMs = options.staleSendingMs ?? 120_000;
         sweeper = setInterval(
           () => {
             outbox
-              .markStaleSendingUnknown(database, now() - staleMs, now())
-              .then((n) => {
-                stats.recoveredUnknown += n;
-                if (n > 0) logger?.warn({ count: n }, 'sends abandoned by a dead worker marked unknown');
+              .recoverStaleSending(database, now() - staleMs, now())
+              .then(({ unknown, requeued }) => {
+                stats.recoveredUnknown += unknown;
+                stats.recoveredRequeued += requeued;
+                if (unknown > 0)
+                  logger?.warn({ count: unknown }, 'sends abandoned by a dead worker marked unknown');
               })
               .catch((error: unknown) => logger?.error({ err: error }, 'stale sending sweep failed'));
           },

@@ -4,11 +4,11 @@
  * re-enqueues harmlessly), and a row left in 'sending' by a crash becomes 'unknown' — reported,
  * never silently retried.
  */
-import { sql } from 'kysely';
+import { type ExpressionBuilder, sql } from 'kysely';
 import type { Queryable } from './db.ts';
 import { chunkForParameters, fromJson, type JsonValue, lockForClaim, toJson } from './dialect.ts';
 import { newId } from './ids.ts';
-import type { OutboxOrigin, OutboxStatus, OutboxTable } from './schema.ts';
+import type { OutboxOrigin, OutboxStatus, OutboxTable, Schema } from './schema.ts';
 
 export type { OutboxOrigin, OutboxStatus } from './schema.ts';
 
@@ -209,21 +209,39 @@ export async function rescheduleOutbox(
 }
 
 /**
- * After a crash: items left in 'sending' since before `staleBefore` may or may not have reached
- * Meta. They become 'unknown' (to be reported), never retried automatically. Returns how many.
+ * After a crash: items left in 'sending' since before `staleBefore`. Every send is decided, and its
+ * decision committed to the audit log, before its Graph call (audit-before-send, in dispatchOne and
+ * dispatchBatch alike). So an item whose claim has no audit entry yet never reached Meta: it goes
+ * back to the queue and is decided again. An item decided but without a recorded outcome may or may
+ * not have reached Meta: it becomes 'unknown' (reported), never retried automatically.
  */
-export async function markStaleSendingUnknown(
+export async function recoverStaleSending(
   database: Queryable,
   staleBefore: number,
   now: number,
-): Promise<number> {
-  const result = await database.db
+): Promise<{ readonly requeued: number; readonly unknown: number }> {
+  const stale = (eb: ExpressionBuilder<Schema, 'outbox'>) =>
+    eb.and([eb('outbox.status', '=', 'sending'), eb('outbox.updated_at', '<', staleBefore)]);
+  // The claim sets updated_at; the attempt's audit entry is stamped at or after it.
+  const decided = (eb: ExpressionBuilder<Schema, 'outbox'>) =>
+    eb.exists(
+      eb
+        .selectFrom('audit_log')
+        .select(sql<number>`1`.as('one'))
+        .whereRef('audit_log.message_ref', '=', 'outbox.id')
+        .whereRef('audit_log.at', '>=', 'outbox.updated_at'),
+    );
+  const requeued = await database.db
+    .updateTable('outbox')
+    .set({ status: 'queued', next_attempt_at: now, updated_at: now })
+    .where((eb) => eb.and([stale(eb), eb.not(decided(eb))]))
+    .executeTakeFirst();
+  const unknown = await database.db
     .updateTable('outbox')
     .set({ status: 'unknown', updated_at: now })
-    .where('status', '=', 'sending')
-    .where('updated_at', '<', staleBefore)
+    .where(stale)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows);
+  return { requeued: Number(requeued.numUpdatedRows), unknown: Number(unknown.numUpdatedRows) };
 }
 
 /** How many items of an origin (a broadcast, a sequence) are in each status. */

@@ -116,7 +116,25 @@ describe('a broadcast killed with SIGKILL mid-dispatch', () => {
       ])
       .where('origin_id', '=', id)
       .executeTakeFirstOrThrow();
+    // An 'unknown' is only ever a send whose decision was on record before the kill (it may have
+    // left); rows claimed but not yet decided were queued again and ended like the others.
+    const unknownUndecided = await check.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('origin_id', '=', id)
+      .where('status', '=', 'unknown')
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('audit_log')
+              .select('audit_log.id')
+              .whereRef('audit_log.message_ref', '=', 'outbox.id'),
+          ),
+        ),
+      )
+      .executeTakeFirstOrThrow();
     await check.close();
+    expect(Number(unknownUndecided.n)).toBe(0);
     await sim.close();
     expect(Number(rows.n)).toBe(PEOPLE);
     expect(Number(rows.people)).toBe(PEOPLE);

@@ -1106,7 +1106,7 @@ export function runStoreContract(name: string, make: () => Promise<Database>): v
         expect(await get(done)).toMatchObject({ status: 'sent', result: { mid: 'm_f' } });
       });
 
-      it('claims due items once, completes, reschedules and flags stale sends as unknown', async () => {
+      it('claims due items once, completes, reschedules, and after a crash requeues undecided sends and flags decided ones unknown', async () => {
         await outbox.enqueueOutbox(database, [
           ...Array.from({ length: 40 }, (_, i) => item(i)),
           item(100, { runAt: T0 + HOUR }),
@@ -1135,18 +1135,50 @@ export function runStoreContract(name: string, make: () => Promise<Database>): v
             now: T0 + 1,
           }),
         ).toBe(true);
-        expect(await outbox.markStaleSendingUnknown(database, T0 + 1, T0 + 5)).toBe(37);
-        expect((await outbox.claimDueOutbox(database, { limit: 10, now: T0 + 10 })).map((i) => i.id)).toEqual(
-          [b!.id],
-        );
+        // Of the 37 still 'sending', 30 had their decision on record (audit-before-send: they may have
+        // reached Meta); 7 had not, one of them with only an earlier attempt's entry (before its claim).
+        const left = claims.flat().slice(3);
+        const decision = (ref: string, at: number): audit.NewAuditEntry => ({
+          workspaceId: 'w1',
+          pageId: '1001',
+          contactId: 'c1',
+          messageRef: ref,
+          at,
+          ruleSet: 'messenger-2026-04-27',
+          route: 'standard',
+          allowed: true,
+          reasons: [],
+          evidence: {},
+        });
+        await audit.appendAuditEntries(database, [
+          ...left.slice(0, 30).map((i) => decision(i.id, T0)),
+          decision(left[30]!.id, T0 - 1),
+        ]);
+        expect(await outbox.recoverStaleSending(database, T0 + 1, T0 + 5)).toEqual({
+          requeued: 7,
+          unknown: 30,
+        });
+        const undecided = left.slice(30).map((i) => i.id);
+        expect(
+          (await outbox.claimDueOutbox(database, { limit: 10, now: T0 + 10 })).map((i) => i.id).sort(),
+        ).toEqual([b!.id, ...undecided].sort());
         expect(await outbox.countOutboxByStatus(database, 'broadcast', 'b1')).toEqual({
           queued: 1,
-          sending: 1,
+          sending: 8,
           sent: 1,
           refused: 1,
           failed: 0,
-          unknown: 37,
+          unknown: 30,
         });
+        const unknownIds = (
+          await database.db.selectFrom('outbox').select('id').where('status', '=', 'unknown').execute()
+        ).map((r) => r.id);
+        expect(unknownIds.sort()).toEqual(
+          left
+            .slice(0, 30)
+            .map((i) => i.id)
+            .sort(),
+        );
       });
     });
   });
