@@ -558,9 +558,12 @@ describe('audit log', () => {
     await page.getByTestId('audit-allowed').click();
     await page.getByRole('option', { name: 'Refused' }).click();
     await page.getByTestId('audit-apply').click();
+    // The filtered list replaces the first one when its request answers: wait for its rows.
+    const rows = page.getByTestId('audit-table').locator('tbody tr:visible');
+    const expected = Math.min(refused.body.items.length, 50);
+    await rows.nth(expected - 1).waitFor();
     await page.waitForLoadState('networkidle');
-    const shown = await page.getByTestId('audit-table').locator('tbody tr:visible').count();
-    expect(shown).toBe(Math.min(refused.body.items.length, 50));
+    expect(await rows.count()).toBe(expected);
     await expect(page.getByTestId('audit-table').textContent()).resolves.toContain(
       'Outside the 24-hour window',
     );
