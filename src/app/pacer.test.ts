@@ -70,4 +70,27 @@ describe('the pacer', () => {
     await vi.advanceTimersByTimeAsync(3);
     expect(ran).toBe(2);
   });
+  it('in a gap between webhooks starts one waiting unit per look, and all of them once webhooks stop', async () => {
+    const pacer = createPacer(options);
+    const end = pacer.begin();
+    let ran = 0;
+    for (let loop = 0; loop < 4; loop++)
+      void pacer.pace().then(() => {
+        ran++;
+      });
+    await vi.advanceTimersByTimeAsync(1);
+    expect(ran).toBe(1); // the forced turn
+    end();
+    await vi.advanceTimersByTimeAsync(2);
+    expect(ran).toBe(2); // a gap: one unit
+    await vi.advanceTimersByTimeAsync(1);
+    expect(ran).toBe(3); // the next look: one more
+    // A webhook arrives: the last unit waits for the next gap.
+    const again = pacer.begin();
+    await vi.advanceTimersByTimeAsync(5);
+    expect(ran).toBe(3);
+    again();
+    await vi.advanceTimersByTimeAsync(2);
+    expect(ran).toBe(4);
+  });
 });

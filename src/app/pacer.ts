@@ -4,8 +4,9 @@
  *
  * Background loops call `pace()` between units of work (a unit holds the event loop for a few ms:
  * better-sqlite3 is synchronous). The pacer gives webhooks priority, as an OS scheduler would:
- * - a unit starts at once when no webhook is being stored and none was for `quietMs`: under an
- *   ordinary stream of webhooks the gaps between them are long, so background work keeps pace;
+ * - a unit starts when no webhook is being stored and none was for `quietMs`, one unit per look:
+ *   under an ordinary stream of webhooks the gaps between them are long, so background work keeps
+ *   pace, and a webhook arriving in a gap waits for one unit at most;
  * - while webhooks leave no such gap (a burst that saturates the process), units wait, and the
  *   waiting loops share one schedule that starts a unit every `restMs` at most, so the background
  *   still progresses but takes a small, bounded share of the CPU however many loops there are;
@@ -45,12 +46,19 @@ export function createPacer(
   function check(): void {
     checking = false;
     if (waiters.length === 0) return;
+    const t = clock();
     if (quiet()) {
-      // A gap: every waiting loop runs its unit now.
-      for (const resolve of waiters.splice(0)) resolve();
+      // A gap: one unit now, the next after another look, so a webhook arriving meanwhile waits
+      // for one unit at most; with no webhook for a while, every waiting loop goes at once.
+      if (t - last >= windowMs) for (const resolve of waiters.splice(0)) resolve();
+      else waiters.shift()?.();
+      // The next look comes right after that unit (I/O that arrived meanwhile is served first).
+      if (waiters.length > 0) {
+        checking = true;
+        setImmediate(check);
+      }
       return;
     }
-    const t = clock();
     if (t >= nextForced) {
       nextForced = t + restMs;
       waiters.shift()?.();
