@@ -8,7 +8,7 @@ import { createRuleBook, type RuleBook } from '../policy/index.ts';
 import { advanceFanOut, finishFanOut, getBroadcast, getBroadcastForUpdate } from '../storage/broadcasts.ts';
 import { inTransaction, outbox, type Queryable } from '../storage/index.ts';
 import { broadcastContentRef, toBroadcast } from './record.ts';
-import { walkAudience, walkContext } from './walk.ts';
+import { walkChunk, walkContext } from './walk.ts';
 
 export interface FanOutOptions {
   readonly now: () => number;
@@ -40,39 +40,56 @@ export async function runFanOut(
   const ctx = await walkContext(database, broadcast, now(), rules);
   const content = broadcastContentRef(broadcast.id);
   let expected = record.fanOutCursor;
-  for await (const { members, cursor } of walkAudience(database, ctx, {
-    after: expected,
-    chunk,
-    decisions: false,
-  })) {
+  for (;;) {
+    // Only what the outbox rows need is kept from each member (not the contact row): the chunk
+    // waits for its transaction, and whatever it holds lives through collections meanwhile.
+    const contactIds: string[] = [];
+    const pageIds: string[] = [];
+    const dueAt: number[] = [];
+    let skipped = 0;
+    const { scanned, cursor } = await walkChunk(
+      database,
+      ctx,
+      { after: expected, chunk, decisions: false },
+      (row, _decision, timing) => {
+        if (timing.kind !== 'due') {
+          skipped++;
+          return;
+        }
+        contactIds.push(row.id);
+        pageIds.push(row.page_id);
+        dueAt.push(timing.at);
+      },
+    );
+    if (cursor === null) break;
     const outcome = await inTransaction(database, async (tx) => {
       const current = await getBroadcastForUpdate(tx, broadcastId);
       if (current?.status !== 'sending') return 'stopped' as const;
       // Another fan-out of the same broadcast moved on (two resumers): let it continue alone.
       if (current.fanOutCursor !== expected) return 'stopped' as const;
       const at = now();
-      const due = members.filter((m) => m.timing.kind === 'due');
       const { inserted } = await outbox.enqueueOutbox(
         tx,
-        due.map(({ row, timing }) => ({
+        contactIds.map((contactId, i) => ({
           workspaceId: broadcast.workspaceId,
-          pageId: row.page_id,
-          contactId: row.id,
+          pageId: pageIds[i]!,
+          contactId,
           origin: 'broadcast' as const,
           originId: broadcast.id,
-          idempotencyKey: idempotencyKey(broadcast.id, row.id),
+          idempotencyKey: idempotencyKey(broadcast.id, contactId),
           content,
           // The schedule's moment for this person: the row waits in the outbox until then.
-          runAt: timing.kind === 'due' ? Math.max(timing.at, at) : at,
+          runAt: Math.max(dueAt[i]!, at),
           now: at,
         })),
       );
-      await advanceFanOut(tx, broadcastId, cursor, inserted.length, at, members.length - due.length);
+      await advanceFanOut(tx, broadcastId, cursor, inserted.length, at, skipped);
       return inserted.length;
     });
     if (outcome === 'stopped') return 'stopped';
     expected = cursor;
     onChunk?.(outcome);
+    if (scanned < chunk) break;
   }
   const last = await getBroadcast(database, broadcastId);
   if (last?.status !== 'sending' || last.fanOutCursor !== expected) return 'stopped';

@@ -20,7 +20,7 @@ import { csvCell } from '../storage/audit.ts';
 import type { Queryable } from '../storage/index.ts';
 import type { Broadcast } from './model.ts';
 import { renderSchedule } from './schedule.ts';
-import { walkAudience, walkContext } from './walk.ts';
+import { walkChunk, walkContext, walkEach } from './walk.ts';
 
 /** Where a recipient lands. `refused:<code>` groups refusals by their first (most important) reason. */
 export type PreflightGroupKey =
@@ -164,56 +164,54 @@ export async function preflight(
   const groups = new Map<PreflightGroupKey, MutableGroup>();
   let total = 0;
   let allowed = 0;
-  for await (const { members } of walkAudience(database, ctx, { chunk })) {
-    for (const { decision, timing } of members) {
-      total++;
-      const key =
-        timing.kind === 'skip'
-          ? 'skipped:window_closed'
-          : groupOf(decision, timing.at, atRiskWithinMs, timing.beforeClose);
-      let g = groups.get(key);
-      if (g === undefined) {
-        const reason = decision && !decision.allowed ? (groupReason(decision.reasons) ?? null) : null;
-        g = {
-          key,
-          allowed: decision?.allowed ?? false,
-          count: 0,
-          routes: {},
-          reason: key.startsWith('refused:') ? (key.slice('refused:'.length) as ReasonCode) : null,
-          exampleParams: reason?.params ?? null,
-          windowClosesEarliest: null,
-          windowClosesLatest: null,
-          dueEarliest: null,
-          dueLatest: null,
-          alternatives: new Map(),
-        };
-        if (key === 'skipped:window_closed') g.allowed = false;
-        groups.set(key, g);
-      }
-      g.count++;
-      if (timing.kind === 'due') {
-        if (g.dueEarliest === null || timing.at < g.dueEarliest) g.dueEarliest = timing.at;
-        if (g.dueLatest === null || timing.at > g.dueLatest) g.dueLatest = timing.at;
-      }
-      if (decision === null || timing.kind === 'skip') continue;
-      if (decision.allowed) {
-        allowed++;
-        if (decision.route) g.routes[decision.route] = (g.routes[decision.route] ?? 0) + 1;
-      } else {
-        for (const alt of decision.alternatives) {
-          const a = g.alternatives.get(alt.code);
-          if (a) a.count++;
-          else g.alternatives.set(alt.code, { code: alt.code, route: alt.route ?? null, count: 1 });
-        }
-      }
-      const closes = decision.windowClosesAt;
-      if (closes !== null) {
-        if (g.windowClosesEarliest === null || closes < g.windowClosesEarliest)
-          g.windowClosesEarliest = closes;
-        if (g.windowClosesLatest === null || closes > g.windowClosesLatest) g.windowClosesLatest = closes;
+  // Each member is counted as its row is read: nothing per contact outlives it.
+  await walkEach(database, ctx, { chunk }, (_row, decision, timing) => {
+    total++;
+    const key =
+      timing.kind === 'skip'
+        ? 'skipped:window_closed'
+        : groupOf(decision, timing.at, atRiskWithinMs, timing.beforeClose);
+    let g = groups.get(key);
+    if (g === undefined) {
+      const reason = decision && !decision.allowed ? (groupReason(decision.reasons) ?? null) : null;
+      g = {
+        key,
+        allowed: decision?.allowed ?? false,
+        count: 0,
+        routes: {},
+        reason: key.startsWith('refused:') ? (key.slice('refused:'.length) as ReasonCode) : null,
+        exampleParams: reason?.params ?? null,
+        windowClosesEarliest: null,
+        windowClosesLatest: null,
+        dueEarliest: null,
+        dueLatest: null,
+        alternatives: new Map(),
+      };
+      if (key === 'skipped:window_closed') g.allowed = false;
+      groups.set(key, g);
+    }
+    g.count++;
+    if (timing.kind === 'due') {
+      if (g.dueEarliest === null || timing.at < g.dueEarliest) g.dueEarliest = timing.at;
+      if (g.dueLatest === null || timing.at > g.dueLatest) g.dueLatest = timing.at;
+    }
+    if (decision === null || timing.kind === 'skip') return;
+    if (decision.allowed) {
+      allowed++;
+      if (decision.route) g.routes[decision.route] = (g.routes[decision.route] ?? 0) + 1;
+    } else {
+      for (const alt of decision.alternatives) {
+        const a = g.alternatives.get(alt.code);
+        if (a) a.count++;
+        else g.alternatives.set(alt.code, { code: alt.code, route: alt.route ?? null, count: 1 });
       }
     }
-  }
+    const closes = decision.windowClosesAt;
+    if (closes !== null) {
+      if (g.windowClosesEarliest === null || closes < g.windowClosesEarliest) g.windowClosesEarliest = closes;
+      if (g.windowClosesLatest === null || closes > g.windowClosesLatest) g.windowClosesLatest = closes;
+    }
+  });
   const ordered = [...groups.values()].sort((a, b) => {
     const ia = GROUP_ORDER.indexOf(a.key);
     const ib = GROUP_ORDER.indexOf(b.key);
@@ -296,33 +294,41 @@ export async function* preflightCsv(
 ): AsyncGenerator<string> {
   const ctx = await walkContext(database, broadcast, at, rules);
   yield `${PREFLIGHT_CSV_HEADER}\n`;
-  for await (const { members } of walkAudience(database, ctx, { chunk, withNames: true })) {
+  let cursor: string | null = null;
+  for (;;) {
     let out = '';
-    for (const { row, decision, timing } of members) {
-      const key =
-        timing.kind === 'skip'
-          ? 'skipped:window_closed'
-          : groupOf(decision, timing.at, atRiskWithinMs, timing.beforeClose);
-      if (
-        group !== 'all' &&
-        key !== group &&
-        !(group === 'refused' && key.startsWith('refused:')) &&
-        !(group === 'skipped' && key.startsWith('skipped:'))
-      )
-        continue;
-      const name = [row.first_name, row.last_name].filter(Boolean).join(' ');
-      const reason = decision && !decision.allowed ? decision.reasons.map((r) => r.code).join(' ') : '';
-      const closes = decision?.windowClosesAt;
-      out += `${[
-        csvCell(row.psid),
-        csvCell(name),
-        csvCell(row.locale ?? ''),
-        csvCell(key),
-        csvCell(reason),
-        csvCell(closes == null ? '' : new Date(closes).toISOString()),
-        csvCell(timing.kind === 'due' ? new Date(timing.at).toISOString() : ''),
-      ].join(',')}\n`;
-    }
+    const done = await walkChunk(
+      database,
+      ctx,
+      { after: cursor, chunk, withNames: true },
+      (row, decision, timing) => {
+        const key =
+          timing.kind === 'skip'
+            ? 'skipped:window_closed'
+            : groupOf(decision, timing.at, atRiskWithinMs, timing.beforeClose);
+        if (
+          group !== 'all' &&
+          key !== group &&
+          !(group === 'refused' && key.startsWith('refused:')) &&
+          !(group === 'skipped' && key.startsWith('skipped:'))
+        )
+          return;
+        const name = [row.first_name, row.last_name].filter(Boolean).join(' ');
+        const reason = decision && !decision.allowed ? decision.reasons.map((r) => r.code).join(' ') : '';
+        const closes = decision?.windowClosesAt;
+        out += `${[
+          csvCell(row.psid),
+          csvCell(name),
+          csvCell(row.locale ?? ''),
+          csvCell(key),
+          csvCell(reason),
+          csvCell(closes == null ? '' : new Date(closes).toISOString()),
+          csvCell(timing.kind === 'due' ? new Date(timing.at).toISOString() : ''),
+        ].join(',')}\n`;
+      },
+    );
     if (out !== '') yield out;
+    if (done.cursor === null || done.scanned < chunk) return;
+    cursor = done.cursor;
   }
 }

@@ -1,10 +1,12 @@
 /**
  * Walking a broadcast's audience: keyset chunks of contacts (only the columns needed), the audience
  * filter, and the real `decide()` per contact on the same facts dispatch would use. Preflight, its
- * CSV export and the fan-out are all this walk; none holds more than one chunk in memory.
+ * CSV export and the fan-out are all this walk. Each member is handed over as its row is read
+ * (`walkChunk`), so preflight keeps nothing per contact: a million rows cost young-generation
+ * garbage only, not a growing heap.
  */
 import { type Decision, decide, type Facts, type RuleBook, type RuleSet } from '../policy/index.ts';
-import { type AudienceRow, pageTimezones, scanAudience } from '../storage/broadcasts.ts';
+import { type AudienceRow, eachAudienceRow, pageTimezones } from '../storage/broadcasts.ts';
 import { pages, type Queryable } from '../storage/index.ts';
 import { audienceRowFacts, audienceScanFilters, matchesAudience, personValues } from './audience.ts';
 import type { Broadcast } from './model.ts';
@@ -80,21 +82,31 @@ export interface WalkedChunk {
   readonly cursor: string;
 }
 
+export interface WalkOptions {
+  /** Keyset cursor: start after this contact id (null: from the first). */
+  readonly after?: string | null;
+  /** Contacts per keyset chunk. Default 10,000. */
+  readonly chunk?: number;
+  /** Compute each member's decision (preflight) or only when a filter or the schedule needs it. */
+  readonly decisions?: boolean;
+  /** Read the name columns too (CSV export). */
+  readonly withNames?: boolean;
+}
+
+/** Receives one audience member; it must not keep `row` nor run queries (rows are being read). */
+export type MemberVisitor = (row: AudienceRow, decision: Decision | null, timing: Timing) => void;
+
 /**
- * Yields the audience chunk by chunk, from after `after`.
- * @param decisions compute each member's decision (preflight) or only when a filter needs it (fan-out)
+ * Walks one keyset chunk of the audience, handing each member to `visit` as its row is read, so
+ * neither rows nor decisions outlive their member. Resolves with how many contacts the chunk
+ * scanned (members or not) and the id of the last one (the cursor to resume after; null: none).
  */
-export async function* walkAudience(
+export async function walkChunk(
   database: Queryable,
   ctx: WalkContext,
-  {
-    after = null,
-    chunk = 10_000,
-    decisions = true,
-    withNames = false,
-  }: { after?: string | null; chunk?: number; decisions?: boolean; withNames?: boolean } = {},
-): AsyncGenerator<WalkedChunk> {
-  const filters = audienceScanFilters(ctx.broadcast.audience, ctx.at);
+  { after = null, chunk = 10_000, decisions = true, withNames = false }: WalkOptions,
+  visit: MemberVisitor,
+): Promise<{ readonly scanned: number; readonly cursor: string | null }> {
   const a = ctx.broadcast.audience;
   const extended =
     withNames ||
@@ -103,43 +115,91 @@ export async function* walkAudience(
     a.labels !== undefined ||
     a.fieldEquals !== undefined ||
     a.entryPoint !== undefined;
-  let cursor = after;
-  for (;;) {
-    const rows = await scanAudience(database, {
+  // The member being judged and its decision at `ctx.at`, computed at most once and only when
+  // asked: the thunks below are made once per chunk, not once per contact.
+  let row: AudienceRow | undefined;
+  let current: Decision | null | undefined;
+  const decideNow = (): Decision | null => {
+    if (current === undefined) current = decideFor(ctx, row!);
+    return current;
+  };
+  const windowOpen = (): boolean => decideNow()?.windowOpen ?? false;
+  const windowNow = () => {
+    const d = decideNow();
+    return { open: d?.windowOpen ?? false, closesAt: d?.windowClosesAt ?? null };
+  };
+  const { rows, last } = await eachAudienceRow(
+    database,
+    {
       workspaceId: ctx.broadcast.workspaceId,
-      after: cursor,
+      after,
       limit: chunk,
       columns: { extended },
-      ...filters,
-    });
-    if (rows.length === 0) return;
-    const members: WalkedMember[] = [];
-    for (const row of rows) {
-      let current: Decision | null | undefined;
-      const decideNow = (): Decision | null => {
-        if (current === undefined) current = decideFor(ctx, row);
-        return current;
-      };
-      const windowOpen = (): boolean => decideNow()?.windowOpen ?? false;
-      if (!matchesAudience(row, ctx.broadcast.audience, ctx.at, windowOpen)) continue;
+      ...audienceScanFilters(a, ctx.at),
+    },
+    (r) => {
+      row = r;
+      current = undefined;
+      if (!matchesAudience(r, a, ctx.at, windowOpen)) return;
       const timing = timingFor(
         ctx.broadcast.schedule,
-        { timezone: row.timezone, pageTimezone: ctx.pageTimezones.get(row.page_id) ?? null },
-        () => {
-          const d = decideNow();
-          return { open: d?.windowOpen ?? false, closesAt: d?.windowClosesAt ?? null };
-        },
+        { timezone: r.timezone, pageTimezone: ctx.pageTimezones.get(r.page_id) ?? null },
+        windowNow,
         ctx.at,
       );
       let decision: Decision | null = null;
       if (decisions)
         decision =
-          timing.kind === 'skip' || timing.at === ctx.at ? decideNow() : decideFor(ctx, row, timing.at);
+          timing.kind === 'skip' || timing.at === ctx.at ? decideNow() : decideFor(ctx, r, timing.at);
       else if (current !== undefined) decision = current;
-      members.push({ row, decision, timing });
-    }
-    cursor = rows[rows.length - 1]!.id;
+      visit(r, decision, timing);
+    },
+  );
+  row = undefined;
+  current = undefined;
+  return { scanned: rows, cursor: last };
+}
+
+/** Walks the whole audience from after `after`, chunk by chunk; see {@link walkChunk}. */
+export async function walkEach(
+  database: Queryable,
+  ctx: WalkContext,
+  options: WalkOptions,
+  visit: MemberVisitor,
+): Promise<void> {
+  const chunk = options.chunk ?? 10_000;
+  let cursor = options.after ?? null;
+  for (;;) {
+    const done = await walkChunk(database, ctx, { ...options, after: cursor, chunk }, visit);
+    if (done.cursor === null) return;
+    cursor = done.cursor;
+    if (done.scanned < chunk) return;
+  }
+}
+
+/**
+ * Yields the audience chunk by chunk, from after `after`, each chunk's members in an array (for
+ * callers that write a chunk at a time, such as the fan-out).
+ */
+export async function* walkAudience(
+  database: Queryable,
+  ctx: WalkContext,
+  { after = null, chunk = 10_000, decisions = true, withNames = false }: WalkOptions = {},
+): AsyncGenerator<WalkedChunk> {
+  let cursor = after;
+  for (;;) {
+    const members: WalkedMember[] = [];
+    const done = await walkChunk(
+      database,
+      ctx,
+      { after: cursor, chunk, decisions, withNames },
+      (row, decision, timing) => {
+        members.push({ row, decision, timing });
+      },
+    );
+    if (done.cursor === null) return;
+    cursor = done.cursor;
     yield { members, cursor };
-    if (rows.length < chunk) return;
+    if (done.scanned < chunk) return;
   }
 }

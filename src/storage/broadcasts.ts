@@ -262,7 +262,7 @@ export interface AudienceColumns {
 
 const ALL_COLUMNS: AudienceColumns = { extended: true };
 
-function audienceQuery(database: Queryable, columns: AudienceColumns = ALL_COLUMNS) {
+function audienceQuery(database: Queryable, columns: AudienceColumns = ALL_COLUMNS, constants = true) {
   const base = database.db
     .selectFrom('contacts')
     .select([
@@ -292,28 +292,102 @@ function audienceQuery(database: Queryable, columns: AudienceColumns = ALL_COLUM
       'otn_created_at',
       'otn_used_at',
     ]);
-  // Rows without the extended columns get neutral values, so filters and facts read them alike.
-  return columns.extended
-    ? base.select(['last_name', 'labels', 'fields', 'first_entry_point', 'last_entry_point'])
-    : base.select([
+  if (columns.extended)
+    return base.select(['last_name', 'labels', 'fields', 'first_entry_point', 'last_entry_point']);
+  // Rows without the extended columns get neutral values, so filters and facts read them alike
+  // (eachAudienceRow fills them in JavaScript instead of reading constants from every row).
+  return constants
+    ? base.select([
         sql<null>`null`.as('last_name'),
         sql<string>`'[]'`.as('labels'),
         sql<string>`'{}'`.as('fields'),
         sql<null>`null`.as('first_entry_point'),
         sql<null>`null`.as('last_entry_point'),
-      ]);
+      ])
+    : base;
+}
+
+/** The keyset chunk's query: the workspace, after the cursor, the SQL-side filters, by id. */
+function audienceChunkQuery(database: Queryable, scan: AudienceScan, constants: boolean) {
+  let query = audienceQuery(database, scan.columns, constants).where('workspace_id', '=', scan.workspaceId);
+  if (scan.after !== null) query = query.where('id', '>', scan.after);
+  if (scan.pageIds !== undefined) query = query.where('page_id', 'in', [...scan.pageIds]);
+  if (scan.seenSince !== undefined) query = query.where('last_seen_at', '>=', scan.seenSince);
+  if (scan.seenBefore !== undefined) query = query.where('last_seen_at', '<=', scan.seenBefore);
+  return query.orderBy('id').limit(scan.limit);
 }
 
 /** One keyset chunk of a workspace's contacts (ordered by id), only the columns an audience needs. */
 export async function scanAudience(database: Queryable, scan: AudienceScan): Promise<AudienceRow[]> {
   // An empty Page list selects nobody (and `in ()` is not SQL).
   if (scan.pageIds?.length === 0) return [];
-  let query = audienceQuery(database, scan.columns).where('workspace_id', '=', scan.workspaceId);
-  if (scan.after !== null) query = query.where('id', '>', scan.after);
-  if (scan.pageIds !== undefined) query = query.where('page_id', 'in', [...scan.pageIds]);
-  if (scan.seenSince !== undefined) query = query.where('last_seen_at', '>=', scan.seenSince);
-  if (scan.seenBefore !== undefined) query = query.where('last_seen_at', '<=', scan.seenBefore);
-  return (await query.orderBy('id').limit(scan.limit).execute()) as AudienceRow[];
+  return (await audienceChunkQuery(database, scan, true).execute()) as AudienceRow[];
+}
+
+/** Row values in {@link audienceQuery}'s column order, as the row the rest of the code reads. */
+function audienceRowOf(v: readonly unknown[], extended: boolean): AudienceRow {
+  return {
+    id: v[0] as string,
+    page_id: v[1] as string,
+    psid: v[2] as string,
+    first_name: v[3] as string | null,
+    locale: v[4] as string | null,
+    country: v[5] as string | null,
+    timezone: v[6] as number | null,
+    last_seen_at: v[7] as number,
+    last_inbound_at: v[8] as number | null,
+    last_inbound_kind: v[9] as string | null,
+    ad_window_started_at: v[10] as number | null,
+    window_closed_by_graph_at: v[11] as number | null,
+    blocked: v[12] as number,
+    opted_out_at: v[13] as number | null,
+    has_marketing: v[14] as number,
+    marketing_status: v[15] as string | null,
+    marketing_token_expires_at: v[16] as number | null,
+    marketing_last_sent_at: v[17] as number | null,
+    has_legacy: v[18] as number,
+    legacy_token_status: v[19] as string | null,
+    legacy_token_expires_at: v[20] as number | null,
+    legacy_last_sent_at: v[21] as number | null,
+    has_otn: v[22] as number,
+    otn_created_at: v[23] as number | null,
+    otn_used_at: v[24] as number | null,
+    last_name: extended ? (v[25] as string | null) : null,
+    labels: extended ? (v[26] as string) : '[]',
+    fields: extended ? (v[27] as string) : '{}',
+    first_entry_point: extended ? (v[28] as string | null) : null,
+    last_entry_point: extended ? (v[29] as string | null) : null,
+  };
+}
+
+/**
+ * Like {@link scanAudience}, but hands each row to `visit` as it is read instead of returning the
+ * chunk: a million-contact walk then keeps no chunk of rows alive (they die young, cheap to
+ * collect). `visit` must not retain the row or run queries. Resolves with how many rows the chunk
+ * had and the last id (the keyset cursor), null when it was empty.
+ */
+export async function eachAudienceRow(
+  database: Queryable,
+  scan: AudienceScan,
+  visit: (row: AudienceRow) => void,
+): Promise<{ readonly rows: number; readonly last: string | null }> {
+  if (scan.pageIds?.length === 0) return { rows: 0, last: null };
+  let last: string | null = null;
+  if (database.eachRow === undefined) {
+    const rows = await scanAudience(database, scan);
+    for (const row of rows) {
+      last = row.id;
+      visit(row);
+    }
+    return { rows: rows.length, last };
+  }
+  const extended = (scan.columns ?? ALL_COLUMNS).extended;
+  const rows = await database.eachRow(audienceChunkQuery(database, scan, false).compile(), (values) => {
+    const row = audienceRowOf(values, extended);
+    last = row.id;
+    visit(row);
+  });
+  return { rows, last };
 }
 
 /** The audience columns of the given contacts (dispatch: one query per batch). */

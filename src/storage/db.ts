@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
+import { type CompiledQuery, Kysely, PostgresDialect, type SqliteDatabase, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { GroupCommit, type WebhookBodyRow } from './group-commit.ts';
 import { newId } from './ids.ts';
@@ -33,6 +33,14 @@ export interface Queryable {
   readonly db: Kysely<Schema>;
   readonly dialect: DialectName;
   readonly capabilities: Capabilities;
+  /**
+   * Runs a compiled SELECT and hands each row to `visit` as an array of column values (in the
+   * select's order) without building the whole result: the rows die young instead of living
+   * through collections. Resolves with the number of rows. Offered where the driver reads rows one
+   * at a time (SQLite, outside a transaction); absent elsewhere, and repositories then execute the
+   * query through Kysely. `visit` must not run queries (the connection is held while it runs).
+   */
+  readonly eachRow?: (query: CompiledQuery, visit: (values: readonly unknown[]) => void) => Promise<number>;
 }
 
 export interface Database extends Queryable {
@@ -157,6 +165,8 @@ function openSqlite(target: { path: string; memory: boolean }, opts: OpenOptions
     { maxInFlight: 1 },
   );
   let closed = false;
+  // Raw-mode statements of eachRow, apart from Kysely's (which read rows as objects).
+  const rawStatements = new Map<string, BetterSqlite3.Statement>();
 
   return {
     db,
@@ -169,6 +179,24 @@ function openSqlite(target: { path: string; memory: boolean }, opts: OpenOptions
     },
     fastInsertWebhookBody(raw, receivedAt) {
       return bodies.add({ id: newId(receivedAt), receivedAt, raw });
+    },
+    eachRow(query, visit) {
+      // Kysely's connection mutex: no Kysely transaction is open on the connection while rows are
+      // read (they would otherwise see its uncommitted writes), and none starts until they are.
+      return db.connection().execute(async () => {
+        let statement = rawStatements.get(query.sql);
+        if (statement === undefined) {
+          if (rawStatements.size >= 32) rawStatements.clear();
+          statement = sqlite.prepare(query.sql).raw(true);
+          rawStatements.set(query.sql, statement);
+        }
+        let n = 0;
+        for (const values of statement.iterate(...(query.parameters as unknown[]))) {
+          visit(values as unknown[]);
+          n++;
+        }
+        return n;
+      });
     },
     async close() {
       if (closed) return;
