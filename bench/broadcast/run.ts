@@ -28,7 +28,8 @@ const { values } = parseArgs({
     pages: { type: 'string', default: '50' },
     inside: { type: 'string', default: '0.9' },
     batch: { type: 'string', default: '500' },
-    concurrency: { type: 'string', default: '4000' },
+    // Rows in flight (default: the runner's own).
+    concurrency: { type: 'string' },
     connections: { type: 'string', default: '128' },
     // Send API calls per Graph batch request (0: one request per message; see src/graph/batch-sends.ts).
     'batch-sends': { type: 'string', default: '0' },
@@ -143,7 +144,7 @@ const end = await runBroadcast(
   id,
   {
     batchSize: Number(values.batch),
-    concurrency: Number(values.concurrency),
+    ...(values.concurrency === undefined ? {} : { concurrency: Number(values.concurrency) }),
     pollMs: 1000,
     onProgress: (p) => process.stderr.write(`\r  ${p.finished}/${p.enqueued} (sent ${p.counts.sent})   `),
   },
