@@ -146,7 +146,11 @@ const end = await runBroadcast(
     batchSize: Number(values.batch),
     ...(values.concurrency === undefined ? {} : { concurrency: Number(values.concurrency) }),
     pollMs: 1000,
-    onProgress: (p) => process.stderr.write(`\r  ${p.finished}/${p.enqueued} (sent ${p.counts.sent})   `),
+    // MEM=1: memory on every progress line (one line each), to see where a peak is reached.
+    onProgress: (p) =>
+      process.stderr.write(
+        `\r  ${p.finished}/${p.enqueued} (sent ${p.counts.sent})   ${process.env.MEM ? `${memory()}\n` : ''}`,
+      ),
   },
 );
 const dispatchMs = performance.now() - t0;
