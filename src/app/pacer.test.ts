@@ -34,7 +34,7 @@ describe('the pacer', () => {
     expect(ran).toBe(true);
   });
 
-  it('during a saturating burst starts one unit of all loops every restMs, then all once there is a gap', async () => {
+  it('during a saturating burst starts one unit of all loops every restMs, and the rest in the next gap', async () => {
     const pacer = createPacer(options);
     const end = pacer.begin();
     const started: number[] = [];
@@ -70,6 +70,7 @@ describe('the pacer', () => {
     await vi.advanceTimersByTimeAsync(3);
     expect(ran).toBe(2);
   });
+
   it('in a gap between webhooks starts one waiting unit per look, and all of them once webhooks stop', async () => {
     const pacer = createPacer(options);
     const end = pacer.begin();

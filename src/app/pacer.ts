@@ -42,6 +42,13 @@ export function createPacer(
   let checking = false;
 
   const quiet = () => inFlight === 0 && clock() - last >= quietMs;
+  // One pending look at a time: right after the unit just released, or `checkMs` later.
+  const lookAgain = (soon: boolean): void => {
+    if (checking || waiters.length === 0) return;
+    checking = true;
+    if (soon) setImmediate(check);
+    else setTimeout(check, checkMs);
+  };
 
   function check(): void {
     checking = false;
@@ -53,20 +60,14 @@ export function createPacer(
       if (t - last >= windowMs) for (const resolve of waiters.splice(0)) resolve();
       else waiters.shift()?.();
       // The next look comes right after that unit (I/O that arrived meanwhile is served first).
-      if (waiters.length > 0) {
-        checking = true;
-        setImmediate(check);
-      }
+      lookAgain(true);
       return;
     }
     if (t >= nextForced) {
       nextForced = t + restMs;
       waiters.shift()?.();
     }
-    if (waiters.length > 0) {
-      checking = true;
-      setTimeout(check, checkMs);
-    }
+    lookAgain(false);
   }
 
   return {
@@ -86,10 +87,7 @@ export function createPacer(
       if (waiters.length === 0 && quiet()) return yieldTurn();
       return new Promise<void>((resolve) => {
         waiters.push(resolve);
-        if (!checking) {
-          checking = true;
-          setTimeout(check, checkMs);
-        }
+        lookAgain(false);
       });
     },
   };

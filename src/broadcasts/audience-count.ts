@@ -8,7 +8,7 @@ import { countContacts } from '../storage/broadcasts.ts';
 import type { Queryable } from '../storage/index.ts';
 import { audienceScanFilters } from './audience.ts';
 import type { Audience, Broadcast } from './model.ts';
-import { walkAudience, walkContext } from './walk.ts';
+import { walkContext, walkEach } from './walk.ts';
 
 const SQL_ONLY: ReadonlySet<string> = new Set(['pageIds', 'lastSeenWithinDays', 'notSeenForDays']);
 
@@ -47,7 +47,8 @@ export async function countAudience(
   };
   const ctx = await walkContext(database, probe, at, input.rules);
   let count = 0;
-  for await (const { members } of walkAudience(database, ctx, { decisions: false, chunk: 10_000 }))
-    count += members.length;
+  await walkEach(database, ctx, { decisions: false, chunk: 10_000 }, () => {
+    count++;
+  });
   return count;
 }

@@ -8,7 +8,7 @@ import { createRuleBook, type RuleBook } from '../policy/index.ts';
 import { advanceFanOut, finishFanOut, getBroadcast, getBroadcastForUpdate } from '../storage/broadcasts.ts';
 import { inTransaction, outbox, type Queryable } from '../storage/index.ts';
 import { broadcastContentRef, toBroadcast } from './record.ts';
-import { walkChunk, walkContext } from './walk.ts';
+import { type MemberVisitor, walkChunks, walkContext } from './walk.ts';
 
 export interface FanOutOptions {
   readonly now: () => number;
@@ -40,28 +40,22 @@ export async function runFanOut(
   const ctx = await walkContext(database, broadcast, now(), rules);
   const content = broadcastContentRef(broadcast.id);
   let expected = record.fanOutCursor;
-  for (;;) {
-    // Only what the outbox rows need is kept from each member (not the contact row): the chunk
-    // waits for its transaction, and whatever it holds lives through collections meanwhile.
-    const contactIds: string[] = [];
-    const pageIds: string[] = [];
-    const dueAt: number[] = [];
-    let skipped = 0;
-    const { scanned, cursor } = await walkChunk(
-      database,
-      ctx,
-      { after: expected, chunk, decisions: false },
-      (row, _decision, timing) => {
-        if (timing.kind !== 'due') {
-          skipped++;
-          return;
-        }
-        contactIds.push(row.id);
-        pageIds.push(row.page_id);
-        dueAt.push(timing.at);
-      },
-    );
-    if (cursor === null) break;
+  // Only what the outbox rows need is kept from each member (not the contact row): the chunk
+  // waits for its transaction, and whatever it holds lives through collections meanwhile.
+  let contactIds: string[] = [];
+  let pageIds: string[] = [];
+  let dueAt: number[] = [];
+  let skipped = 0;
+  const keep: MemberVisitor = (row, _decision, timing) => {
+    if (timing.kind !== 'due') {
+      skipped++;
+      return;
+    }
+    contactIds.push(row.id);
+    pageIds.push(row.page_id);
+    dueAt.push(timing.at);
+  };
+  for await (const cursor of walkChunks(database, ctx, { after: expected, chunk, decisions: false }, keep)) {
     const outcome = await inTransaction(database, async (tx) => {
       const current = await getBroadcastForUpdate(tx, broadcastId);
       if (current?.status !== 'sending') return 'stopped' as const;
@@ -89,7 +83,10 @@ export async function runFanOut(
     if (outcome === 'stopped') return 'stopped';
     expected = cursor;
     onChunk?.(outcome);
-    if (scanned < chunk) break;
+    contactIds = [];
+    pageIds = [];
+    dueAt = [];
+    skipped = 0;
   }
   const last = await getBroadcast(database, broadcastId);
   if (last?.status !== 'sending' || last.fanOutCursor !== expected) return 'stopped';

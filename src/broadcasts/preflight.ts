@@ -20,7 +20,7 @@ import { csvCell } from '../storage/audit.ts';
 import type { Queryable } from '../storage/index.ts';
 import type { Broadcast } from './model.ts';
 import { renderSchedule } from './schedule.ts';
-import { walkChunk, walkContext, walkEach } from './walk.ts';
+import { type MemberVisitor, walkChunks, walkContext, walkEach } from './walk.ts';
 
 /** Where a recipient lands. `refused:<code>` groups refusals by their first (most important) reason. */
 export type PreflightGroupKey =
@@ -294,41 +294,35 @@ export async function* preflightCsv(
 ): AsyncGenerator<string> {
   const ctx = await walkContext(database, broadcast, at, rules);
   yield `${PREFLIGHT_CSV_HEADER}\n`;
-  let cursor: string | null = null;
-  for (;;) {
-    let out = '';
-    const done = await walkChunk(
-      database,
-      ctx,
-      { after: cursor, chunk, withNames: true },
-      (row, decision, timing) => {
-        const key =
-          timing.kind === 'skip'
-            ? 'skipped:window_closed'
-            : groupOf(decision, timing.at, atRiskWithinMs, timing.beforeClose);
-        if (
-          group !== 'all' &&
-          key !== group &&
-          !(group === 'refused' && key.startsWith('refused:')) &&
-          !(group === 'skipped' && key.startsWith('skipped:'))
-        )
-          return;
-        const name = [row.first_name, row.last_name].filter(Boolean).join(' ');
-        const reason = decision && !decision.allowed ? decision.reasons.map((r) => r.code).join(' ') : '';
-        const closes = decision?.windowClosesAt;
-        out += `${[
-          csvCell(row.psid),
-          csvCell(name),
-          csvCell(row.locale ?? ''),
-          csvCell(key),
-          csvCell(reason),
-          csvCell(closes == null ? '' : new Date(closes).toISOString()),
-          csvCell(timing.kind === 'due' ? new Date(timing.at).toISOString() : ''),
-        ].join(',')}\n`;
-      },
-    );
+  // Each member's line is added as its row is read; a chunk's lines leave together.
+  let out = '';
+  const addLine: MemberVisitor = (row, decision, timing) => {
+    const key =
+      timing.kind === 'skip'
+        ? 'skipped:window_closed'
+        : groupOf(decision, timing.at, atRiskWithinMs, timing.beforeClose);
+    if (
+      group !== 'all' &&
+      key !== group &&
+      !(group === 'refused' && key.startsWith('refused:')) &&
+      !(group === 'skipped' && key.startsWith('skipped:'))
+    )
+      return;
+    const name = [row.first_name, row.last_name].filter(Boolean).join(' ');
+    const reason = decision && !decision.allowed ? decision.reasons.map((r) => r.code).join(' ') : '';
+    const closes = decision?.windowClosesAt;
+    out += `${[
+      csvCell(row.psid),
+      csvCell(name),
+      csvCell(row.locale ?? ''),
+      csvCell(key),
+      csvCell(reason),
+      csvCell(closes == null ? '' : new Date(closes).toISOString()),
+      csvCell(timing.kind === 'due' ? new Date(timing.at).toISOString() : ''),
+    ].join(',')}\n`;
+  };
+  for await (const _cursor of walkChunks(database, ctx, { chunk, withNames: true }, addLine)) {
     if (out !== '') yield out;
-    if (done.cursor === null || done.scanned < chunk) return;
-    cursor = done.cursor;
+    out = '';
   }
 }

@@ -67,21 +67,6 @@ export function decideFor(ctx: WalkContext, row: AudienceRow, at: number = ctx.a
   return decide(facts, ruleSet, at);
 }
 
-export interface WalkedMember {
-  readonly row: AudienceRow;
-  /** At the person's due moment (or now when skipped); null for an unknown Page or `decisions: false`. */
-  readonly decision: Decision | null;
-  /** When the schedule makes the person due, or that it skips them. */
-  readonly timing: Timing;
-}
-
-export interface WalkedChunk {
-  /** Audience members of this chunk with their decision (null only for contacts of an unknown Page). */
-  readonly members: readonly WalkedMember[];
-  /** Id of the last contact scanned (the keyset cursor to resume after). */
-  readonly cursor: string;
-}
-
 export interface WalkOptions {
   /** Keyset cursor: start after this contact id (null: from the first). */
   readonly after?: string | null;
@@ -101,7 +86,7 @@ export type MemberVisitor = (row: AudienceRow, decision: Decision | null, timing
  * neither rows nor decisions outlive their member. Resolves with how many contacts the chunk
  * scanned (members or not) and the id of the last one (the cursor to resume after; null: none).
  */
-export async function walkChunk(
+async function walkChunk(
   database: Queryable,
   ctx: WalkContext,
   { after = null, chunk = 10_000, decisions = true, withNames = false }: WalkOptions,
@@ -160,46 +145,36 @@ export async function walkChunk(
   return { scanned: rows, cursor: last };
 }
 
-/** Walks the whole audience from after `after`, chunk by chunk; see {@link walkChunk}. */
-export async function walkEach(
+/**
+ * Walks the audience from after `after`, chunk by chunk, handing each member to `visit` as its row
+ * is read (see {@link walkChunk}). Yields each chunk's cursor (the last contact scanned) once its
+ * members were visited, so a caller can write what it gathered before the next chunk is read.
+ */
+export async function* walkChunks(
   database: Queryable,
   ctx: WalkContext,
   options: WalkOptions,
   visit: MemberVisitor,
-): Promise<void> {
+): AsyncGenerator<string> {
   const chunk = options.chunk ?? 10_000;
   let cursor = options.after ?? null;
   for (;;) {
     const done = await walkChunk(database, ctx, { ...options, after: cursor, chunk }, visit);
     if (done.cursor === null) return;
     cursor = done.cursor;
+    yield cursor;
     if (done.scanned < chunk) return;
   }
 }
 
-/**
- * Yields the audience chunk by chunk, from after `after`, each chunk's members in an array (for
- * callers that write a chunk at a time, such as the fan-out).
- */
-export async function* walkAudience(
+/** Walks the whole audience from after `after`; see {@link walkChunks}. */
+export async function walkEach(
   database: Queryable,
   ctx: WalkContext,
-  { after = null, chunk = 10_000, decisions = true, withNames = false }: WalkOptions = {},
-): AsyncGenerator<WalkedChunk> {
-  let cursor = after;
-  for (;;) {
-    const members: WalkedMember[] = [];
-    const done = await walkChunk(
-      database,
-      ctx,
-      { after: cursor, chunk, decisions, withNames },
-      (row, decision, timing) => {
-        members.push({ row, decision, timing });
-      },
-    );
-    if (done.cursor === null) return;
-    cursor = done.cursor;
-    yield { members, cursor };
-    if (done.scanned < chunk) return;
+  options: WalkOptions,
+  visit: MemberVisitor,
+): Promise<void> {
+  for await (const _cursor of walkChunks(database, ctx, options, visit)) {
+    // Nothing to do between chunks.
   }
 }

@@ -159,33 +159,27 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     }, idleMs);
   }
 
+  /** Sends left 'sending' by a crash or a dead worker: see outbox.recoverStaleSending. */
+  async function recover(staleBefore: number, cause: 'crash' | 'dead_worker'): Promise<void> {
+    const { unknown, requeued } = await outbox.recoverStaleSending(database, staleBefore, now());
+    stats.recoveredUnknown += unknown;
+    stats.recoveredRequeued += requeued;
+    if (unknown > 0)
+      logger?.warn({ count: unknown, cause }, 'decided sends without an outcome marked unknown');
+    if (requeued > 0) logger?.info({ count: requeued, cause }, 'claimed sends not yet decided queued again');
+  }
+
   return {
     stats,
     async start(): Promise<void> {
-      if (options.recoverSendingAtStart !== false) {
-        const recovered = await outbox.recoverStaleSending(database, now() + 1, now());
-        stats.recoveredUnknown += recovered.unknown;
-        stats.recoveredRequeued += recovered.requeued;
-        if (recovered.unknown > 0)
-          logger?.warn({ count: recovered.unknown }, 'sends interrupted by a crash marked unknown');
-        if (recovered.requeued > 0)
-          logger?.info(
-            { count: recovered.requeued },
-            'claimed sends not yet decided at a crash queued again',
-          );
-      } else {
+      if (options.recoverSendingAtStart !== false) await recover(now() + 1, 'crash');
+      else {
         const staleMs = options.staleSendingMs ?? 120_000;
         sweeper = setInterval(
           () => {
-            outbox
-              .recoverStaleSending(database, now() - staleMs, now())
-              .then(({ unknown, requeued }) => {
-                stats.recoveredUnknown += unknown;
-                stats.recoveredRequeued += requeued;
-                if (unknown > 0)
-                  logger?.warn({ count: unknown }, 'sends abandoned by a dead worker marked unknown');
-              })
-              .catch((error: unknown) => logger?.error({ err: error }, 'stale sending sweep failed'));
+            recover(now() - staleMs, 'dead_worker').catch((error: unknown) =>
+              logger?.error({ err: error }, 'stale sending sweep failed'),
+            );
           },
           Math.min(staleMs, 30_000),
         );
