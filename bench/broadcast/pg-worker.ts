@@ -1,10 +1,12 @@
 /**
  * One worker process of `bench/broadcast/pg.ts`: the outbox worker with the batch dispatcher on a
  * shared PostgreSQL database, the per-Page budgets in Redis. Prints `peak <MB>` on SIGTERM.
- *   node --import tsx bench/broadcast/pg-worker.ts <database url> <graph url> <redis url> <prefix> <batch sends>
+ *   node scripts/run-built.mjs bench/broadcast/pg-worker.ts <database url> <graph url> <redis url> <prefix> <batch sends>
  */
 import { readFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
+import { limitHeapGrowth } from '../../src/app/heap.ts';
+import { DEFAULT_HEAP_GROWING_PERCENT } from '../../src/config/config.ts';
 import { createGraphClient, createRedisSendRateLimiter } from '../../src/graph/index.ts';
 import { dispatchBatch } from '../../src/outbound/batch.ts';
 import { createOutboxWorker } from '../../src/outbound/worker.ts';
@@ -18,6 +20,8 @@ const [dbUrl, graphUrl, redisUrl, prefix, batchSends] = process.argv.slice(2) as
   string,
   string,
 ];
+// As `ventana worker` does with its configuration (src/cli/server-commands.ts).
+limitHeapGrowth(DEFAULT_HEAP_GROWING_PERCENT);
 const database = await openDatabase(dbUrl, { poolMax: 8 });
 const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
 const graph = createGraphClient({

@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/broadcast/pg.ts --contacts 100000 --pages 50 --workers 2`
+ * `npm run bench:broadcast:pg -- --contacts 100000 --pages 50 --workers 2`
  *
  * The broadcast bench on PostgreSQL with several worker processes: a throwaway database
  * (`ventana_bench_<random>`, dropped at the end), the same synthetic people as the SQLite bench,
@@ -107,8 +107,8 @@ try {
     const child = spawn(
       process.execPath,
       [
-        '--import',
-        'tsx',
+        // Compiled like `ventana worker` in production (scripts/run-built.mjs), not through tsx.
+        'scripts/run-built.mjs',
         'bench/broadcast/pg-worker.ts',
         dbUrl,
         simUrl,

@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/broadcast/rerun.ts <bench.db> [fanout]`
+ * `node scripts/run-built.mjs bench/broadcast/rerun.ts <bench.db> [fanout]`
  *
  * Preflight (and with `fanout`, the fan-out) again on a database a previous
  * `npm run bench:broadcast -- --dir <dir> --preflight-only` left behind, without seeding anew: for

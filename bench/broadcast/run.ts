@@ -12,10 +12,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
 import BetterSqlite3 from 'better-sqlite3';
+import { limitHeapGrowth } from '../../src/app/heap.ts';
 import { runFanOut } from '../../src/broadcasts/fanout.ts';
 import { preflight } from '../../src/broadcasts/preflight.ts';
 import { runBroadcast } from '../../src/broadcasts/runner.ts';
 import { controlBroadcast, findBroadcast } from '../../src/broadcasts/service.ts';
+import { DEFAULT_HEAP_GROWING_PERCENT } from '../../src/config/config.ts';
 import { createGraphClient, createMemorySendRateLimiter } from '../../src/graph/index.ts';
 import { createRuleBook } from '../../src/policy/index.ts';
 import { newId, openDatabase } from '../../src/storage/index.ts';
@@ -37,8 +39,12 @@ const { values } = parseArgs({
     'preflight-only': { type: 'boolean', default: false },
     // Contacts per keyset chunk of the preflight (default: preflight's own).
     chunk: { type: 'string' },
+    // As VENTANA_HEAP_GROWING_PERCENT for `ventana start` (0: V8's own choice).
+    'heap-growing-percent': { type: 'string', default: String(DEFAULT_HEAP_GROWING_PERCENT) },
   },
 });
+// Set first, as the CLI does for the commands that run for long (src/app/heap.ts).
+limitHeapGrowth(Number(values['heap-growing-percent']));
 const N = Number(values.contacts);
 const P = Number(values.pages);
 const inside = Number(values.inside);
@@ -58,7 +64,7 @@ const memory = () => {
 };
 
 log(
-  `broadcast bench: ${N.toLocaleString('en')} contacts, ${P} Pages, ${Math.round(inside * 100)}% inside the window; Graph batch sends ${values['batch-sends']}; load average ${loadAverage()}; heap limit ${Math.round(getHeapStatistics().heap_size_limit / 1048576)} MB; db ${dbPath}`,
+  `broadcast bench: ${N.toLocaleString('en')} contacts, ${P} Pages, ${Math.round(inside * 100)}% inside the window; Graph batch sends ${values['batch-sends']}; load average ${loadAverage()}; heap limit ${Math.round(getHeapStatistics().heap_size_limit / 1048576)} MB, growing ${values['heap-growing-percent']} %; db ${dbPath}`,
 );
 
 // 1. The simulator, in its own process.

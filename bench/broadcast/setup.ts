@@ -24,8 +24,7 @@ export async function startBenchSimulator(opts: {
   const sim = spawn(
     process.execPath,
     [
-      '--import',
-      'tsx',
+      'scripts/run-built.mjs',
       'bench/broadcast/sim.ts',
       '--contacts',
       String(opts.contacts),

@@ -3,7 +3,7 @@
  * event loop). It creates the same people the benchmark seeds (psid = `<page index>-<i>` scheme
  * below) and measures, for each Page, the most Send API calls it accepted in ANY 1-second window.
  *
- *   node --import tsx bench/broadcast/sim.ts --contacts 100000 --pages 50 --inside 0.9 --now <ms>
+ *   node scripts/run-built.mjs bench/broadcast/sim.ts --contacts 100000 --pages 50 --inside 0.9 --now <ms>
  * prints one JSON line `{ "url": ... }` when ready; GET /__bench/rates returns the figures.
  */
 import { parseArgs } from 'node:util';

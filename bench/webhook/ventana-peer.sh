@@ -22,6 +22,6 @@ export VENTANA_BENCH_STATS=1
 export VENTANA_LOG_LEVEL="${VENTANA_LOG_LEVEL:-warn}"
 export PORT HOST=127.0.0.1
 if [ "${VENTANA_BENCH_INGEST_ONLY:-0}" = 1 ]; then
-  cd "$ROOT" && exec node ${VENTANA_NODE_OPTIONS:-} --import tsx "$ROOT/bench/webhook/ingest-only.ts"
+  cd "$ROOT" && exec node ${VENTANA_NODE_OPTIONS:-} "$ROOT/scripts/run-built.mjs" bench/webhook/ingest-only.ts
 fi
 exec node ${VENTANA_NODE_OPTIONS:-} "$ROOT/bin/ventana.js" start --no-demo

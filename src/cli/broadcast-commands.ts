@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
+import { limitHeapGrowth } from '../app/heap.ts';
 import { loadOrCreateSecrets } from '../app/secrets.ts';
 import { runFanOut } from '../broadcasts/fanout.ts';
 import { problemText } from '../broadcasts/messages.ts';
@@ -217,6 +218,7 @@ export function registerBroadcastCommands(program: Command, io: CliIo, host: Ser
         }
         const parsed = parseConfig(host.env);
         if (!parsed.ok) return;
+        limitHeapGrowth(parsed.config.heapGrowingPercent);
         const graph = createGraphClient({
           baseUrl: parsed.config.graphUrl,
           version: parsed.config.graphVersion,

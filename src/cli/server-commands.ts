@@ -1,5 +1,6 @@
 /** `ventana start`, `ventana migrate` and `ventana simulator`: the commands that run things. */
 import type { Command } from 'commander';
+import { limitHeapGrowth } from '../app/heap.ts';
 import { type Config, configProblemText, parseConfig } from '../config/config.ts';
 import { runSimulatorCommand } from '../simulator/cli.ts';
 import { migrateToLatest, openDatabase, redactUrl } from '../storage/index.ts';
@@ -15,7 +16,11 @@ export interface ServerCommandEnv {
 
 function loadConfig(io: CliIo, env: ServerCommandEnv['env']): Config | null {
   const result = parseConfig(env);
-  if (result.ok) return result.config;
+  if (result.ok) {
+    // The commands that run for long set how their heap grows first, before it has grown.
+    limitHeapGrowth(result.config.heapGrowingPercent);
+    return result.config;
+  }
   io.err(io.defaultLang === 'es' ? 'Configuración no válida:' : 'Invalid configuration:');
   for (const p of result.problems) io.err(`  - ${configProblemText(p, io.defaultLang)}`);
   io.setExitCode(2);

@@ -13,7 +13,16 @@ describe('configuration', () => {
       port: 3000,
       host: '127.0.0.1',
       page: null,
+      heapGrowingPercent: 100,
     });
+  });
+
+  it('takes the heap growth as a percentage, or 0 for V8 to choose', () => {
+    const at = (v: string) => {
+      const r = parseConfig({ VENTANA_HEAP_GROWING_PERCENT: v });
+      return r.ok ? r.config.heapGrowingPercent : null;
+    };
+    expect([at('0'), at('10'), at('50'), at('300')]).toEqual([0, 10, 50, 300]);
   });
 
   it('picks BullMQ when a Redis URL is given', () => {
@@ -32,6 +41,9 @@ describe('configuration', () => {
     [{ VENTANA_GRAPH_VERSION: '26' }, 'VENTANA_GRAPH_VERSION', 'not_a_graph_version'],
     [{ VENTANA_GRAPH_BATCH_SENDS: '51' }, 'VENTANA_GRAPH_BATCH_SENDS', 'not_a_batch_size'],
     [{ VENTANA_GRAPH_BATCH_SENDS: 'yes' }, 'VENTANA_GRAPH_BATCH_SENDS', 'not_a_batch_size'],
+    [{ VENTANA_HEAP_GROWING_PERCENT: '5' }, 'VENTANA_HEAP_GROWING_PERCENT', 'not_a_percent'],
+    [{ VENTANA_HEAP_GROWING_PERCENT: '301' }, 'VENTANA_HEAP_GROWING_PERCENT', 'not_a_percent'],
+    [{ VENTANA_HEAP_GROWING_PERCENT: '1.5' }, 'VENTANA_HEAP_GROWING_PERCENT', 'not_a_percent'],
     [{ VENTANA_SECRET_KEY: 'short' }, 'VENTANA_SECRET_KEY', 'bad_secret_key'],
     [{ VENTANA_PAGE_ID: '123' }, 'VENTANA_PAGE_ACCESS_TOKEN', 'page_incomplete'],
     [{ VENTANA_QUEUE: 'kafka' }, 'VENTANA_QUEUE', 'not_a_queue_engine'],

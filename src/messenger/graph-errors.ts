@@ -480,6 +480,22 @@ export function parseBusinessUseCaseUsage(
 ): BusinessUseCaseUsage | null {
   const text = typeof value === 'string' ? value : value?.[0];
   if (text === undefined || text === '') return null;
+  const known = usageByText.get(text);
+  if (known !== undefined) return known;
+  const usage = parseUsageText(text);
+  // Bounded: usage moves by whole percents, so a thousand texts cover many Pages at every level.
+  if (usageByText.size >= 1024) usageByText.clear();
+  usageByText.set(text, usage);
+  return usage;
+}
+
+/**
+ * Meta sends the header on every answer and its text repeats (one per Page and usage level):
+ * each distinct text is parsed once. The values are frozen because callers share them.
+ */
+const usageByText = new Map<string, BusinessUseCaseUsage | null>();
+
+function parseUsageText(text: string): BusinessUseCaseUsage | null {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -508,7 +524,11 @@ export function parseBusinessUseCaseUsage(
       regainMinutes = Math.max(regainMinutes, entry.estimatedTimeToRegainAccessMinutes);
     }
   }
-  return { maxUsagePercent, regainAccessMs: regainMinutes * 60_000, entries };
+  return Object.freeze({
+    maxUsagePercent,
+    regainAccessMs: regainMinutes * 60_000,
+    entries: Object.freeze(entries.map((e) => Object.freeze(e))),
+  });
 }
 
 function retryAfterHeaderMs(headers: HeaderMap | undefined): number | undefined {

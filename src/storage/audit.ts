@@ -4,8 +4,9 @@
  * outcome is filled in once, after the send.
  */
 import { inTransaction, type Queryable } from './db.ts';
-import { chunkForParameters, fromIntBool, fromJson, type JsonValue, toIntBool, toJson } from './dialect.ts';
+import { fromIntBool, fromJson, type JsonValue, toIntBool, toJson } from './dialect.ts';
 import { newId } from './ids.ts';
+import { insertRows } from './insert-rows.ts';
 import type { AuditLogTable } from './schema.ts';
 
 export interface AuditReason {
@@ -106,11 +107,8 @@ export async function appendAuditEntries(
     })),
   );
   await inTransaction(database, async (tx) => {
-    for (const batch of chunkForParameters(tx, rows, 15))
-      await tx.db.insertInto('audit_log').values(batch).execute();
-    for (const batch of chunkForParameters(tx, reasonRows, 3)) {
-      await tx.db.insertInto('audit_reasons').values(batch).execute();
-    }
+    await insertRows(tx, 'audit_log', rows);
+    await insertRows(tx, 'audit_reasons', reasonRows);
   });
   return rows.map((r) => r.id);
 }

@@ -5,6 +5,7 @@
 import { sql } from 'kysely';
 import type { Queryable } from './db.ts';
 import { fromJson, type JsonValue, lockForUpdate, toJson } from './dialect.ts';
+import { insertRows } from './insert-rows.ts';
 import { HELD_UNTIL } from './outbox.ts';
 import type { BroadcastIntent, BroadcastStatus, BroadcastsTable } from './schema.ts';
 
@@ -399,7 +400,13 @@ export async function audienceRowsById(
   const out: AudienceRow[] = [];
   for (let i = 0; i < contactIds.length; i += 900) {
     const ids = contactIds.slice(i, i + 900);
-    out.push(...((await audienceQuery(database).where('id', 'in', ids).execute()) as AudienceRow[]));
+    if (database.eachRow === undefined) {
+      out.push(...((await audienceQuery(database).where('id', 'in', ids).execute()) as AudienceRow[]));
+      continue;
+    }
+    // Rows as arrays, made into objects here: half the cost of the driver's row objects.
+    const query = audienceQuery(database, ALL_COLUMNS, false).where('id', 'in', ids);
+    await database.eachRow(query.compile(), (values) => out.push(audienceRowOf(values, true)));
   }
   return out;
 }
@@ -525,30 +532,27 @@ export async function recordOutboundMessages(
   for (const r of rows)
     if (!open.has(r.contactId) && !firstByContact.has(r.contactId)) firstByContact.set(r.contactId, r);
   const toOpen = [...firstByContact.values()];
-  for (let i = 0; i < toOpen.length; i += 500) {
-    await database.db
-      .insertInto('conversations')
-      .values(
-        toOpen.slice(i, i + 500).map((r) => ({
-          id: newId(r.at),
-          workspace_id: r.workspaceId,
-          contact_id: r.contactId,
-          page_id: r.pageId,
-          status: 'open' as const,
-          assigned_user_id: null,
-          thread_owner: null,
-          last_message_at: null,
-          last_inbound_at: null,
-          unread_count: 0,
-          created_at: r.at,
-          updated_at: r.at,
-          closed_at: null,
-        })),
-      )
-      // Same arbiter as openConversation: the partial unique index on open conversations.
-      .onConflict((oc) => oc.column('contact_id').where(sql<boolean>`status = 'open'`).doNothing())
-      .execute();
-  }
+  await insertRows(
+    database,
+    'conversations',
+    toOpen.map((r) => ({
+      id: newId(r.at),
+      workspace_id: r.workspaceId,
+      contact_id: r.contactId,
+      page_id: r.pageId,
+      status: 'open',
+      assigned_user_id: null,
+      thread_owner: null,
+      last_message_at: null,
+      last_inbound_at: null,
+      unread_count: 0,
+      created_at: r.at,
+      updated_at: r.at,
+      closed_at: null,
+    })),
+    // Same arbiter as openConversation: the partial unique index on open conversations.
+    { onConflict: `on conflict ("contact_id") where status = 'open' do nothing` },
+  );
   if (toOpen.length > 0) await findOpen(toOpen.map((r) => r.contactId));
   const messageRows = rows.map((r) => ({
     id: newId(r.at),
@@ -566,13 +570,7 @@ export async function recordOutboundMessages(
     delivered_at: null,
     read_at: null,
   }));
-  for (let i = 0; i < messageRows.length; i += 500) {
-    await database.db
-      .insertInto('messages')
-      .values(messageRows.slice(i, i + 500))
-      .onConflict((oc) => oc.column('mid').doNothing())
-      .execute();
-  }
+  await insertRows(database, 'messages', messageRows, { onConflict: 'on conflict ("mid") do nothing' });
   const at = Math.max(...rows.map((r) => r.at));
   const conversationIds = [...new Set(messageRows.map((m) => m.conversation_id))];
   for (let i = 0; i < conversationIds.length; i += 900) {
