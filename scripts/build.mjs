@@ -50,20 +50,23 @@ export function isFresh(outfile) {
  * safe: each writes its own temporary files and renames them into place.
  */
 export async function buildEntry(entry, outfile) {
-  const { build } = await import('esbuild');
-  const result = await build({
-    entryPoints: [join(ROOT, entry)],
-    outfile,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    sourcemap: 'linked',
-    metafile: true,
-    write: false,
-    logLevel: 'silent',
-  });
+  const esbuild = await import('esbuild');
+  const result = await esbuild
+    .build({
+      entryPoints: [join(ROOT, entry)],
+      outfile,
+      bundle: true,
+      packages: 'external',
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      sourcemap: 'linked',
+      metafile: true,
+      write: false,
+      logLevel: 'silent',
+    })
+    // esbuild keeps a helper process for further builds: there will be none in this process.
+    .finally(() => esbuild.stop());
   mkdirSync(dirname(outfile), { recursive: true });
   const inputs = {};
   for (const path of Object.keys(result.metafile.inputs)) {
