@@ -2,12 +2,13 @@
  * Broadcasts and the queries their services need: the audience scan (keyset chunks of only the
  * columns a decision needs), the crash-safe fan-out cursor, and the report's groupings.
  */
-import { sql } from 'kysely';
+import { type SelectQueryBuilder, sql } from 'kysely';
+import { newConversationRow, OPEN_CONVERSATION_ARBITER } from './conversations.ts';
 import type { Queryable } from './db.ts';
 import { fromJson, type JsonValue, lockForUpdate, toJson } from './dialect.ts';
 import { insertRows } from './insert-rows.ts';
 import { HELD_UNTIL } from './outbox.ts';
-import type { BroadcastIntent, BroadcastStatus, BroadcastsTable } from './schema.ts';
+import type { BroadcastIntent, BroadcastStatus, BroadcastsTable, Schema } from './schema.ts';
 
 export type { BroadcastIntent, BroadcastStatus } from './schema.ts';
 
@@ -263,7 +264,7 @@ export interface AudienceColumns {
 
 const ALL_COLUMNS: AudienceColumns = { extended: true };
 
-function audienceQuery(database: Queryable, columns: AudienceColumns = ALL_COLUMNS, constants = true) {
+function audienceQuery(database: Queryable, columns: AudienceColumns = ALL_COLUMNS) {
   const base = database.db
     .selectFrom('contacts')
     .select([
@@ -295,38 +296,112 @@ function audienceQuery(database: Queryable, columns: AudienceColumns = ALL_COLUM
     ]);
   if (columns.extended)
     return base.select(['last_name', 'labels', 'fields', 'first_entry_point', 'last_entry_point']);
-  // Rows without the extended columns get neutral values, so filters and facts read them alike
-  // (eachAudienceRow fills them in JavaScript instead of reading constants from every row).
-  return constants
-    ? base.select([
-        sql<null>`null`.as('last_name'),
-        sql<string>`'[]'`.as('labels'),
-        sql<string>`'{}'`.as('fields'),
-        sql<null>`null`.as('first_entry_point'),
-        sql<null>`null`.as('last_entry_point'),
-      ])
+  // Rows without the extended columns get neutral values, so filters and facts read them alike.
+  return base.select([
+    sql<null>`null`.as('last_name'),
+    sql<string>`'[]'`.as('labels'),
+    sql<string>`'{}'`.as('fields'),
+    sql<null>`null`.as('first_entry_point'),
+    sql<null>`null`.as('last_entry_point'),
+  ]);
+}
+
+/**
+ * The columns most contacts leave empty (no ad window, never refused by Meta, not blocked, no
+ * opt-out, no subscription or notification token), in the order {@link audienceRowOf} reads them.
+ */
+const RARE_COLUMNS = [
+  'ad_window_started_at',
+  'window_closed_by_graph_at',
+  'blocked',
+  'opted_out_at',
+  'marketing_token_enc is not null',
+  'marketing_status',
+  'marketing_token_expires_at',
+  'marketing_last_sent_at',
+  'legacy_token_enc is not null',
+  'legacy_token_status',
+  'legacy_token_expires_at',
+  'legacy_last_sent_at',
+  'otn_token_enc is not null',
+  'otn_created_at',
+  'otn_used_at',
+] as const;
+/** What the packed value stands for when it is NULL. */
+const NO_RARE_STATE: readonly unknown[] = [
+  null,
+  null,
+  0,
+  null,
+  0,
+  null,
+  null,
+  null,
+  0,
+  null,
+  null,
+  null,
+  0,
+  null,
+  null,
+];
+// NULL when every rare column is empty, else their values as one JSON array: SQLite hands each
+// result value to JavaScript at a cost (about 0.2 µs, NULLs included), so a million-row walk reads
+// 11 values a row instead of 25 (8.1 s against about 5 s on 2026-12-02's machine).
+const PACKED_RARE = sql<string | null>`case when ad_window_started_at is null
+  and window_closed_by_graph_at is null and blocked = 0 and opted_out_at is null
+  and marketing_token_enc is null and marketing_status is null
+  and marketing_token_expires_at is null and marketing_last_sent_at is null
+  and legacy_token_enc is null and legacy_token_status is null
+  and legacy_token_expires_at is null and legacy_last_sent_at is null
+  and otn_token_enc is null and otn_created_at is null and otn_used_at is null
+  then null else json_array(${sql.raw(RARE_COLUMNS.join(', '))}) end`;
+
+/**
+ * The audience columns for the row-by-row read (SQLite's `eachRow`): the rare ones packed into one
+ * value, the extended ones only when asked (the rest filled in by {@link audienceRowOf}).
+ */
+function packedAudienceQuery(database: Queryable, columns: AudienceColumns = ALL_COLUMNS) {
+  const base = database.db
+    .selectFrom('contacts')
+    .select([
+      'id',
+      'page_id',
+      'psid',
+      'first_name',
+      'locale',
+      'country',
+      'timezone',
+      'last_seen_at',
+      'last_inbound_at',
+      'last_inbound_kind',
+      PACKED_RARE.as('rare'),
+    ]);
+  return columns.extended
+    ? base.select(['last_name', 'labels', 'fields', 'first_entry_point', 'last_entry_point'])
     : base;
 }
 
-/** The keyset chunk's query: the workspace, after the cursor, the SQL-side filters, by id. */
-function audienceChunkQuery(database: Queryable, scan: AudienceScan, constants: boolean) {
-  let query = audienceQuery(database, scan.columns, constants).where('workspace_id', '=', scan.workspaceId);
-  if (scan.after !== null) query = query.where('id', '>', scan.after);
-  if (scan.pageIds !== undefined) query = query.where('page_id', 'in', [...scan.pageIds]);
-  if (scan.seenSince !== undefined) query = query.where('last_seen_at', '>=', scan.seenSince);
-  if (scan.seenBefore !== undefined) query = query.where('last_seen_at', '<=', scan.seenBefore);
-  return query.orderBy('id').limit(scan.limit);
+/** The keyset chunk's conditions: the workspace, after the cursor, the SQL-side filters, by id. */
+function chunkOf<Q extends SelectQueryBuilder<Schema, 'contacts', object>>(query: Q, scan: AudienceScan): Q {
+  let q = query.where('workspace_id', '=', scan.workspaceId);
+  if (scan.after !== null) q = q.where('id', '>', scan.after);
+  if (scan.pageIds !== undefined) q = q.where('page_id', 'in', [...scan.pageIds]);
+  if (scan.seenSince !== undefined) q = q.where('last_seen_at', '>=', scan.seenSince);
+  if (scan.seenBefore !== undefined) q = q.where('last_seen_at', '<=', scan.seenBefore);
+  return q.orderBy('id').limit(scan.limit) as Q;
 }
 
 /** One keyset chunk of a workspace's contacts (ordered by id), only the columns an audience needs. */
 export async function scanAudience(database: Queryable, scan: AudienceScan): Promise<AudienceRow[]> {
   // An empty Page list selects nobody (and `in ()` is not SQL).
   if (scan.pageIds?.length === 0) return [];
-  return (await audienceChunkQuery(database, scan, true).execute()) as AudienceRow[];
+  return (await chunkOf(audienceQuery(database, scan.columns), scan).execute()) as AudienceRow[];
 }
 
-/** Row values in {@link audienceQuery}'s column order, as the row the rest of the code reads. */
+/** Row values in {@link packedAudienceQuery}'s column order, as the row the rest of the code reads. */
 function audienceRowOf(v: readonly unknown[], extended: boolean): AudienceRow {
+  const r = v[10] === null ? NO_RARE_STATE : (JSON.parse(v[10] as string) as unknown[]);
   return {
     id: v[0] as string,
     page_id: v[1] as string,
@@ -338,26 +413,26 @@ function audienceRowOf(v: readonly unknown[], extended: boolean): AudienceRow {
     last_seen_at: v[7] as number,
     last_inbound_at: v[8] as number | null,
     last_inbound_kind: v[9] as string | null,
-    ad_window_started_at: v[10] as number | null,
-    window_closed_by_graph_at: v[11] as number | null,
-    blocked: v[12] as number,
-    opted_out_at: v[13] as number | null,
-    has_marketing: v[14] as number,
-    marketing_status: v[15] as string | null,
-    marketing_token_expires_at: v[16] as number | null,
-    marketing_last_sent_at: v[17] as number | null,
-    has_legacy: v[18] as number,
-    legacy_token_status: v[19] as string | null,
-    legacy_token_expires_at: v[20] as number | null,
-    legacy_last_sent_at: v[21] as number | null,
-    has_otn: v[22] as number,
-    otn_created_at: v[23] as number | null,
-    otn_used_at: v[24] as number | null,
-    last_name: extended ? (v[25] as string | null) : null,
-    labels: extended ? (v[26] as string) : '[]',
-    fields: extended ? (v[27] as string) : '{}',
-    first_entry_point: extended ? (v[28] as string | null) : null,
-    last_entry_point: extended ? (v[29] as string | null) : null,
+    ad_window_started_at: r[0] as number | null,
+    window_closed_by_graph_at: r[1] as number | null,
+    blocked: r[2] as number,
+    opted_out_at: r[3] as number | null,
+    has_marketing: r[4] as number,
+    marketing_status: r[5] as string | null,
+    marketing_token_expires_at: r[6] as number | null,
+    marketing_last_sent_at: r[7] as number | null,
+    has_legacy: r[8] as number,
+    legacy_token_status: r[9] as string | null,
+    legacy_token_expires_at: r[10] as number | null,
+    legacy_last_sent_at: r[11] as number | null,
+    has_otn: r[12] as number,
+    otn_created_at: r[13] as number | null,
+    otn_used_at: r[14] as number | null,
+    last_name: extended ? (v[11] as string | null) : null,
+    labels: extended ? (v[12] as string) : '[]',
+    fields: extended ? (v[13] as string) : '{}',
+    first_entry_point: extended ? (v[14] as string | null) : null,
+    last_entry_point: extended ? (v[15] as string | null) : null,
   };
 }
 
@@ -383,7 +458,8 @@ export async function eachAudienceRow(
     return { rows: rows.length, last };
   }
   const extended = (scan.columns ?? ALL_COLUMNS).extended;
-  const rows = await database.eachRow(audienceChunkQuery(database, scan, false).compile(), (values) => {
+  const query = chunkOf(packedAudienceQuery(database, scan.columns), scan);
+  const rows = await database.eachRow(query.compile(), (values) => {
     const row = audienceRowOf(values, extended);
     last = row.id;
     visit(row);
@@ -405,7 +481,7 @@ export async function audienceRowsById(
       continue;
     }
     // Rows as arrays, made into objects here: half the cost of the driver's row objects.
-    const query = audienceQuery(database, ALL_COLUMNS, false).where('id', 'in', ids);
+    const query = packedAudienceQuery(database).where('id', 'in', ids);
     await database.eachRow(query.compile(), (values) => out.push(audienceRowOf(values, true)));
   }
   return out;
@@ -535,23 +611,8 @@ export async function recordOutboundMessages(
   await insertRows(
     database,
     'conversations',
-    toOpen.map((r) => ({
-      id: newId(r.at),
-      workspace_id: r.workspaceId,
-      contact_id: r.contactId,
-      page_id: r.pageId,
-      status: 'open',
-      assigned_user_id: null,
-      thread_owner: null,
-      last_message_at: null,
-      last_inbound_at: null,
-      unread_count: 0,
-      created_at: r.at,
-      updated_at: r.at,
-      closed_at: null,
-    })),
-    // Same arbiter as openConversation: the partial unique index on open conversations.
-    { onConflict: `on conflict ("contact_id") where status = 'open' do nothing` },
+    toOpen.map((r) => newConversationRow(r, r.at)),
+    { onConflict: OPEN_CONVERSATION_ARBITER },
   );
   if (toOpen.length > 0) await findOpen(toOpen.map((r) => r.contactId));
   const messageRows = rows.map((r) => ({

@@ -2,12 +2,42 @@
  * Conversations: the inbox thread between a Page and a contact. At most one is open per
  * contact (a partial unique index), so "get or open" is safe under concurrency.
  */
-import { sql } from 'kysely';
 import type { Queryable } from './db.ts';
 import { newId } from './ids.ts';
+import { insertRows } from './insert-rows.ts';
 import type { ConversationStatus, ConversationsTable } from './schema.ts';
 
 export type { ConversationStatus } from './schema.ts';
+
+/**
+ * Opening a conversation that another worker opened in the meantime does nothing: the partial
+ * unique index on open conversations arbitrates. Its predicate is written literally: SQLite matches
+ * a partial index only against the same text.
+ */
+export const OPEN_CONVERSATION_ARBITER = `on conflict ("contact_id") where status = 'open' do nothing`;
+
+/** The row of a conversation opened at `at` (insert it with {@link OPEN_CONVERSATION_ARBITER}). */
+export function newConversationRow(
+  c: { readonly workspaceId: string; readonly contactId: string; readonly pageId: string },
+  at: number,
+): ConversationsTable {
+  return {
+    id: newId(at),
+    workspace_id: c.workspaceId,
+    contact_id: c.contactId,
+    page_id: c.pageId,
+    status: 'open',
+    assigned_user_id: null,
+    thread_owner: null,
+    last_message_at: null,
+    last_inbound_at: null,
+    unread_count: 0,
+    created_at: at,
+    updated_at: at,
+    closed_at: null,
+    handoff_at: null,
+  };
+}
 
 export interface Conversation {
   readonly id: string;
@@ -58,27 +88,9 @@ export async function openConversation(
 ): Promise<Conversation> {
   const existing = await findOpenConversation(database, input.contactId);
   if (existing !== undefined) return existing;
-  await database.db
-    .insertInto('conversations')
-    .values({
-      id: newId(input.now),
-      workspace_id: input.workspaceId,
-      contact_id: input.contactId,
-      page_id: input.pageId,
-      status: 'open',
-      assigned_user_id: null,
-      thread_owner: null,
-      last_message_at: null,
-      last_inbound_at: null,
-      unread_count: 0,
-      created_at: input.now,
-      updated_at: input.now,
-      closed_at: null,
-    })
-    // Another worker may have opened it in the meantime: the partial unique index arbitrates.
-    // Its predicate is written literally: SQLite matches a partial index only against the same text.
-    .onConflict((oc) => oc.column('contact_id').where(sql<boolean>`status = 'open'`).doNothing())
-    .execute();
+  await insertRows(database, 'conversations', [newConversationRow(input, input.now)], {
+    onConflict: OPEN_CONVERSATION_ARBITER,
+  });
   const opened = await findOpenConversation(database, input.contactId);
   if (opened === undefined)
     throw new Error(`conversation for contact ${input.contactId} vanished right after opening`);
@@ -112,29 +124,12 @@ export async function openConversations(
   await read([...wanted.keys()]);
   const missing = [...wanted.values()].filter((i) => !open.has(i.contactId));
   if (missing.length === 0) return open;
-  for (let i = 0; i < missing.length; i += 500) {
-    await database.db
-      .insertInto('conversations')
-      .values(
-        missing.slice(i, i + 500).map((m) => ({
-          id: newId(now),
-          workspace_id: m.workspaceId,
-          contact_id: m.contactId,
-          page_id: m.pageId,
-          status: 'open' as const,
-          assigned_user_id: null,
-          thread_owner: null,
-          last_message_at: null,
-          last_inbound_at: null,
-          unread_count: 0,
-          created_at: now,
-          updated_at: now,
-          closed_at: null,
-        })),
-      )
-      .onConflict((oc) => oc.column('contact_id').where(sql<boolean>`status = 'open'`).doNothing())
-      .execute();
-  }
+  await insertRows(
+    database,
+    'conversations',
+    missing.map((m) => newConversationRow(m, now)),
+    { onConflict: OPEN_CONVERSATION_ARBITER },
+  );
   await read(missing.map((m) => m.contactId));
   for (const m of missing)
     if (!open.has(m.contactId))
