@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type {
@@ -18,8 +18,18 @@ import type {
 } from 'fastify';
 import { requestLang } from './lang.ts';
 
-/** `dist/web` at the root of the checkout (this file is `src/server/…`). */
-export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
+/**
+ * `dist/web` at the root of the checkout: the nearest folder above this module with a package.json.
+ * This module runs as `src/server/…` (tsx) or bundled into `dist/server/…` or `dist/run/…/` (esbuild).
+ */
+export const DEFAULT_WEB_ROOT = join(checkoutRoot(dirname(fileURLToPath(import.meta.url))), 'dist', 'web');
+
+function checkoutRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return resolve(from, '..', '..');
+  }
+}
 
 const NEVER_FALLBACK = ['/api/', '/webhooks/', '/health', '/__bench/'];
 
