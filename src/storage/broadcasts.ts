@@ -264,20 +264,26 @@ export interface AudienceColumns {
 
 const ALL_COLUMNS: AudienceColumns = { extended: true };
 
+/** The columns every audience read hands over one by one, both below and packed. */
+const PLAIN_COLUMNS = [
+  'id',
+  'page_id',
+  'psid',
+  'first_name',
+  'locale',
+  'country',
+  'timezone',
+  'last_seen_at',
+  'last_inbound_at',
+  'last_inbound_kind',
+] as const;
+const EXTENDED_COLUMNS = ['last_name', 'labels', 'fields', 'first_entry_point', 'last_entry_point'] as const;
+
 function audienceQuery(database: Queryable, columns: AudienceColumns = ALL_COLUMNS) {
   const base = database.db
     .selectFrom('contacts')
     .select([
-      'id',
-      'page_id',
-      'psid',
-      'first_name',
-      'locale',
-      'country',
-      'timezone',
-      'last_seen_at',
-      'last_inbound_at',
-      'last_inbound_kind',
+      ...PLAIN_COLUMNS,
       'ad_window_started_at',
       'window_closed_by_graph_at',
       'blocked',
@@ -294,8 +300,7 @@ function audienceQuery(database: Queryable, columns: AudienceColumns = ALL_COLUM
       'otn_created_at',
       'otn_used_at',
     ]);
-  if (columns.extended)
-    return base.select(['last_name', 'labels', 'fields', 'first_entry_point', 'last_entry_point']);
+  if (columns.extended) return base.select(EXTENDED_COLUMNS);
   // Rows without the extended columns get neutral values, so filters and facts read them alike.
   return base.select([
     sql<null>`null`.as('last_name'),
@@ -362,24 +367,8 @@ const PACKED_RARE = sql<string | null>`case when ad_window_started_at is null
  * value, the extended ones only when asked (the rest filled in by {@link audienceRowOf}).
  */
 function packedAudienceQuery(database: Queryable, columns: AudienceColumns = ALL_COLUMNS) {
-  const base = database.db
-    .selectFrom('contacts')
-    .select([
-      'id',
-      'page_id',
-      'psid',
-      'first_name',
-      'locale',
-      'country',
-      'timezone',
-      'last_seen_at',
-      'last_inbound_at',
-      'last_inbound_kind',
-      PACKED_RARE.as('rare'),
-    ]);
-  return columns.extended
-    ? base.select(['last_name', 'labels', 'fields', 'first_entry_point', 'last_entry_point'])
-    : base;
+  const base = database.db.selectFrom('contacts').select([...PLAIN_COLUMNS, PACKED_RARE.as('rare')]);
+  return columns.extended ? base.select(EXTENDED_COLUMNS) : base;
 }
 
 /** The keyset chunk's conditions: the workspace, after the cursor, the SQL-side filters, by id. */
