@@ -96,13 +96,15 @@ export function createWebhookIntake(deps: IntakeDeps) {
     // answering 4xx for an hour would make Meta unsubscribe the app.
     if (!envelope.ok && envelope.code !== 'unsupported_object') return refuse(400, 'invalid_envelope');
 
+    // Counted before the commit, so the parsed body is garbage while the raw text waits for it: under
+    // load ~50 requests wait at once, and whatever survives a young-generation GC is copied.
+    const c = counts(body);
     try {
       await deps.store(text, deps.now());
     } catch {
       // Not acknowledged: Meta retries, nothing is lost.
       return refuse(503, 'storage_failed');
     }
-    const c = counts(body);
     stats.bodies++;
     stats.events += c.events;
     stats.textMessages += c.textMessages;

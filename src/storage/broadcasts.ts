@@ -3,7 +3,7 @@
  * columns a decision needs), the crash-safe fan-out cursor, and the report's groupings.
  */
 import { type SelectQueryBuilder, sql } from 'kysely';
-import { newConversationRow, OPEN_CONVERSATION_ARBITER } from './conversations.ts';
+import { openConversations } from './conversations.ts';
 import type { Queryable } from './db.ts';
 import { fromJson, type JsonValue, lockForUpdate, toJson } from './dialect.ts';
 import { insertRows } from './insert-rows.ts';
@@ -579,34 +579,15 @@ export async function recordOutboundMessages(
   newId: (at: number) => string,
 ): Promise<void> {
   if (rows.length === 0) return;
-  const contactIds = [...new Set(rows.map((r) => r.contactId))];
-  const open = new Map<string, string>();
-  const findOpen = async (ids: readonly string[]) => {
-    for (let i = 0; i < ids.length; i += 900) {
-      const found = await database.db
-        .selectFrom('conversations')
-        .select(['id', 'contact_id'])
-        .where('status', '=', 'open')
-        .where('contact_id', 'in', ids.slice(i, i + 900))
-        .execute();
-      for (const c of found) open.set(c.contact_id, c.id);
-    }
-  };
-  await findOpen(contactIds);
-  const firstByContact = new Map<string, OutboundMessageRow>();
-  for (const r of rows)
-    if (!open.has(r.contactId) && !firstByContact.has(r.contactId)) firstByContact.set(r.contactId, r);
-  const toOpen = [...firstByContact.values()];
-  await insertRows(
+  // Every message of a batch is decided at the same moment: the earliest opens their conversations.
+  const open = await openConversations(
     database,
-    'conversations',
-    toOpen.map((r) => newConversationRow(r, r.at)),
-    { onConflict: OPEN_CONVERSATION_ARBITER },
+    rows,
+    rows.reduce((at, r) => Math.min(at, r.at), Number.POSITIVE_INFINITY),
   );
-  if (toOpen.length > 0) await findOpen(toOpen.map((r) => r.contactId));
   const messageRows = rows.map((r) => ({
     id: newId(r.at),
-    conversation_id: open.get(r.contactId)!,
+    conversation_id: open.get(r.contactId)!.id,
     contact_id: r.contactId,
     page_id: r.pageId,
     direction: 'out' as const,

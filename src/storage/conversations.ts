@@ -97,14 +97,22 @@ export async function openConversation(
   return opened;
 }
 
+/** Who a conversation is opened for. */
+export interface OpenConversationInput {
+  readonly workspaceId: string;
+  readonly contactId: string;
+  readonly pageId: string;
+}
+
 /**
- * `openConversation` for many contacts at once (a processing slice): one read for those already
- * open, one insert for the rest (the partial unique index arbitrates races), one read for those.
+ * `openConversation` for many contacts at once (a processing slice, a dispatch batch): one read for
+ * those already open, one insert for the rest (the partial unique index arbitrates races), one read
+ * for those.
  * @returns the open conversation of every contact given
  */
 export async function openConversations(
   database: Queryable,
-  inputs: readonly { readonly workspaceId: string; readonly contactId: string; readonly pageId: string }[],
+  inputs: readonly OpenConversationInput[],
   now: number,
 ): Promise<Map<string, Conversation>> {
   const open = new Map<string, Conversation>();
