@@ -19,6 +19,7 @@ import {
   toJson,
 } from './dialect.ts';
 import { newId } from './ids.ts';
+import { precompiled } from './precompiled.ts';
 import type { ContactsTable, LegacyTokenStatus, MarketingStatus, Schema } from './schema.ts';
 
 export type { LegacyTokenStatus, MarketingStatus } from './schema.ts';
@@ -228,17 +229,17 @@ export async function getContact(database: Queryable, id: string): Promise<Conta
   return row === undefined ? undefined : toContact(row);
 }
 
+// Read for nearly every applied event, several times (each automation area looks the person up).
+const contactByPsid = precompiled(['pageId', 'psid'], (db, v) =>
+  db.selectFrom('contacts').selectAll().where('page_id', '=', v.pageId).where('psid', '=', v.psid),
+);
+
 export async function getContactByPsid(
   database: Queryable,
   pageId: string,
   psid: string,
 ): Promise<Contact | undefined> {
-  const row = await database.db
-    .selectFrom('contacts')
-    .selectAll()
-    .where('page_id', '=', pageId)
-    .where('psid', '=', psid)
-    .executeTakeFirst();
+  const [row] = await contactByPsid(database, { pageId, psid });
   return row === undefined ? undefined : toContact(row);
 }
 

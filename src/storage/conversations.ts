@@ -2,10 +2,12 @@
  * Conversations: the inbox thread between a Page and a contact. At most one is open per
  * contact (a partial unique index), so "get or open" is safe under concurrency.
  */
+import type { ExpressionBuilder } from 'kysely';
 import type { Queryable } from './db.ts';
 import { newId } from './ids.ts';
 import { insertRows } from './insert-rows.ts';
-import type { ConversationStatus, ConversationsTable } from './schema.ts';
+import { precompiled } from './precompiled.ts';
+import type { ConversationStatus, ConversationsTable, Schema } from './schema.ts';
 
 export type { ConversationStatus } from './schema.ts';
 
@@ -206,6 +208,43 @@ export async function setThreadOwner(
   return result.numUpdatedRows > 0n;
 }
 
+/** The moment `column` holds after seeing `at`: later only, never back (events come out of order). */
+const movedForward = (
+  eb: ExpressionBuilder<Schema, 'conversations'>,
+  column: 'last_message_at' | 'last_inbound_at',
+  at: number,
+) =>
+  eb
+    .case()
+    .when(eb.or([eb(column, 'is', null), eb(column, '<', at)]))
+    .then(eb.val(at))
+    .else(eb.ref(column))
+    .end();
+
+const touchConversationAt = (direction: 'in' | 'out') =>
+  precompiled(['id', 'at'], (db, v) =>
+    db
+      .updateTable('conversations')
+      .set((eb) => ({
+        last_message_at: movedForward(eb, 'last_message_at', v.at),
+        ...(direction === 'in'
+          ? {
+              last_inbound_at: movedForward(eb, 'last_inbound_at', v.at),
+              unread_count: eb('unread_count', '+', 1),
+            }
+          : {}),
+        updated_at: eb
+          .case()
+          .when('updated_at', '<', v.at)
+          .then(eb.val(v.at))
+          .else(eb.ref('updated_at'))
+          .end(),
+      }))
+      .where('id', '=', v.id),
+  );
+// Run for every stored message: compiled once per direction (storage/precompiled.ts).
+const touchByDirection = { in: touchConversationAt('in'), out: touchConversationAt('out') };
+
 /**
  * Moves last_message_at (and last_inbound_at for inbound messages) forward, never back, and
  * counts an inbound message as unread.
@@ -216,30 +255,7 @@ export async function touchConversation(
   at: number,
   direction: 'in' | 'out',
 ): Promise<void> {
-  await database.db
-    .updateTable('conversations')
-    .set((eb) => ({
-      last_message_at: eb
-        .case()
-        .when(eb.or([eb('last_message_at', 'is', null), eb('last_message_at', '<', at)]))
-        .then(eb.val(at))
-        .else(eb.ref('last_message_at'))
-        .end(),
-      ...(direction === 'in'
-        ? {
-            last_inbound_at: eb
-              .case()
-              .when(eb.or([eb('last_inbound_at', 'is', null), eb('last_inbound_at', '<', at)]))
-              .then(eb.val(at))
-              .else(eb.ref('last_inbound_at'))
-              .end(),
-            unread_count: eb('unread_count', '+', 1),
-          }
-        : {}),
-      updated_at: eb.case().when('updated_at', '<', at).then(eb.val(at)).else(eb.ref('updated_at')).end(),
-    }))
-    .where('id', '=', id)
-    .execute();
+  await touchByDirection[direction](database, { id, at });
 }
 
 export async function markConversationRead(database: Queryable, id: string, now: number): Promise<void> {

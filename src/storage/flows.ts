@@ -7,6 +7,7 @@ import { openConversation } from './conversations.ts';
 import type { Queryable } from './db.ts';
 import { fromJson, lockForUpdate, toJson } from './dialect.ts';
 import { newId } from './ids.ts';
+import { precompiled } from './precompiled.ts';
 import type { FlowRunStatus, FlowRunsTable, FlowStatus, FlowsTable, FlowWaitKind } from './schema.ts';
 import { getSetting, setSetting } from './settings.ts';
 
@@ -389,16 +390,19 @@ export async function findActiveRun(
 }
 
 /** The contact's unfinished runs, most recently moved first. */
-export async function listActiveRuns(database: Queryable, contactId: string): Promise<FlowRun[]> {
-  const rows = await database.db
+// Read for every applied message event (a pending question may be waiting for the answer).
+const waitingRunsOf = precompiled(['contactId'], (db, v) =>
+  db
     .selectFrom('flow_runs')
     .selectAll()
-    .where('contact_id', '=', contactId)
+    .where('contact_id', '=', v.contactId)
     .where('status', '=', 'waiting')
     .orderBy('updated_at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
-  return rows.map(toRun);
+    .orderBy('id', 'desc'),
+);
+
+export async function listActiveRuns(database: Queryable, contactId: string): Promise<FlowRun[]> {
+  return (await waitingRunsOf(database, { contactId })).map(toRun);
 }
 
 /** Whether any run of the contact already consumed this inbound event (a replay). */

@@ -4,6 +4,7 @@ import { touchConversation } from './conversations.ts';
 import type { Queryable } from './db.ts';
 import { fromJson, type JsonValue, toJson } from './dialect.ts';
 import { newId } from './ids.ts';
+import { precompiled } from './precompiled.ts';
 import type { MessageDirection, MessageSender, MessagesTable } from './schema.ts';
 
 export type { MessageDirection, MessageSender } from './schema.ts';
@@ -60,6 +61,32 @@ export interface NewMessage {
   readonly createdAt: number;
 }
 
+// Run for every applied message event: compiled once (storage/precompiled.ts).
+const insertMessageRow = precompiled(
+  [
+    'id',
+    'conversation_id',
+    'contact_id',
+    'page_id',
+    'direction',
+    'mid',
+    'kind',
+    'text',
+    'payload',
+    'sender',
+    'outbox_id',
+    'created_at',
+    'delivered_at',
+    'read_at',
+  ],
+  (db, v) =>
+    db
+      .insertInto('messages')
+      .values(v)
+      .onConflict((oc) => oc.column('mid').doNothing())
+      .returningAll(),
+);
+
 /**
  * Stores a message once: a second insert with the same `mid` (a webhook retry, an echo of our own
  * send) is ignored and returns `inserted: false` with the stored message. Moves the
@@ -85,12 +112,7 @@ export async function insertMessage(
     delivered_at: null,
     read_at: null,
   };
-  const result = await database.db
-    .insertInto('messages')
-    .values(row)
-    .onConflict((oc) => oc.column('mid').doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  const [result] = await insertMessageRow(database, row);
   if (result !== undefined) {
     await touchConversation(database, input.conversationId, input.createdAt, input.direction);
     return { inserted: true, message: toMessage(result) };

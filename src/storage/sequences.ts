@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import type { Queryable } from './db.ts';
 import { fromIntBool, fromJson, type JsonValue, lockForClaim, toIntBool, toJson } from './dialect.ts';
 import { newId } from './ids.ts';
+import { precompiled } from './precompiled.ts';
 import type {
   EnrollmentStatus,
   LeaveReason,
@@ -233,21 +234,33 @@ export async function listEnrollments(
   return rows.map(toEnrollment);
 }
 
+const activeEnrollmentsQuery = (db: Queryable['db'], contactId: string) =>
+  db
+    .selectFrom('sequence_enrollments as e')
+    .innerJoin('sequences as s', 's.id', 'e.sequence_id')
+    .selectAll('e')
+    .select('s.exit_on_reply')
+    .where('e.contact_id', '=', contactId)
+    .where('e.status', '=', 'active')
+    .orderBy('e.id');
+
+// Read for every applied event of a person (most are in no sequence: one indexed read).
+const activeEnrollmentsOfContact = precompiled(['contactId'], (db, v) =>
+  activeEnrollmentsQuery(db, v.contactId),
+);
+
 /** A person's active enrollments, with whether their sequence ends on a reply. */
 export async function activeEnrollmentsOf(
   database: Queryable,
   contactId: string,
   sequenceId?: string,
 ): Promise<(EnrollmentRecord & { readonly exitOnReply: boolean })[]> {
-  let query = database.db
-    .selectFrom('sequence_enrollments as e')
-    .innerJoin('sequences as s', 's.id', 'e.sequence_id')
-    .selectAll('e')
-    .select('s.exit_on_reply')
-    .where('e.contact_id', '=', contactId)
-    .where('e.status', '=', 'active');
-  if (sequenceId !== undefined) query = query.where('e.sequence_id', '=', sequenceId);
-  const rows = await query.orderBy('e.id').execute();
+  const rows =
+    sequenceId === undefined
+      ? await activeEnrollmentsOfContact(database, { contactId })
+      : await activeEnrollmentsQuery(database.db, contactId)
+          .where('e.sequence_id', '=', sequenceId)
+          .execute();
   return rows.map((r) => ({ ...toEnrollment(r), exitOnReply: fromIntBool(r.exit_on_reply) }));
 }
 

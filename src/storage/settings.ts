@@ -1,12 +1,14 @@
 /** Key/value settings: generated demo secrets and other install-wide values. */
 import type { Queryable } from './db.ts';
+import { precompiled } from './precompiled.ts';
+
+// Read for every applied message event (the flows' trigger revision of the workspace).
+const settingValue = precompiled(['key'], (db, v) =>
+  db.selectFrom('settings').select('value').where('key', '=', v.key),
+);
 
 export async function getSetting(database: Queryable, key: string): Promise<string | undefined> {
-  const row = await database.db
-    .selectFrom('settings')
-    .select('value')
-    .where('key', '=', key)
-    .executeTakeFirst();
+  const [row] = await settingValue(database, { key });
   return row?.value;
 }
 
