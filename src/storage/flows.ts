@@ -389,7 +389,6 @@ export async function findActiveRun(
   return row === undefined ? undefined : toRun(row);
 }
 
-/** The contact's unfinished runs, most recently moved first. */
 // Read for every applied message event (a pending question may be waiting for the answer).
 const waitingRunsOf = precompiled(['contactId'], (db, v) =>
   db
@@ -401,6 +400,7 @@ const waitingRunsOf = precompiled(['contactId'], (db, v) =>
     .orderBy('id', 'desc'),
 );
 
+/** The contact's unfinished runs, most recently moved first. */
 export async function listActiveRuns(database: Queryable, contactId: string): Promise<FlowRun[]> {
   return (await waitingRunsOf(database, { contactId })).map(toRun);
 }
