@@ -47,8 +47,11 @@ describe('the SQLite checkpointer thread', () => {
         writer.transaction(() => {
           for (let j = 0; j < 4; j++) insert.run(body);
         })();
-        if (i % 16 === 15) await until('a look after a burst of writes', () => looks.length > 0);
-        if (i % 16 === 15) await new Promise((r) => setTimeout(r, 20));
+        if (i % 16 === 15) {
+          // A pause after each burst, so that several looks see a log that grew since the last.
+          await until('a first look', () => looks.length > 0);
+          await new Promise((r) => setTimeout(r, 20));
+        }
       }
       await until('a quiet look with the whole log copied', () => {
         const last = looks.at(-1);
