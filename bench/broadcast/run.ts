@@ -15,14 +15,21 @@ import BetterSqlite3 from 'better-sqlite3';
 import { limitHeapGrowth } from '../../src/app/heap.ts';
 import { runFanOut } from '../../src/broadcasts/fanout.ts';
 import { preflight } from '../../src/broadcasts/preflight.ts';
-import { runBroadcast } from '../../src/broadcasts/runner.ts';
+import { DEFAULT_DISPATCH_CONCURRENCY, runBroadcast } from '../../src/broadcasts/runner.ts';
 import { controlBroadcast, findBroadcast } from '../../src/broadcasts/service.ts';
 import { DEFAULT_HEAP_GROWING_PERCENT } from '../../src/config/config.ts';
 import { createGraphClient, createMemorySendRateLimiter } from '../../src/graph/index.ts';
 import { createRuleBook } from '../../src/policy/index.ts';
 import { newId, openDatabase } from '../../src/storage/index.ts';
 import { benchPerson } from './population.ts';
-import { createBenchBroadcast, createBenchPages, loadAverage, startBenchSimulator } from './setup.ts';
+import {
+  createBenchBroadcast,
+  createBenchPages,
+  loadAverage,
+  measureSendCeiling,
+  type SendCeiling,
+  startBenchSimulator,
+} from './setup.ts';
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +42,8 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '128' },
     // Send API calls per Graph batch request (0: one request per message; see src/graph/batch-sends.ts).
     'batch-sends': { type: 'string', default: '0' },
+    // Sends of the bare client loop that measures this machine's ceiling first (0: skip it).
+    ceiling: { type: 'string', default: '50000' },
     dir: { type: 'string' },
     'preflight-only': { type: 'boolean', default: false },
     // Contacts per keyset chunk of the preflight (default: preflight's own).
@@ -66,6 +75,20 @@ const memory = () => {
 log(
   `broadcast bench: ${N.toLocaleString('en')} contacts, ${P} Pages, ${Math.round(inside * 100)}% inside the window; Graph batch sends ${values['batch-sends']}; load average ${loadAverage()}; heap limit ${Math.round(getHeapStatistics().heap_size_limit / 1048576)} MB, growing ${values['heap-growing-percent']} %; db ${dbPath}`,
 );
+
+// 0. This machine's send ceiling, with the same connections and sends in flight as the dispatch below.
+let ceiling: SendCeiling | undefined;
+if (Number(values.ceiling) > 0) {
+  ceiling = await measureSendCeiling({
+    sends: Number(values.ceiling),
+    pages: P,
+    connections: Number(values.connections),
+    inFlight: Number(values.concurrency ?? DEFAULT_DISPATCH_CONCURRENCY),
+  });
+  log(
+    `send ceiling (a bare undici loop and its own simulator, no database, policy or limiter): ${ceiling.perSecond.toLocaleString('en')} sends/s over ${ceiling.sends.toLocaleString('en')} sends; CPU per send ${ceiling.clientCpuUsPerSend} µs in the client, ${ceiling.simulatorCpuUsPerSend} µs in the simulator`,
+  );
+}
 
 // 1. The simulator, in its own process.
 const { process: sim, url: simUrl } = await startBenchSimulator({ contacts: N, pages: P, inside, now });
@@ -169,6 +192,10 @@ log(
 log(
   `simulator: accepted ${rates.acceptedSends} over ${secs(Number(rates.firstToLastMs))} s = ${Math.round(Number(rates.acceptedSends) / (Number(rates.firstToLastMs) / 1000)).toLocaleString('en')} msgs/s; max per Page in any 1 s window ${rates.maxPerPageAnySecond} (aligned seconds ${rates.maxPerPageAlignedSecond}); violations ${rates.violations}; rate-limit hits ${rates.rateLimitHits}; people with >1 message ${JSON.stringify((rates.messages as { max: number }).max > 1)}`,
 );
+if (ceiling)
+  log(
+    `dispatch against the send ceiling: ${Math.round((100 * sent) / (dispatchMs / 1000) / ceiling.perSecond)} % (${Math.round(sent / (dispatchMs / 1000)).toLocaleString('en')} of ${ceiling.perSecond.toLocaleString('en')} sends/s)`,
+  );
 log(`peak RSS (VmHWM) of the Ventana process: ${peakRss()} MB`);
 log(`status ${end?.status}; status ${JSON.stringify(end?.counts)}`);
 await graph.close();

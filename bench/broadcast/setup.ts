@@ -15,6 +15,16 @@ export function loadAverage(): string {
 }
 
 /** Starts `sim.ts` with the same synthetic population; resolves with its URL once it listens. */
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc: for the simulator, whose
+ * process.cpuUsage() the benchmark cannot call. /proc counts in USER_HZ ticks, 100 per second on Linux.
+ */
+export function processCpuMs(pid: number): number {
+  // Fields after the command name (which may hold spaces): state is the 1st, utime the 12th, stime the 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 export async function startBenchSimulator(opts: {
   readonly contacts: number;
   readonly pages: number;
@@ -43,6 +53,40 @@ export async function startBenchSimulator(opts: {
     sim.once('exit', (code) => reject(new Error(`simulator exited ${code}`)));
   });
   return { process: sim, url };
+}
+
+export interface SendCeiling {
+  readonly sends: number;
+  readonly seconds: number;
+  readonly perSecond: number;
+  readonly clientCpuUsPerSend: number;
+  readonly simulatorCpuUsPerSend: number;
+}
+
+/** Runs `ceiling.ts` (this machine's bare send loop against its own simulator) and returns its figures. */
+export async function measureSendCeiling(opts: {
+  readonly sends: number;
+  readonly pages: number;
+  readonly connections: number;
+  readonly inFlight: number;
+}): Promise<SendCeiling> {
+  const child = spawn(
+    process.execPath,
+    [
+      'scripts/run-built.mjs',
+      'bench/broadcast/ceiling.ts',
+      ...['--sends', String(opts.sends), '--pages', String(opts.pages)],
+      ...['--connections', String(opts.connections), '--in-flight', String(opts.inFlight)],
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`ceiling.ts exited ${code}`);
+  return JSON.parse(out.trim().split('\n').pop()!) as SendCeiling;
 }
 
 /** Workspace `w1` and Pages 0..n-1 with their bench tokens. */

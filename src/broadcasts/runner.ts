@@ -10,6 +10,9 @@ import { createOutboxWorker } from '../outbound/worker.ts';
 import { runFanOut } from './fanout.ts';
 import { broadcastProgress, type Progress } from './service.ts';
 
+/** Rows in flight by default: see `RunBroadcastOptions.concurrency`. */
+export const DEFAULT_DISPATCH_CONCURRENCY = 1000;
+
 export interface RunBroadcastOptions {
   readonly logger?: Logger;
   /**
@@ -42,7 +45,7 @@ export async function runBroadcast(
     ...(options.logger ? { logger: options.logger } : {}),
     dispatchBatch,
     batchSize: options.batchSize ?? 500,
-    concurrency: options.concurrency ?? 1000,
+    concurrency: options.concurrency ?? DEFAULT_DISPATCH_CONCURRENCY,
     idleMs: 50,
     recoverSendingAtStart: options.recoverSendingAtStart ?? true,
   });
