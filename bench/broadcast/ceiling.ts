@@ -12,7 +12,7 @@
  * Its own simulator, so the broadcast's simulator counts only the broadcast's sends.
  */
 import { parseArgs } from 'node:util';
-import { Pool, request } from 'undici';
+import { Pool } from 'undici';
 import { benchPerson } from './population.ts';
 import { processCpuMs, startBenchSimulator } from './setup.ts';
 
@@ -39,8 +39,8 @@ async function lane() {
   while (next < sends) {
     const i = next++;
     const person = benchPerson(i, pages, now, 1);
-    const res = await request(`${url}/v26.0/me/messages`, {
-      dispatcher: pool,
+    const res = await pool.request({
+      path: '/v26.0/me/messages',
       method: 'POST',
       headers: {
         authorization: `Bearer bench-token-${i % pages}`,
