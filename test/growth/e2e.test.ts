@@ -7,6 +7,7 @@ import type { Runtime } from '../../src/app/runtime.ts';
 import type { Simulator } from '../../src/simulator/index.ts';
 import { contacts, outbox, pages } from '../../src/storage/index.ts';
 import { type DemoRuntime, startDemoRuntime } from '../support/demo-runtime.ts';
+import { pollUntil } from '../support/poll.ts';
 
 const H = 3_600_000;
 let demo: DemoRuntime;
@@ -18,15 +19,6 @@ const advance = (ms: number) => demo.advance(ms);
 const api = (method: string, path: string, body?: unknown, lang = 'en') => demo.api(method, path, body, lang);
 /** Lets webhooks (incl. delayed template status ones), jobs and sends finish. */
 const settle = () => demo.settle();
-
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await read();
-    if (ok(v) || Date.now() > end) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 beforeAll(async () => {
   demo = await startDemoRuntime('growth');
@@ -73,7 +65,8 @@ describe('Messenger profile', () => {
     const queued = await api('POST', `/api/v1/pages/${pageId}/messenger-profile/apply`);
     expect(queued.status).toBe(202);
 
-    const applied = await until(
+    const applied = await pollUntil(
+      'the profile applied on Meta',
       () => api('GET', `/api/v1/pages/${pageId}/messenger-profile/status`),
       (r) => r.body.applyStatus === 'applied',
     );
@@ -101,7 +94,8 @@ describe('Messenger profile', () => {
     // Applying again restores it; dropping the ice breakers deletes them on Meta's side.
     await api('PUT', `/api/v1/pages/${pageId}/messenger-profile`, { ...profile, iceBreakers: [] });
     await api('POST', `/api/v1/pages/${pageId}/messenger-profile/apply`);
-    const again = await until(
+    const again = await pollUntil(
+      'the second version applied on Meta',
       () => api('GET', `/api/v1/pages/${pageId}/messenger-profile/status`),
       (r) => r.body.appliedVersion === 2,
     );

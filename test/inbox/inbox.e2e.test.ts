@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Runtime, startRuntime } from '../../src/app/runtime.ts';
 import { parseConfig } from '../../src/config/config.ts';
 import type { Person } from '../../src/simulator/types.ts';
+import { pollUntil } from '../support/poll.ts';
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -83,16 +84,6 @@ function openStream() {
   return { events, ready, close: () => controller.abort() };
 }
 
-async function until<T>(read: () => T | undefined, ms = 5000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = read();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const sends = (psid: string) =>
   runtime
     .demo!.simulator.state.requests.toArray()
@@ -119,11 +110,13 @@ describe('the inbox on the simulator', () => {
       200,
     );
     await runtime.settle();
-    const live = await until(() =>
+    const live = await pollUntil('the message on the live stream', () =>
       stream.events.find((e) => e.event === 'message' && e.data.text === 'Hola, ¿enviáis a Sevilla?'),
     );
     expect(live.data).toMatchObject({ direction: 'in', author: 'contact' });
-    await until(() => stream.events.find((e) => e.event === 'conversation'));
+    await pollUntil('the conversation on the live stream', () =>
+      stream.events.find((e) => e.event === 'conversation'),
+    );
     stream.close();
 
     const list = await api('GET', '/api/v1/conversations?filter=unassigned');

@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job, JobOutcome, JobQueue } from '../../src/queue/index.ts';
+import { pollUntil } from '../support/poll.ts';
 
 export interface QueueTarget {
   /** A new client on the same store (like another process). `leaseMs` shortens the job lease. */
@@ -17,19 +18,6 @@ const DONE: JobOutcome = { status: 'done' };
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls until `check` holds; fails with `what` after `timeoutMs`. No timing is asserted. */
-async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 20_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${what}`);
-    await sleep(20);
-  }
 }
 
 function never(): Promise<JobOutcome> {
@@ -56,10 +44,10 @@ export function runQueueContract(name: string, make: () => Promise<QueueTarget>)
         seen.push(job);
         return DONE;
       });
-      await waitFor('the job to run', () => seen.length === 1);
+      await pollUntil('the job to run', () => seen.length === 1);
       expect(seen[0]).toMatchObject({ id, name: 'greet', payload: { to: 'ana', n: [1, 2] }, attempt: 1 });
       expect(seen[0]?.key).toBeUndefined();
-      await waitFor('the job to be completed', async () => (await queue.counts('greet')).completed === 1);
+      await pollUntil('the job to be completed', async () => (await queue.counts('greet')).completed === 1);
     });
 
     it('creates a keyed job once and answers the existing id for the same key', async () => {
@@ -85,7 +73,7 @@ export function runQueueContract(name: string, make: () => Promise<QueueTarget>)
         },
         { concurrency: 2 },
       );
-      await waitFor('three jobs to complete', async () => (await queue.counts('send')).completed === 3);
+      await pollUntil('three jobs to complete', async () => (await queue.counts('send')).completed === 3);
       const byKey = seen.find((j) => j.key === 'broadcast:42:contact:7');
       expect(byKey?.payload).toEqual({ v: 1 });
       expect(
@@ -102,10 +90,10 @@ export function runQueueContract(name: string, make: () => Promise<QueueTarget>)
         ran.push({ which: (job.payload as { which: string }).which, at: Date.now() });
         return DONE;
       });
-      await waitFor('the due job to run', () => ran.length >= 1);
+      await pollUntil('the due job to run', () => ran.length >= 1);
       expect(ran.map((r) => r.which)).toEqual(['now']);
       expect(await queue.counts('later')).toMatchObject({ delayed: 1, waiting: 0 });
-      await waitFor('the delayed job to run', () => ran.length === 2);
+      await pollUntil('the delayed job to run', () => ran.length === 2);
       expect(ran[1]?.which).toBe('later');
       expect(ran[1]?.at).toBeGreaterThanOrEqual(runAt);
     });
@@ -118,7 +106,7 @@ export function runQueueContract(name: string, make: () => Promise<QueueTarget>)
         if (job.attempt < 3) throw new Error(`graph 5xx on attempt ${job.attempt}`);
         return DONE;
       });
-      await waitFor('the job to complete', async () => (await queue.counts('flaky')).completed === 1);
+      await pollUntil('the job to complete', async () => (await queue.counts('flaky')).completed === 1);
       expect(runs.map((r) => r.attempt)).toEqual([1, 2, 3]);
       // Backoff is a lower bound: a retry never comes before its delay.
       expect((runs[1]?.at ?? 0) - (runs[0]?.at ?? 0)).toBeGreaterThanOrEqual(90);
@@ -136,7 +124,7 @@ export function runQueueContract(name: string, make: () => Promise<QueueTarget>)
         runs++;
         throw new Error(`token expired (run ${job.attempt})`);
       });
-      await waitFor('the job to fail', async () => (await queue.counts('doomed')).failed === 1);
+      await pollUntil('the job to fail', async () => (await queue.counts('doomed')).failed === 1);
       expect(runs).toBe(2);
       const failed = await queue.listFailed('doomed');
       expect(failed).toHaveLength(1);
@@ -158,7 +146,7 @@ export function runQueueContract(name: string, make: () => Promise<QueueTarget>)
         runs++;
         return { status: 'failed', reason: 'person blocked the Page (551)', retryable: false };
       });
-      await waitFor('the job to fail', async () => (await queue.counts('blocked')).failed === 1);
+      await pollUntil('the job to fail', async () => (await queue.counts('blocked')).failed === 1);
       expect(runs).toBe(1);
       expect((await queue.listFailed('blocked'))[0]?.reason).toBe('person blocked the Page (551)');
     });
@@ -172,7 +160,7 @@ export function runQueueContract(name: string, make: () => Promise<QueueTarget>)
           return { status: 'retry_at', at: Date.now() + 50, reason: 'page over 300/s' };
         return DONE;
       });
-      await waitFor('the job to complete', async () => (await queue.counts('limited')).completed === 1);
+      await pollUntil('the job to complete', async () => (await queue.counts('limited')).completed === 1);
       // With attempts: 1, a single consumed attempt would have failed the job.
       expect(attempts).toEqual([1, 1, 1, 1]);
       expect((await queue.counts('limited')).failed).toBe(0);
@@ -198,7 +186,7 @@ export function runQueueContract(name: string, make: () => Promise<QueueTarget>)
         },
         { concurrency: 3 },
       );
-      await waitFor('all jobs to run', () => done === 30);
+      await pollUntil('all jobs to run', () => done === 30);
       expect(most).toBe(3);
     });
 
@@ -219,7 +207,7 @@ export function runQueueContract(name: string, make: () => Promise<QueueTarget>)
         ran.push((job.payload as { which: string }).which);
         return DONE;
       });
-      await waitFor('the new job to run', () => ran.length === 1);
+      await pollUntil('the new job to run', () => ran.length === 1);
       await sleep(200);
       expect(ran).toEqual(['again']);
     });
@@ -233,10 +221,10 @@ export function runQueueContract(name: string, make: () => Promise<QueueTarget>)
         });
         return DONE;
       });
-      await waitFor('the job to start', () => release !== undefined);
+      await pollUntil('the job to start', () => release !== undefined);
       expect(await queue.cancel('running', 'r1')).toBe(false);
       release?.();
-      await waitFor('the job to complete', async () => (await queue.counts('running')).completed === 1);
+      await pollUntil('the job to complete', async () => (await queue.counts('running')).completed === 1);
     });
 
     it('counts jobs by state', async () => {
@@ -274,7 +262,7 @@ export function runQueueContract(name: string, make: () => Promise<QueueTarget>)
         },
         { concurrency: 3 },
       );
-      await waitFor('one done, one failed, one active', async () => {
+      await pollUntil('one done, one failed, one active', async () => {
         const c = await queue.counts('tally');
         return c.completed === 1 && c.failed === 1 && c.active === 1;
       });
@@ -286,7 +274,7 @@ export function runQueueContract(name: string, make: () => Promise<QueueTarget>)
         failed: 1,
       });
       release?.();
-      await waitFor('the held job to complete', async () => (await queue.counts('tally')).completed === 2);
+      await pollUntil('the held job to complete', async () => (await queue.counts('tally')).completed === 2);
       expect(await queue.counts('tally')).toEqual({
         waiting: 0,
         delayed: 1,
@@ -305,16 +293,16 @@ export function runQueueContract(name: string, make: () => Promise<QueueTarget>)
         runs.push({ by: 'a', attempt: job.attempt });
         return never();
       });
-      await waitFor('worker a to start the job', () => runs.length === 1);
+      await pollUntil('worker a to start the job', () => runs.length === 1);
       // A crash: the handler never finishes and nothing renews the lease any more.
       await workerA.close({ force: true });
       b.work('crashy', async (job) => {
         runs.push({ by: 'b', attempt: job.attempt });
         return DONE;
       });
-      await waitFor('worker b to take the job over', () => runs.length === 2);
+      await pollUntil('worker b to take the job over', () => runs.length === 2);
       expect(runs.map((r) => r.by)).toEqual(['a', 'b']);
-      await waitFor('the job to complete', async () => (await b.counts('crashy')).completed === 1);
+      await pollUntil('the job to complete', async () => (await b.counts('crashy')).completed === 1);
       expect(await b.counts('crashy')).toMatchObject({ waiting: 0, active: 0, failed: 0 });
     });
 
@@ -339,8 +327,8 @@ export function runQueueContract(name: string, make: () => Promise<QueueTarget>)
       };
       a.work('shared', handler, { concurrency: 4 });
       b.work('shared', handler, { concurrency: 4 });
-      await waitFor('every job to run', () => runsById.size === total);
-      await waitFor('the queue to drain', async () => {
+      await pollUntil('every job to run', () => runsById.size === total);
+      await pollUntil('the queue to drain', async () => {
         const c = await queue.counts('shared');
         return c.waiting + c.active + c.delayed === 0;
       });
@@ -365,8 +353,8 @@ export function runQueueContract(name: string, make: () => Promise<QueueTarget>)
       };
       a.work('bulk', handler, { concurrency: 10 });
       b.work('bulk', handler, { concurrency: 10 });
-      await waitFor('every job to run', () => runs.every((n) => n >= 1), 60_000);
-      await waitFor('the queue to drain', async () => {
+      await pollUntil('every job to run', () => runs.every((n) => n >= 1), { timeoutMs: 60_000 });
+      await pollUntil('the queue to drain', async () => {
         const c = await queue.counts('bulk');
         return c.waiting + c.active + c.delayed === 0;
       });
@@ -384,10 +372,13 @@ export function runQueueContract(name: string, make: () => Promise<QueueTarget>)
         finished = true;
         return DONE;
       });
-      await waitFor('the job to start', () => started);
+      await pollUntil('the job to start', () => started);
       await worker.close();
       expect(finished).toBe(true);
-      await waitFor('the job to be completed', async () => (await queue.counts('graceful')).completed === 1);
+      await pollUntil(
+        'the job to be completed',
+        async () => (await queue.counts('graceful')).completed === 1,
+      );
     });
   });
 }

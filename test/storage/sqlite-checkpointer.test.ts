@@ -10,18 +10,10 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type CheckpointLook, startCheckpointer } from '../../src/storage/sqlite-checkpointer.ts';
+import { pollUntil } from '../support/poll.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ventana-checkpointer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Waits (polling) until `done` holds, or fails naming what was awaited after `maxMs`. */
-async function until(what: string, done: () => boolean, maxMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!done()) {
-    if (Date.now() - start > maxMs) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('the SQLite checkpointer thread', () => {
   it('copies a growing log at the busy pace, then looks at a quiet one at the slow pace', async () => {
@@ -49,11 +41,11 @@ describe('the SQLite checkpointer thread', () => {
         })();
         if (i % 16 === 15) {
           // A pause after each burst, so that several looks see a log that grew since the last.
-          await until('a first look', () => looks.length > 0);
+          await pollUntil('a first look', () => looks.length > 0);
           await new Promise((r) => setTimeout(r, 20));
         }
       }
-      await until('a quiet look with the whole log copied', () => {
+      await pollUntil('a quiet look with the whole log copied', () => {
         const last = looks.at(-1);
         return last !== undefined && last.pauseMs === 50 && last.checkpointed === last.log && last.log > 0;
       });
@@ -84,7 +76,7 @@ describe('the SQLite checkpointer thread', () => {
     writer.exec('create table t (id integer primary key)');
     const looks: CheckpointLook[] = [];
     const checkpointer = startCheckpointer(path, { everyMs: 10, onLook: (l) => looks.push(l) });
-    await until('a first look', () => looks.length > 0);
+    await pollUntil('a first look', () => looks.length > 0);
     writer.close();
     rmSync(path, { force: true });
     await checkpointer.stop();
