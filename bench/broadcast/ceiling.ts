@@ -5,10 +5,10 @@
  * so a dispatch figure can be read against it. The client and the simulator share the machine's
  * cores, as they do in the broadcast bench, and each one's CPU per send is printed.
  *
- *   node scripts/run-built.mjs bench/broadcast/ceiling.ts --sends 50000 --pages 50 \
+ *   node scripts/run-built.mjs bench/broadcast/ceiling.ts --sends 50000 --pages 200 \
  *     --connections 128 --in-flight 1000
  *
- * Prints one JSON line: { sends, seconds, perSecond, clientCpuUsPerSend, simulatorCpuUsPerSend }.
+ * Prints one JSON line: { sends, accepted, seconds, perSecond, clientCpuUsPerSend, simulatorCpuUsPerSend }.
  * Its own simulator, so the broadcast's simulator counts only the broadcast's sends.
  */
 import { parseArgs } from 'node:util';
@@ -19,7 +19,8 @@ import { processCpuMs, startBenchSimulator } from './setup.ts';
 const { values } = parseArgs({
   options: {
     sends: { type: 'string', default: '50000' },
-    pages: { type: 'string', default: '50' },
+    // Pages the sends are spread over: enough that none nears its 300 sends/s at the machine's pace.
+    pages: { type: 'string', default: '200' },
     connections: { type: 'string', default: '128' },
     'in-flight': { type: 'string', default: '1000' },
   },
@@ -69,10 +70,11 @@ const ownCpu = process.cpuUsage(ownCpu0);
 const simCpuMs = processCpuMs(sim.pid!) - simCpu0;
 await pool.close();
 sim.kill('SIGTERM');
-if (accepted !== sends) throw new Error(`the simulator accepted ${accepted} of ${sends} sends`);
 process.stdout.write(
   `${JSON.stringify({
     sends,
+    // Anything else is still a full exchange (a 613 costs what a send costs); counted, so it shows.
+    accepted,
     seconds: ms / 1000,
     perSecond: Math.round(sends / (ms / 1000)),
     clientCpuUsPerSend: Math.round((ownCpu.user + ownCpu.system) / sends),

@@ -81,12 +81,11 @@ let ceiling: SendCeiling | undefined;
 if (Number(values.ceiling) > 0) {
   ceiling = await measureSendCeiling({
     sends: Number(values.ceiling),
-    pages: P,
     connections: Number(values.connections),
     inFlight: Number(values.concurrency ?? DEFAULT_DISPATCH_CONCURRENCY),
   });
   log(
-    `send ceiling (a bare undici loop and its own simulator, no database, policy or limiter): ${ceiling.perSecond.toLocaleString('en')} sends/s over ${ceiling.sends.toLocaleString('en')} sends; CPU per send ${ceiling.clientCpuUsPerSend} µs in the client, ${ceiling.simulatorCpuUsPerSend} µs in the simulator`,
+    `send ceiling (a bare undici loop and its own simulator, no database, policy or limiter): ${ceiling.perSecond.toLocaleString('en')} sends/s over ${ceiling.sends.toLocaleString('en')} sends (${ceiling.accepted.toLocaleString('en')} accepted); CPU per send ${ceiling.clientCpuUsPerSend} µs in the client, ${ceiling.simulatorCpuUsPerSend} µs in the simulator`,
   );
 }
 

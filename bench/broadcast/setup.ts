@@ -57,6 +57,7 @@ export async function startBenchSimulator(opts: {
 
 export interface SendCeiling {
   readonly sends: number;
+  readonly accepted: number;
   readonly seconds: number;
   readonly perSecond: number;
   readonly clientCpuUsPerSend: number;
@@ -66,7 +67,6 @@ export interface SendCeiling {
 /** Runs `ceiling.ts` (this machine's bare send loop against its own simulator) and returns its figures. */
 export async function measureSendCeiling(opts: {
   readonly sends: number;
-  readonly pages: number;
   readonly connections: number;
   readonly inFlight: number;
 }): Promise<SendCeiling> {
@@ -75,7 +75,7 @@ export async function measureSendCeiling(opts: {
     [
       'scripts/run-built.mjs',
       'bench/broadcast/ceiling.ts',
-      ...['--sends', String(opts.sends), '--pages', String(opts.pages)],
+      ...['--sends', String(opts.sends)],
       ...['--connections', String(opts.connections), '--in-flight', String(opts.inFlight)],
     ],
     { stdio: ['ignore', 'pipe', 'inherit'] },
