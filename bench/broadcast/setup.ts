@@ -14,17 +14,19 @@ export function loadAverage(): string {
   return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 }
 
-/** Starts `sim.ts` with the same synthetic population; resolves with its URL once it listens. */
 /**
  * CPU time (user + system, ms) a process has used so far, from /proc: for the simulator, whose
  * process.cpuUsage() the benchmark cannot call. /proc counts in USER_HZ ticks, 100 per second on Linux.
  */
 export function processCpuMs(pid: number): number {
-  // Fields after the command name (which may hold spaces): state is the 1st, utime the 12th, stime the 13th.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // Fields after the command name, which may hold spaces and parentheses itself: state is the 1st,
+  // utime the 12th, stime the 13th.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/** Starts `sim.ts` with the same synthetic population; resolves with its URL once it listens. */
 export async function startBenchSimulator(opts: {
   readonly contacts: number;
   readonly pages: number;

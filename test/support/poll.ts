@@ -38,13 +38,13 @@ export async function pollUntil<T>(
     const value = await read();
     if (ok(value)) return value;
     if (Date.now() > deadline) {
-      throw new Error(`gave up after ${timeoutMs} ms waiting for ${what}; last value: ${describe(value)}`);
+      throw new Error(`gave up after ${timeoutMs} ms waiting for ${what}; last value: ${shown(value)}`);
     }
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
 
-function describe(value: unknown): string {
+function shown(value: unknown): string {
   try {
     return (JSON.stringify(value) ?? String(value)).slice(0, 500);
   } catch {
