@@ -61,30 +61,32 @@ export interface NewMessage {
   readonly createdAt: number;
 }
 
+// Every column of the table: `satisfies` makes a new column a compile error here, not a value the
+// precompiled insert below would leave out without a word.
+const MESSAGE_COLUMNS = Object.keys({
+  id: true,
+  conversation_id: true,
+  contact_id: true,
+  page_id: true,
+  direction: true,
+  mid: true,
+  kind: true,
+  text: true,
+  payload: true,
+  sender: true,
+  outbox_id: true,
+  created_at: true,
+  delivered_at: true,
+  read_at: true,
+} satisfies Record<keyof MessagesTable, true>) as (keyof MessagesTable)[];
+
 // Run for every applied message event: compiled once (storage/precompiled.ts).
-const insertMessageRow = precompiled(
-  [
-    'id',
-    'conversation_id',
-    'contact_id',
-    'page_id',
-    'direction',
-    'mid',
-    'kind',
-    'text',
-    'payload',
-    'sender',
-    'outbox_id',
-    'created_at',
-    'delivered_at',
-    'read_at',
-  ],
-  (db, v) =>
-    db
-      .insertInto('messages')
-      .values(v)
-      .onConflict((oc) => oc.column('mid').doNothing())
-      .returningAll(),
+const insertMessageRow = precompiled(MESSAGE_COLUMNS, (db, v) =>
+  db
+    .insertInto('messages')
+    .values(v)
+    .onConflict((oc) => oc.column('mid').doNothing())
+    .returningAll(),
 );
 
 /**
