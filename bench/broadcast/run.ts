@@ -185,15 +185,16 @@ const dispatchMs = performance.now() - t0;
 process.stderr.write('\n');
 const rates = (await (await fetch(`${simUrl}/__bench/rates`)).json()) as Record<string, unknown>;
 const sent = end?.counts.sent ?? 0;
+const sentPerSecond = sent / (dispatchMs / 1000);
 log(
-  `dispatch: ${secs(dispatchMs)} s; sent ${sent.toLocaleString('en')} (${Math.round(sent / (dispatchMs / 1000)).toLocaleString('en')} msgs/s), refused ${end?.counts.refused}, failed ${end?.counts.failed}, unknown ${end?.counts.unknown}; rows ${Math.round((end?.finished ?? 0) / (dispatchMs / 1000)).toLocaleString('en')}/s`,
+  `dispatch: ${secs(dispatchMs)} s; sent ${sent.toLocaleString('en')} (${Math.round(sentPerSecond).toLocaleString('en')} msgs/s), refused ${end?.counts.refused}, failed ${end?.counts.failed}, unknown ${end?.counts.unknown}; rows ${Math.round((end?.finished ?? 0) / (dispatchMs / 1000)).toLocaleString('en')}/s`,
 );
 log(
   `simulator: accepted ${rates.acceptedSends} over ${secs(Number(rates.firstToLastMs))} s = ${Math.round(Number(rates.acceptedSends) / (Number(rates.firstToLastMs) / 1000)).toLocaleString('en')} msgs/s; max per Page in any 1 s window ${rates.maxPerPageAnySecond} (aligned seconds ${rates.maxPerPageAlignedSecond}); violations ${rates.violations}; rate-limit hits ${rates.rateLimitHits}; people with >1 message ${JSON.stringify((rates.messages as { max: number }).max > 1)}`,
 );
 if (ceiling)
   log(
-    `dispatch against the send ceiling: ${Math.round((100 * sent) / (dispatchMs / 1000) / ceiling.perSecond)} % (${Math.round(sent / (dispatchMs / 1000)).toLocaleString('en')} of ${ceiling.perSecond.toLocaleString('en')} sends/s)`,
+    `dispatch against the send ceiling: ${Math.round((100 * sentPerSecond) / ceiling.perSecond)} % (${Math.round(sentPerSecond).toLocaleString('en')} of ${ceiling.perSecond.toLocaleString('en')} sends/s)`,
   );
 log(`peak RSS (VmHWM) of the Ventana process: ${peakRss()} MB`);
 log(`status ${end?.status}; status ${JSON.stringify(end?.counts)}`);
