@@ -83,6 +83,8 @@ export async function startDemo(input: {
       },
     ],
     autoDeliver: true,
+    // Ventana subscribes Pages to message_echoes (server/page-routes.ts), so Meta echoes its sends.
+    echoSends: true,
   });
   const graphUrl = await simulator.listen(0, '127.0.0.1');
   await pages.upsertPage(database, secrets.secretKey, {

@@ -18,6 +18,7 @@ export const BROADCAST_MESSAGE_CODES = [
   'schedule_needs_at',
   'invalid_timezone',
   'scheduled_notice',
+  'resend_notice',
 ] as const;
 export type BroadcastMessageCode = (typeof BROADCAST_MESSAGE_CODES)[number];
 
@@ -43,6 +44,8 @@ export const BROADCAST_MESSAGES: Readonly<Record<Lang, Readonly<Record<Broadcast
     invalid_timezone: 'expected hours from UTC between -12 and 14 (e.g. 1, -5, 5.5)',
     scheduled_notice:
       'scheduled: {count} people wait in the outbox, the first at {at}; the running server (ventana start) sends each at their moment',
+    resend_notice:
+      '{count} sends with an unknown outcome that Meta never echoed (for {minutes} minutes or more) are queued again; each is decided again before it leaves. `ventana broadcast send {id}` sends them now, or the running server does',
   },
   es: {
     invalid_json: 'el cuerpo no es JSON válido',
@@ -65,13 +68,27 @@ export const BROADCAST_MESSAGES: Readonly<Record<Lang, Readonly<Record<Broadcast
     invalid_timezone: 'se esperan horas respecto a UTC entre -12 y 14 (p. ej. 1, -5, 5.5)',
     scheduled_notice:
       'programada: {count} personas esperan en la cola, la primera el {at}; el servidor en marcha (ventana start) envía a cada una en su momento',
+    resend_notice:
+      '{count} envíos de resultado desconocido que Meta nunca devolvió en eco (desde hace {minutes} minutos o más) vuelven a la cola; cada uno se decide de nuevo antes de salir. `ventana broadcast send {id}` los envía ahora, o lo hace el servidor en marcha',
   },
 };
 
 /** Verbs for `invalid_state`, per language. */
 const ACTIONS: Readonly<Record<Lang, Readonly<Record<string, string>>>> = {
-  en: { send: 'sent', pause: 'paused', resume: 'resumed', cancel: 'cancelled' },
-  es: { send: 'enviar', pause: 'pausar', resume: 'reanudar', cancel: 'cancelar' },
+  en: {
+    send: 'sent',
+    pause: 'paused',
+    resume: 'resumed',
+    cancel: 'cancelled',
+    'resend-unconfirmed': 'sent again',
+  },
+  es: {
+    send: 'enviar',
+    pause: 'pausar',
+    resume: 'reanudar',
+    cancel: 'cancelar',
+    'resend-unconfirmed': 'reenviar',
+  },
 };
 
 export function problemText(

@@ -5,6 +5,7 @@
 import { createRuleBook, type Lang, type RuleBook } from '../policy/index.ts';
 import {
   type BroadcastStatus,
+  countConfirmedByEcho,
   deliveryCounts,
   getBroadcast,
   getBroadcastForUpdate,
@@ -55,7 +56,13 @@ export async function findBroadcast(
   return toBroadcast(record);
 }
 
-export type ControlAction = 'send' | 'pause' | 'resume' | 'cancel';
+export type ControlAction = 'send' | 'pause' | 'resume' | 'cancel' | 'resend-unconfirmed';
+
+/**
+ * How long an unknown send must have waited for Meta's echo before `resend-unconfirmed` takes it:
+ * echoes come within seconds, and Meta retries a webhook the server missed for minutes at first.
+ */
+export const UNCONFIRMED_GRACE_MS = 10 * 60_000;
 
 export type ControlResult =
   | { readonly ok: true; readonly broadcast: Broadcast; readonly affected: number }
@@ -67,18 +74,21 @@ const FROM: Readonly<Record<ControlAction, readonly BroadcastStatus[]>> = {
   pause: ['sending'],
   resume: ['paused'],
   cancel: ['draft', 'sending', 'paused'],
+  'resend-unconfirmed': ['sending', 'done'],
 };
 const TO: Readonly<Record<ControlAction, BroadcastStatus>> = {
   send: 'sending',
   pause: 'paused',
   resume: 'sending',
   cancel: 'cancelled',
+  'resend-unconfirmed': 'sending',
 };
 
 /**
  * Changes a broadcast's status and its queued rows in one transaction: pause holds them (no worker
  * claims them), resume makes them due now, cancel fails them with reason `cancelled`. Rows already
- * in flight finish normally. Starting or resuming the fan-out is the caller's job (`runFanOut`).
+ * in flight finish normally; resend-unconfirmed queues again the unknown sends Meta never echoed
+ * (storage/outbox-echo.ts). Starting or resuming the fan-out is the caller's job (`runFanOut`).
  */
 export async function controlBroadcast(
   database: Queryable,
@@ -94,8 +104,18 @@ export async function controlBroadcast(
       return { ok: false, code: 'broadcast_not_found' } as const;
     if (!FROM[action].includes(current.status))
       return { ok: false, code: 'invalid_state', status: current.status } as const;
-    await transitionBroadcast(tx, id, FROM[action], TO[action], now);
     let affected = 0;
+    // A resend that finds nothing to send leaves a finished broadcast finished.
+    if (action === 'resend-unconfirmed') {
+      affected = await outbox.requeueUnconfirmed(tx, 'broadcast', id, {
+        unknownBefore: now - UNCONFIRMED_GRACE_MS,
+        now,
+      });
+      if (affected > 0) await transitionBroadcast(tx, id, FROM[action], TO[action], now);
+      const after = await getBroadcast(tx, id);
+      return { ok: true, broadcast: toBroadcast(after!), affected } as const;
+    }
+    await transitionBroadcast(tx, id, FROM[action], TO[action], now);
     switch (action) {
       case 'send':
         break;
@@ -167,6 +187,8 @@ export interface BroadcastReport extends Progress {
   readonly failedByReason: Readonly<Record<string, number>>;
   /** Sends whose outcome nobody knows (a crash mid-call): reported, never retried. */
   readonly unknown: number;
+  /** Of `sent`: sends first left unknown that Meta's echo later proved sent. */
+  readonly confirmedByEcho: number;
   readonly unknownByReason: Readonly<Record<string, number>>;
   /** Tracked-link clicks: unique people, every click, and per destination. */
   readonly clicked: links.ClickStats;
@@ -207,6 +229,7 @@ export async function broadcastReport(
     failedByReason,
     unknown: progress.counts.unknown,
     unknownByReason,
+    confirmedByEcho: await countConfirmedByEcho(database, id),
     clicked: await links.clickStats(database, 'broadcast', id),
     skipped: record.skipped,
     schedule: toBroadcast(record).schedule,

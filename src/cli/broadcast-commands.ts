@@ -19,6 +19,7 @@ import {
   controlBroadcast,
   createBroadcast,
   findBroadcast,
+  UNCONFIRMED_GRACE_MS,
 } from '../broadcasts/service.ts';
 import { configProblemText, parseConfig, publicUrlOf } from '../config/config.ts';
 import { createGraphClient, createMemorySendRateLimiter } from '../graph/index.ts';
@@ -253,6 +254,33 @@ export function registerBroadcastCommands(program: Command, io: CliIo, host: Ser
           bar.stop();
           await graph.close();
         }
+      });
+    });
+
+  broadcast
+    .command('resend-unconfirmed <id>')
+    .description(
+      'queue again the sends whose outcome is unknown and that Meta never echoed (10 minutes on); they are decided again before leaving',
+    )
+    .option('--lang <lang>', 'es or en')
+    .action(async (id: string, flags: Flags) => {
+      const lang = langOf(flags);
+      if (!lang) return;
+      await withDatabase(lang, async (database) => {
+        const r = await controlBroadcast(database, id, 'resend-unconfirmed', Date.now());
+        if (!r.ok) {
+          if (r.code === 'broadcast_not_found') return notFound(id, lang);
+          io.err(problemText('invalid_state', lang, { status: r.status, action: 'resend-unconfirmed' }));
+          return io.setExitCode(1);
+        }
+        io.err(
+          problemText('resend_notice', lang, {
+            count: r.affected,
+            minutes: UNCONFIRMED_GRACE_MS / 60_000,
+            id,
+          }),
+        );
+        io.out(JSON.stringify({ ...renderBroadcast(r.broadcast), affected: r.affected }, null, 2));
       });
     });
 

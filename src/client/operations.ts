@@ -1574,6 +1574,69 @@ export interface Operations {
     };
     status: 200;
   };
+  /** POST /api/v1/broadcasts/{id}/resend-unconfirmed */
+  postBroadcastsByIdResendUnconfirmed: {
+    input: { params: { id: string }; query?: { lang?: 'es' | 'en' } };
+    response: {
+      id: string;
+      workspaceId: string;
+      name: string;
+      audience: {
+        pageIds?: Array<string>;
+        labels?: { all?: Array<string>; any?: Array<string>; none?: Array<string> };
+        localePrefixes?: Array<string>;
+        lastSeenWithinDays?: number;
+        notSeenForDays?: number;
+        windowOpen?: boolean;
+        windowState?: Array<'open' | 'human_agent' | 'closed'>;
+        marketingSubscription?: 'active' | 'stopped' | 'expired' | 'none';
+        entryPoint?: string;
+        fieldEquals?: { [key: string]: string | number | boolean };
+      };
+
+      /** The message as stored (OutboxContent) */
+      content: { [key: string]: unknown };
+      intent: 'promotional' | 'non_promotional' | 'transactional';
+
+      /** The classifier's verdict on the content: promotional or not, and its signals */
+      verdict: { [key: string]: unknown };
+      status: 'draft' | 'sending' | 'paused' | 'cancelled' | 'done';
+      fanOutCursor: string | null;
+      fanOutDone: boolean;
+      enqueued: number;
+
+      /** epoch milliseconds */
+      createdAt: number;
+
+      /** epoch milliseconds */
+      updatedAt: number;
+
+      /** epoch milliseconds */
+      startedAt: number | null;
+
+      /** epoch milliseconds */
+      finishedAt: number | null;
+
+      /** Null: sent when started */
+      schedule: {
+        /** ISO 8601; with localTime a wall clock without offset, read in each person's zone; null: now */
+        at: string | null;
+        localTime: boolean;
+
+        /** hours from UTC for people without a time zone */
+        fallbackTimezone: number | null;
+        beforeWindowCloses: boolean;
+        windowMarginMinutes: number;
+        closedWindow: 'route' | 'skip';
+      } | null;
+      trackLinks: boolean;
+
+      /** people the schedule left out (window closed, closedWindow: skip) */
+      skipped: number;
+      [key: string]: unknown;
+    };
+    status: 200;
+  };
   /** POST /api/v1/broadcasts/{id}/resume */
   postBroadcastsByIdResume: {
     input: { params: { id: string }; query?: { lang?: 'es' | 'en' } };
@@ -3261,6 +3324,11 @@ export const OPERATIONS: {
   },
   postBroadcastsByIdCancel: { method: 'POST', path: '/api/v1/broadcasts/{id}/cancel', response: 'json' },
   postBroadcastsByIdPause: { method: 'POST', path: '/api/v1/broadcasts/{id}/pause', response: 'json' },
+  postBroadcastsByIdResendUnconfirmed: {
+    method: 'POST',
+    path: '/api/v1/broadcasts/{id}/resend-unconfirmed',
+    response: 'json',
+  },
   postBroadcastsByIdResume: { method: 'POST', path: '/api/v1/broadcasts/{id}/resume', response: 'json' },
   postBroadcastsByIdSend: { method: 'POST', path: '/api/v1/broadcasts/{id}/send', response: 'json' },
   postCannedReplies: { method: 'POST', path: '/api/v1/canned-replies', response: 'json' },

@@ -5,8 +5,9 @@
  */
 import type { InboundEvent } from '../messenger/events.ts';
 import { inboundKindOf } from '../messenger/inbound-kind.ts';
+import { outboxIdOfMetadata } from '../outbound/send-metadata.ts';
 import type { RuleBook } from '../policy/rules/ruleset.ts';
-import { contacts, conversations, messages, pages, type Queryable } from '../storage/index.ts';
+import { contacts, conversations, messages, outbox, pages, type Queryable } from '../storage/index.ts';
 import { type KeywordIntent, keywordIntent } from './opt-out.ts';
 import { contactKey, type SliceContext } from './slice-context.ts';
 
@@ -86,6 +87,8 @@ async function storeMessage(
     mid: string | null;
     text: string | null;
     payload?: unknown;
+    /** The outbox row an echo of our own send names. */
+    outboxId?: string | null;
   },
 ): Promise<void> {
   const page = await pageOf(deps, event.pageId);
@@ -112,6 +115,7 @@ async function storeMessage(
     text: input.text,
     payload: (input.payload ?? null) as never,
     sender: input.sender,
+    outboxId: input.outboxId ?? null,
     createdAt: at,
   });
 }
@@ -174,7 +178,10 @@ export async function applyEvent(deps: ApplyDeps, event: InboundEvent): Promise<
       if (!psid) return OK;
       const contact = await contacts.getContactByPsid(deps.database, event.pageId, psid);
       if (!contact) return { ok: true, note: 'echo_for_unknown_contact' };
-      // Replies typed in Meta's Page Inbox are a human's; our own sends are already stored (same mid).
+      // Our own sends carry their outbox id as metadata (outbound/send-metadata.ts).
+      const outboxId = event.fromPageInbox ? null : outboxIdOfMetadata(event.metadata);
+      // Replies typed in Meta's Page Inbox are a human's; our own sends are already stored (same mid),
+      // unless the echo came first: then its row names the outbox row, for crash recovery to find.
       await storeMessage(deps, contact.id, event, {
         direction: 'out',
         sender: event.fromPageInbox ? 'page_inbox' : 'bot',
@@ -182,8 +189,19 @@ export async function applyEvent(deps: ApplyDeps, event: InboundEvent): Promise<
         mid: event.mid,
         text: event.text,
         payload: { appId: event.appId, metadata: event.metadata },
+        outboxId,
       });
-      return OK;
+      // Meta says the message left: a send reported 'unknown' is known now (storage/outbox-echo.ts).
+      const confirmed =
+        outboxId !== null &&
+        (await outbox.settleUnknownByEcho(deps.database, {
+          outboxId,
+          pageId: event.pageId,
+          contactId: contact.id,
+          mid: event.mid,
+          at: event.timestamp || now,
+        }));
+      return confirmed ? { ok: true, note: 'unknown_send_confirmed_by_echo' } : OK;
     }
     case 'optin':
       return applyOptin(deps, event, psid, now);

@@ -37,6 +37,7 @@ import type { DispatchDeps, DispatchResult } from './dispatch.ts';
 import { addTemplateStatus, withMarketingHold } from './growth-facts.ts';
 import { prepareMarketingSend, recordMarketingFailure, sendMarketing } from './marketing.ts';
 import { recipientFor } from './recipient.ts';
+import { sendMetadata } from './send-metadata.ts';
 
 const PAGE_WAIT_MS = 15 * 60_000;
 /** How long Page facts and the decrypted token are reused across batches. */
@@ -282,7 +283,7 @@ export async function dispatchBatch(
       messaging_type: d.decision.send.messaging_type,
       tag: d.decision.send.tag,
       message: d.content.message,
-      metadata: `ventana:${d.item.id}`,
+      metadata: sendMetadata(d.item.id),
     });
     const token = d.page.token;
     sends.push(

@@ -21,6 +21,7 @@ import { messageFacts, type OutboxContent } from './content.ts';
 import { withMarketingHold, withTemplateStatus } from './growth-facts.ts';
 import { prepareMarketingSend, recordMarketingFailure, sendMarketing } from './marketing.ts';
 import { recipientFor } from './recipient.ts';
+import { sendMetadata } from './send-metadata.ts';
 
 export interface DispatchDeps {
   readonly database: Database;
@@ -142,7 +143,7 @@ export async function dispatchOne(deps: DispatchDeps, item: OutboxItem): Promise
       messaging_type: decision.send.messaging_type,
       tag: decision.send.tag,
       message: content.message,
-      metadata: `ventana:${item.id}`,
+      metadata: sendMetadata(item.id),
     });
     // Respect the Page's budget (300/s text, 10/s media, 750/h private replies) before calling Meta.
     const kind = sendKindOf(body);

@@ -48,6 +48,8 @@ export interface OutboxWorkerStats {
   recoveredUnknown: number;
   /** Claimed before a crash but not yet decided: safely queued again. */
   recoveredRequeued: number;
+  /** Left 'sending' by a crash, but Meta's echo of them was already stored: recorded 'sent'. */
+  recoveredConfirmed: number;
 }
 
 export function createOutboxWorker(options: OutboxWorkerOptions) {
@@ -60,6 +62,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     rescheduled: 0,
     recoveredUnknown: 0,
     recoveredRequeued: 0,
+    recoveredConfirmed: 0,
   };
   let running = false;
   let inFlight = 0;
@@ -161,9 +164,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
 
   /** Sends left 'sending' by a crash or a dead worker: see outbox.recoverStaleSending. */
   async function recover(staleBefore: number, cause: 'crash' | 'dead_worker'): Promise<void> {
-    const { unknown, requeued } = await outbox.recoverStaleSending(database, staleBefore, now());
+    const { unknown, requeued, confirmed } = await outbox.recoverStaleSending(database, staleBefore, now());
     stats.recoveredUnknown += unknown;
     stats.recoveredRequeued += requeued;
+    stats.recoveredConfirmed += confirmed;
+    if (confirmed > 0) logger?.info({ count: confirmed, cause }, 'sends Meta already echoed recorded sent');
     if (unknown > 0)
       logger?.warn({ count: unknown, cause }, 'decided sends without an outcome marked unknown');
     if (requeued > 0) logger?.info({ count: requeued, cause }, 'claimed sends not yet decided queued again');

@@ -327,6 +327,13 @@ export const API_DOCS: Readonly<Record<string, RouteDoc>> = {
     response: broadcast,
     errors: [409],
   },
+  'POST /api/v1/broadcasts/:id/resend-unconfirmed': {
+    summary:
+      'Send again the unknown outcomes Meta never echoed (10 minutes after they became unknown); `affected` says how many',
+    role: 'admin',
+    response: broadcast,
+    errors: [409],
+  },
   'GET /api/v1/broadcasts/:id/report': {
     summary: 'Delivery report: sent, refused by reason, failed, clicks',
     role: 'viewer',

@@ -178,7 +178,13 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
     },
   );
 
-  for (const action of ['send', 'pause', 'resume', 'cancel'] as const satisfies readonly ControlAction[]) {
+  for (const action of [
+    'send',
+    'pause',
+    'resume',
+    'cancel',
+    'resend-unconfirmed',
+  ] as const satisfies readonly ControlAction[]) {
     app.post<{ Params: { id: string } }>(`/api/v1/broadcasts/:id/${action}`, async (req, reply) => {
       if (!requireRole(req, reply, 'admin')) return reply;
       const lang = requestLang(req);
@@ -191,7 +197,7 @@ export function registerBroadcastRoutes<L extends FastifyBaseLogger>(
         );
       }
       if (action === 'send' || action === 'resume') fanOut(r.broadcast.id);
-      if (action === 'resume') deps.wake?.();
+      if (action === 'resume' || action === 'resend-unconfirmed') deps.wake?.();
       return { ...renderBroadcast(r.broadcast), affected: r.affected };
     });
   }

@@ -29,6 +29,8 @@ export async function runSimulatorCommand(opts: SimulatorCommandOptions): Promis
     appSecret: opts.appSecret,
     ...(opts.webhookUrl === undefined ? {} : { webhookUrl: opts.webhookUrl }),
     ...(opts.pages === undefined ? {} : { pages: opts.pages }),
+    // As Meta does for an app subscribed to message_echoes (Ventana subscribes its Pages to it).
+    echoSends: opts.webhookUrl !== undefined,
   });
   const url = await simulator.listen(opts.port, opts.host ?? '127.0.0.1');
   print(`Messenger Platform simulator listening on ${url}`);

@@ -54,6 +54,8 @@ export interface GraphContext {
   /** The app under test: default thread owner and `debug_token` app id. */
   readonly appId: string;
   readonly autoDeliver: { readonly delayMs: number } | null;
+  /** Echo every message the Page sent (the `echoSends` option). */
+  readonly echoSends: boolean;
 }
 
 type Obj = Record<string, unknown>;
@@ -306,6 +308,9 @@ export function registerGraphRoutes(app: FastifyInstance, ctx: GraphContext): vo
     if (send.senderAction !== null) return undefined;
     const via = target.comment ? 'private_reply' : 'send_api';
     const messageId = state.deliver(person, send.message, via, now);
+    // Meta echoes what the Page sent, whether or not the caller heard the answer.
+    if (ctx.echoSends && send.message !== null)
+      ctx.people.scheduleEcho(person, messageId, ctx.appId, send.message);
     if (target.comment) {
       target.comment.repliedAt = now;
       state.counters.privateReplies++;

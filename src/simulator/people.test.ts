@@ -224,6 +224,46 @@ describe('automatic receipts', () => {
   });
 });
 
+describe("echoes of the Page's sends", () => {
+  it('sends message_echoes with the app id and the metadata, also for a send whose answer timed out', async () => {
+    await sim.close();
+    sim = frozenSimulator({
+      appSecret: SECRET,
+      webhookUrl: rx.url,
+      echoSends: true,
+      appId: '777000000000001',
+    });
+    const p = sim.people.createPerson({ pageId: PAGE, psid: '9150' });
+    sim.people.touch(p);
+    const withMeta = (t: string) => ({
+      ...text('9150', t),
+      message: { text: t, metadata: `ventana:${t}` },
+    });
+    const answered = await send(sim, withMeta('one'));
+    // The connection dies after Meta accepted the message: the caller never learns the mid.
+    sim.faults.add({ kind: 'timeout', delivered: true, holdMs: 0 });
+    await expect(send(sim, withMeta('two'))).rejects.toThrow();
+    sim.faults.add({ kind: 'timeout', delivered: false, holdMs: 0 });
+    await expect(send(sim, withMeta('three'))).rejects.toThrow();
+    await sim.people.flush();
+
+    expect(answered.statusCode).toBe(200);
+    const echoes = rx.got.map((g) => g.body.entry[0]!.messaging![0] as unknown as Record<string, unknown>);
+    expect(echoes.map((e) => e.message)).toEqual([
+      {
+        is_echo: true,
+        app_id: 777000000000001,
+        metadata: 'ventana:one',
+        mid: answered.json().message_id,
+        text: 'one',
+      },
+      { is_echo: true, app_id: 777000000000001, metadata: 'ventana:two', mid: p.inbox[1]!.mid, text: 'two' },
+    ]);
+    expect(echoes[0]).toMatchObject({ sender: { id: PAGE }, recipient: { id: '9150' }, timestamp: T0 });
+    expect(p.inbox.map((m) => m.mid)).toHaveLength(2);
+  });
+});
+
 describe('acting as a person over HTTP', () => {
   it('creates people and makes them write through /__sim', async () => {
     const created = await sim.app.inject({

@@ -199,6 +199,35 @@ export class FakePeople {
       this.#messaging(p, { read: { watermark } }, 'none'),
     delivery: (p: Person, mids: readonly string[], watermark: number = this.#now()): SimEvent =>
       this.#messaging(p, { delivery: { mids: [...mids], watermark } }, 'none'),
+    /** What Meta sends an app subscribed to `message_echoes` after the app's own send. */
+    echoOfSend: (
+      p: Person,
+      messageId: string,
+      appId: string,
+      message: Readonly<Record<string, unknown>>,
+    ): SimEvent => {
+      const time = this.#now();
+      const { text, attachment, metadata, quick_replies } = message;
+      return {
+        pageId: p.pageId,
+        kind: 'messaging',
+        time,
+        body: {
+          sender: { id: p.pageId },
+          recipient: { id: p.psid },
+          timestamp: time,
+          message: {
+            is_echo: true,
+            app_id: Number(appId),
+            ...(typeof metadata === 'string' ? { metadata } : {}),
+            mid: messageId,
+            ...(typeof text === 'string' ? { text } : {}),
+            ...(attachment !== undefined ? { attachments: [attachment] } : {}),
+            ...(quick_replies !== undefined ? { quick_replies } : {}),
+          },
+        },
+      };
+    },
     echoFromPageInbox: (p: Person, text: string): SimEvent => {
       const time = this.#now();
       return {
@@ -554,16 +583,18 @@ export class FakePeople {
 
   /** Delivery then read receipts for a message the Page sent (the `autoDeliver` option). */
   scheduleReceipts(p: Person, messageId: string, delayMs: number): void {
-    const run = new Promise<void>((resolve) => {
-      setTimeout(() => {
-        this.delivery(p, [messageId])
-          .then(() => this.read(p))
-          .catch(() => undefined)
-          .finally(resolve);
-      }, delayMs);
-    });
-    this.#pending.add(run);
-    run.finally(() => this.#pending.delete(run));
+    this.#later(delayMs, () => this.delivery(p, [messageId]).then(() => this.read(p)));
+  }
+
+  /** The `message_echoes` webhook of a message the Page sent (the `echoSends` option). */
+  scheduleEcho(
+    p: Person,
+    messageId: string,
+    appId: string,
+    message: Readonly<Record<string, unknown>>,
+  ): void {
+    const event = this.events.echoOfSend(p, messageId, appId, message);
+    this.#later(0, () => this.deliver([event]));
   }
 
   /**
@@ -588,18 +619,28 @@ export class FakePeople {
       },
       ...(apply ? { apply } : {}),
     };
+    this.#later(0, () => this.deliver([event]));
+  }
+
+  /**
+   * Webhooks Meta sends on its own after an API call (receipts, echoes, review outcomes), posted
+   * after the API's answer (`delayMs` 0: on the next turn); `flush()` waits for them.
+   */
+  #later(delayMs: number, post: () => Promise<unknown>): void {
     const run = new Promise<void>((resolve) => {
-      setImmediate(() => {
-        this.deliver([event])
+      const go = () => {
+        post()
           .catch(() => undefined)
           .finally(resolve);
-      });
+      };
+      if (delayMs > 0) setTimeout(go, delayMs);
+      else setImmediate(go);
     });
     this.#pending.add(run);
     run.finally(() => this.#pending.delete(run));
   }
 
-  /** Waits for scheduled receipts to be sent. */
+  /** Waits for scheduled webhooks (receipts, echoes, review outcomes) to be sent. */
   async flush(): Promise<void> {
     while (this.#pending.size > 0) await Promise.all([...this.#pending]);
   }

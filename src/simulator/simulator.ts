@@ -38,6 +38,12 @@ export interface SimulatorOptions {
   readonly ruleDates?: Partial<RuleDates>;
   /** After each accepted send, send `delivery` then `read` webhooks back. Default false. */
   readonly autoDeliver?: boolean | { readonly delayMs: number };
+  /**
+   * After each message the Page sent (also one whose answer was lost to a timeout fault), send the
+   * `message_echoes` webhook Meta sends an app subscribed to that field: `is_echo`, the app's id, the
+   * send's `metadata`. Default false.
+   */
+  readonly echoSends?: boolean;
   /** Escape non-ASCII and "/" in webhook bodies, as Meta does. Default true. */
   readonly escapeUnicode?: boolean;
   /** Tokens accepted by the Marketing Message API besides Page tokens. */
@@ -168,6 +174,7 @@ export function createSimulator(options: SimulatorOptions = {}): Simulator {
     dates: { ...DEFAULT_RULE_DATES, ...options.ruleDates },
     appId: options.appId ?? '100000000000001',
     autoDeliver,
+    echoSends: options.echoSends ?? false,
   });
   registerBatchRoute(app);
   registerAdminRoutes(app, { state, faults, people, now, clock });

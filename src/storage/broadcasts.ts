@@ -8,6 +8,7 @@ import type { Queryable } from './db.ts';
 import { fromJson, type JsonValue, lockForUpdate, toJson } from './dialect.ts';
 import { insertRows } from './insert-rows.ts';
 import { HELD_UNTIL } from './outbox.ts';
+import { CONFIRMED_BY_ECHO } from './outbox-echo.ts';
 import type { BroadcastIntent, BroadcastStatus, BroadcastsTable, Schema } from './schema.ts';
 
 export type { BroadcastIntent, BroadcastStatus } from './schema.ts';
@@ -521,6 +522,22 @@ export async function* outboxResults(
     if (rows.length < chunk) return;
     after = rows[rows.length - 1]!.id;
   }
+}
+
+/**
+ * Sends of a broadcast first left without a known outcome that Meta's echo later proved sent
+ * (storage/outbox-echo.ts). Read on demand by the report: one pass over the broadcast's sent rows.
+ */
+export async function countConfirmedByEcho(database: Queryable, broadcastId: string): Promise<number> {
+  const row = await database.db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('origin', '=', 'broadcast')
+    .where('origin_id', '=', broadcastId)
+    .where('status', '=', 'sent')
+    .where('result', 'like', `%${CONFIRMED_BY_ECHO}%`)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 /** Messages a broadcast sent, and how many of them delivery / read watermarks reached. */

@@ -8,8 +8,10 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import type { Queryable } from './db.ts';
 import { chunkForParameters, fromJson, type JsonValue, lockForClaim, toJson } from './dialect.ts';
 import { newId } from './ids.ts';
+import { settleStaleSendingByEcho } from './outbox-echo.ts';
 import type { OutboxOrigin, OutboxStatus, OutboxTable, Schema } from './schema.ts';
 
+export { type EchoOfSend, requeueUnconfirmed, settleUnknownByEcho } from './outbox-echo.ts';
 export type { OutboxOrigin, OutboxStatus } from './schema.ts';
 
 export interface OutboxItem {
@@ -213,13 +215,16 @@ export async function rescheduleOutbox(
  * decision committed to the audit log, before its Graph call (audit-before-send, in dispatchOne and
  * dispatchBatch alike). So an item whose claim has no audit entry yet never reached Meta: it goes
  * back to the queue and is decided again. An item decided but without a recorded outcome may or may
- * not have reached Meta: it becomes 'unknown' (reported), never retried automatically.
+ * not have reached Meta: it becomes 'unknown' (reported), never retried automatically, unless Meta's
+ * echo of it is already stored: then it is 'sent' (`confirmed`).
  */
 export async function recoverStaleSending(
   database: Queryable,
   staleBefore: number,
   now: number,
-): Promise<{ readonly requeued: number; readonly unknown: number }> {
+): Promise<{ readonly requeued: number; readonly unknown: number; readonly confirmed: number }> {
+  // Sends Meta already echoed are known, whatever their attempt recorded (see outbox-echo.ts).
+  const confirmed = await settleStaleSendingByEcho(database, staleBefore, now);
   const stale = (eb: ExpressionBuilder<Schema, 'outbox'>) =>
     eb.and([eb('outbox.status', '=', 'sending'), eb('outbox.updated_at', '<', staleBefore)]);
   // The claim sets updated_at; the attempt's audit entry is stamped at or after it.
@@ -241,7 +246,11 @@ export async function recoverStaleSending(
     .set({ status: 'unknown', updated_at: now })
     .where(stale)
     .executeTakeFirst();
-  return { requeued: Number(requeued.numUpdatedRows), unknown: Number(unknown.numUpdatedRows) };
+  return {
+    requeued: Number(requeued.numUpdatedRows),
+    unknown: Number(unknown.numUpdatedRows),
+    confirmed,
+  };
 }
 
 /** How many items of an origin (a broadcast, a sequence) are in each status. */

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.ts';
 import { createRuleBook } from '../../src/policy/index.ts';
 import { registerBroadcastRoutes } from '../../src/server/broadcast-routes.ts';
-import { openDatabase, pages, workspaces } from '../../src/storage/index.ts';
+import { openDatabase, outbox, pages, workspaces } from '../../src/storage/index.ts';
 import { createHarness, type Harness } from './harness.ts';
 
 const PROMO = {
@@ -138,6 +138,39 @@ describe('ventana broadcast', () => {
       expect(JSON.parse(pf.out)).toMatchObject({ total: 0 });
       const status = await run(['broadcast', 'status', id]);
       expect(JSON.parse(status.out)).toMatchObject({ status: 'draft' });
+
+      // Resending what Meta never echoed: refused for a draft, in the asked language…
+      const early = await run(['broadcast', 'resend-unconfirmed', id, '--lang', 'es']);
+      expect(early.code).toBe(1);
+      expect(early.err).toContain('no se puede reenviar');
+      // …then, on a finished broadcast, one send left unknown 11 minutes ago goes back to the queue.
+      const db = await openDatabase(env.VENTANA_DATABASE_URL);
+      await db.db.updateTable('broadcasts').set({ status: 'done' }).where('id', '=', id).execute();
+      await outbox.enqueueOutbox(db, [
+        {
+          workspaceId: 'default',
+          pageId: '1',
+          contactId: 'c1',
+          origin: 'broadcast',
+          originId: id,
+          idempotencyKey: `broadcast-${id}-c1`,
+          content: { message: { type: 'text', text: 'hola' } },
+          now: Date.now(),
+        },
+      ]);
+      await db.db
+        .updateTable('outbox')
+        .set({ status: 'unknown', updated_at: Date.now() - 11 * 60_000 })
+        .execute();
+      await db.close();
+      const resent = await run(['broadcast', 'resend-unconfirmed', id, '--lang', 'es']);
+      expect(resent.code).toBe(0);
+      expect(resent.err).toContain('1 envíos de resultado desconocido');
+      expect(JSON.parse(resent.out)).toMatchObject({ status: 'sending', affected: 1 });
+      expect(JSON.parse((await run(['broadcast', 'status', id])).out).counts).toMatchObject({
+        queued: 1,
+        unknown: 0,
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -5,9 +5,16 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { broadcastReport, controlBroadcast, createBroadcast } from '../../src/broadcasts/service.ts';
+import {
+  broadcastReport,
+  controlBroadcast,
+  createBroadcast,
+  UNCONFIRMED_GRACE_MS,
+} from '../../src/broadcasts/service.ts';
+import { createInboundProcessor } from '../../src/ingest/processor.ts';
+import { createRuleBook } from '../../src/policy/index.ts';
 import { createSimulator } from '../../src/simulator/index.ts';
-import { newId, openDatabase, pages, workspaces } from '../../src/storage/index.ts';
+import { inbound, newId, openDatabase, pages, workspaces } from '../../src/storage/index.ts';
 
 const PEOPLE = 100_000;
 const PAGES = 40;
@@ -36,13 +43,50 @@ function runChild(simUrl: string, id: string, killWhen?: (p: { counts: { sent: n
   );
 }
 
+/**
+ * Applies Meta's echoes the way the server does (stored, split, applied), in bodies of 100 events as
+ * Meta batches them; returns the broadcast's counts after, and how many unknown rows have an echo.
+ */
+async function applyEchoes(echoes: readonly string[]) {
+  const database = await openDatabase(`sqlite:${dbPath}`);
+  const entries = echoes.flatMap((raw) => (JSON.parse(raw) as { entry: unknown[] }).entry);
+  for (let i = 0; i < entries.length; i += 100) {
+    const body = JSON.stringify({ object: 'page', entry: entries.slice(i, i + 100) });
+    await inbound.storeWebhookBody(database, body, Date.now());
+  }
+  await createInboundProcessor({ database, rules: createRuleBook(), secretKey: KEY, now: Date.now }).drain();
+  const broadcast = await database.db.selectFrom('broadcasts').select('id').executeTakeFirstOrThrow();
+  const report = await broadcastReport(database, broadcast.id, Date.now());
+  const unknownWithAnEcho = await database.db
+    .selectFrom('outbox')
+    .innerJoin('messages', 'messages.outbox_id', 'outbox.id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('outbox.status', '=', 'unknown')
+    .executeTakeFirstOrThrow();
+  await database.close();
+  return {
+    counts: report!.counts,
+    confirmedByEcho: report!.confirmedByEcho,
+    unknownWithAnEcho: Number(unknownWithAnEcho.n),
+  };
+}
+
 describe('a broadcast killed with SIGKILL mid-dispatch', () => {
-  it('resumes after a restart with no duplicate, no loss, and reports the unknown outcomes', {
+  it("resumes after a restart with no duplicate and no loss, settles unknowns by Meta's echo and resends only the rest", {
     timeout: 240_000,
   }, async () => {
     const now = Date.now();
+    // Meta's message_echoes of every accepted send, held as if the server were down when they came:
+    // Meta retries them, and they are applied after the restart (below).
+    const echoes: string[] = [];
     const sim = createSimulator({
       inboxCap: 0,
+      echoSends: true,
+      webhookUrl: 'http://ventana.test/webhooks/messenger',
+      webhookTransport: async (req) => {
+        if (req.body !== undefined) echoes.push(req.body);
+        return { status: 200, body: 'EVENT_RECEIVED' };
+      },
       pages: Array.from({ length: PAGES }, (_, i) => ({ id: String(500000000000000 + i), token: `t${i}` })),
     });
     const simUrl = await sim.listen(0);
@@ -135,7 +179,7 @@ describe('a broadcast killed with SIGKILL mid-dispatch', () => {
       .executeTakeFirstOrThrow();
     await check.close();
     expect(Number(unknownUndecided.n)).toBe(0);
-    await sim.close();
+    await sim.people.flush();
     expect(Number(rows.n)).toBe(PEOPLE);
     expect(Number(rows.people)).toBe(PEOPLE);
     expect(report?.status).toBe('done');
@@ -148,9 +192,46 @@ describe('a broadcast killed with SIGKILL mid-dispatch', () => {
     expect(received).toBeGreaterThanOrEqual(c.sent);
     expect(received).toBeLessThanOrEqual(c.sent + c.unknown);
     expect(report?.unknown).toBe(c.unknown);
+    expect(report?.confirmedByEcho).toBe(0);
     expect(c.sent + c.unknown).toBe(PEOPLE * 0.6);
+
+    // The echoes arrive: each unknown that reached Meta becomes 'sent'; what stays unknown never left.
+    expect(echoes).toHaveLength(received);
+    const afterEchoes = await applyEchoes(echoes);
+    const e = afterEchoes.counts;
+    expect(e.sent).toBe(received);
+    expect(afterEchoes.confirmedByEcho).toBe(received - c.sent);
+    expect(e.unknown).toBe(c.sent + c.unknown - received);
+    expect(e.sent + e.refused + e.failed + e.unknown).toBe(PEOPLE);
+    expect(afterEchoes.unknownWithAnEcho).toBe(0);
+
+    // The operator sends again what Meta never echoed: nothing before the grace, then exactly those,
+    // and everybody ends with one message.
+    const db2 = await openDatabase(`sqlite:${dbPath}`);
+    const tooSoon = await controlBroadcast(db2, id, 'resend-unconfirmed', Date.now());
+    expect(tooSoon.ok && tooSoon.affected).toBe(0);
+    await db2.db
+      .updateTable('outbox')
+      .set((eb) => ({ updated_at: eb('updated_at', '-', UNCONFIRMED_GRACE_MS + 1) }))
+      .where('status', '=', 'unknown')
+      .execute();
+    const resend = await controlBroadcast(db2, id, 'resend-unconfirmed', Date.now());
+    expect(resend.ok && resend.affected).toBe(e.unknown);
+    await db2.close();
+    const third = await runChild(simUrl, id);
+    expect(third.code).toBe(0);
+    await sim.people.flush();
+    await sim.close();
+    expect(sim.state.messagesHistogram().max).toBeLessThanOrEqual(1);
+    expect(sim.state.counters.violations).toBe(0);
+    expect(sim.state.counters.sendsOk).toBe(PEOPLE * 0.6);
+    const db3 = await openDatabase(`sqlite:${dbPath}`);
+    const final = (await broadcastReport(db3, id, Date.now()))!;
+    await db3.close();
+    expect(final.status).toBe('done');
+    expect(final.counts).toMatchObject({ sent: PEOPLE * 0.6, refused: PEOPLE * 0.4, unknown: 0, failed: 0 });
     process.stdout.write(
-      `crash test: sent ${c.sent}, refused ${c.refused}, unknown ${c.unknown} (reached Meta: ${received - c.sent}), failed ${c.failed}\n`,
+      `crash test: sent ${c.sent}, refused ${c.refused}, unknown ${c.unknown} (reached Meta: ${received - c.sent}), failed ${c.failed}; after the echoes: sent ${e.sent}, unknown ${e.unknown}; after resending those: sent ${final.counts.sent}\n`,
     );
   });
 });

@@ -524,6 +524,62 @@ describe('broadcasts', () => {
     await shot(page, 'broadcast-report-es');
     await context.close();
   });
+
+  it("settles a lost answer by Meta's echo and resends, from the report, only what Meta never echoed", async () => {
+    // Two sends die with the connection: Meta accepted the first (and echoes it), not the second.
+    const sim = runtime.demo!.simulator;
+    sim.faults.add({ kind: 'timeout', delivered: true, holdMs: 0, count: 1 });
+    sim.faults.add({ kind: 'timeout', delivered: false, holdMs: 0, count: 1 });
+    const created = await api<{ id: string }>('/api/v1/broadcasts', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'Aviso de horario',
+        intent: 'non_promotional',
+        content: { message: { type: 'text', text: 'Hola {{first_name}}, mañana abrimos a las 10:00.' } },
+      }),
+    });
+    expect(created.status).toBe(201);
+    const send = await api(`/api/v1/broadcasts/${created.body.id}/send`, { method: 'POST', body: '{}' });
+    expect(send.status).toBe(200);
+    await runtime.settle();
+    await sim.people.flush();
+    await runtime.settle();
+    const before = await api<{ sent: number; unknown: number; confirmedByEcho: number }>(
+      `/api/v1/broadcasts/${created.body.id}/report`,
+    );
+    expect(before.body).toMatchObject({ unknown: 1, confirmedByEcho: 1 });
+
+    const { context, page } = await signedIn('en');
+    await page.getByTestId('nav-broadcasts').click();
+    await page.getByText('Aviso de horario').first().click();
+    await page.getByTestId('report').waitFor();
+    // Within the grace Meta may still echo it: nothing is queued.
+    await page.getByTestId('broadcast-resend-unconfirmed').click();
+    await page.getByTestId('broadcast-resend-result').filter({ hasText: '0 queued again' }).waitFor();
+    await shot(page, 'broadcast-report-unconfirmed-en');
+    advance(11 * 60_000);
+    await page.getByTestId('broadcast-resend-unconfirmed').click();
+    await page.getByTestId('broadcast-resend-result').filter({ hasText: '1 queued again' }).waitFor();
+    await runtime.settle();
+    const after = await api<{ sent: number; unknown: number }>(
+      `/api/v1/broadcasts/${created.body.id}/report`,
+    );
+    expect(after.body).toMatchObject({ sent: before.body.sent + 1, unknown: 0 });
+    // Everyone got the message exactly once: the messages Meta delivered, by recipient.
+    const delivered = sim.state.requests
+      .toArray()
+      .filter((r) => r.endpoint === 'send' && r.messageId !== undefined)
+      .filter((r) => (r.body as { message?: { text?: string } }).message?.text?.includes('abrimos a las 10'))
+      .map((r) => r.psid);
+    expect(delivered).toHaveLength(after.body.sent);
+    expect(new Set(delivered).size).toBe(delivered.length);
+    await page.getByTestId('nav-overview').click();
+    await page.getByTestId('nav-broadcasts').click();
+    await page.getByText('Aviso de horario').first().click();
+    await page.getByTestId('report').waitFor();
+    await shot(page, 'broadcast-report-echo-en');
+    await context.close();
+  });
 });
 
 describe('language', () => {

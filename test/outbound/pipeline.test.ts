@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGraphClient, createMemorySendRateLimiter, type GraphClient } from '../../src/graph/index.ts';
+import { createInboundProcessor } from '../../src/ingest/processor.ts';
 import type { OutboxContent } from '../../src/outbound/content.ts';
 import { type DispatchDeps, dispatchOne } from '../../src/outbound/dispatch.ts';
 import { createRuleBook } from '../../src/policy/index.ts';
@@ -8,6 +9,7 @@ import {
   audit,
   contacts,
   type Database,
+  inbound,
   openDatabase,
   outbox,
   pages,
@@ -33,13 +35,22 @@ let graph: GraphClient;
 let database: Database;
 let deps: DispatchDeps;
 let seq = 0;
+let echoes: string[] = [];
 
 beforeEach(async () => {
   t = Date.parse('2026-11-25T12:00:00Z');
+  echoes = [];
   sim = createSimulator({
     appSecret: 'test-app-secret',
     now: () => t,
     pages: [{ id: PAGE, token: TOKEN, permissions: { humanAgent: true } }],
+    // Meta's message_echoes, kept to be fed to the inbound processor by the tests that need them.
+    echoSends: true,
+    webhookUrl: 'http://ventana.test/webhooks/messenger',
+    webhookTransport: async (req) => {
+      if (req.body !== undefined) echoes.push(req.body);
+      return { status: 200, body: 'EVENT_RECEIVED' };
+    },
   });
   const url = await sim.listen(0);
   graph = createGraphClient({ baseUrl: url, version: 'v26.0', timeoutMs: 1500 });
@@ -179,6 +190,33 @@ describe('Graph faults', () => {
     const result = await dispatchOne(deps, item);
     expect(result.status).toBe('unknown');
     expect((await outbox.getOutboxItem(database, item.id))?.status).toBe('unknown');
+    expect(await outbox.claimDueOutbox(database, { limit: 10, now: t + 24 * H })).toHaveLength(0);
+  });
+
+  it("records that unknown 'sent' once Meta's echo of it arrives, and sends nothing again", async () => {
+    const { person, contactId } = await personWhoWrote(1);
+    sim.faults.add({ kind: 'timeout', pageId: PAGE, holdMs: 3000, delivered: true });
+    const item = await enqueue(contactId, PROMO);
+    expect((await dispatchOne(deps, item)).status).toBe('unknown');
+    await sim.people.flush();
+    expect(echoes).toHaveLength(1);
+
+    // The echo goes the way of every webhook: stored, split, applied.
+    await inbound.storeWebhookBody(database, echoes[0]!, t);
+    await createInboundProcessor({ database, rules: createRuleBook(), secretKey: KEY, now: () => t }).drain();
+
+    const mid = person.inbox[0]!.mid;
+    expect(await outbox.getOutboxItem(database, item.id)).toMatchObject({
+      status: 'sent',
+      result: { mid, confirmedBy: 'echo', before: { reason: 'transient' } },
+    });
+    const stored = await database.db
+      .selectFrom('messages')
+      .select(['mid', 'outbox_id', 'direction', 'sender'])
+      .where('contact_id', '=', contactId)
+      .execute();
+    expect(stored).toEqual([{ mid, outbox_id: item.id, direction: 'out', sender: 'bot' }]);
+    expect(person.inbox).toHaveLength(1);
     expect(await outbox.claimDueOutbox(database, { limit: 10, now: t + 24 * H })).toHaveLength(0);
   });
 

@@ -1157,6 +1157,7 @@ export function runStoreContract(name: string, make: () => Promise<Database>): v
         expect(await outbox.recoverStaleSending(database, T0 + 1, T0 + 5)).toEqual({
           requeued: 7,
           unknown: 30,
+          confirmed: 0,
         });
         const undecided = left.slice(30).map((i) => i.id);
         expect(
@@ -1179,6 +1180,87 @@ export function runStoreContract(name: string, make: () => Promise<Database>): v
             .map((i) => i.id)
             .sort(),
         );
+      });
+
+      it("records 'sent' a send Meta echoed: after a crash from an echo already stored, later from the echo itself", async () => {
+        const { workspaceId, pageId } = await seed();
+        const contactId = await contactFor(pageId, 'psid-echo');
+        const mine = (k: string) => item(0, { workspaceId, pageId, contactId, idempotencyKey: k });
+        await outbox.enqueueOutbox(database, [mine('ka'), mine('kb'), mine('kc')]);
+        const claimed = await outbox.claimDueOutbox(database, { limit: 10, now: T0 });
+        const [a, b, c] = ['ka', 'kb', 'kc'].map((k) => claimed.find((i) => i.idempotencyKey === k)!);
+        // All three decided (audit before send), none with its answer recorded when the process died.
+        await audit.appendAuditEntries(
+          database,
+          [a!, b!, c!].map((i) => ({
+            workspaceId,
+            pageId,
+            contactId,
+            messageRef: i.id,
+            at: T0,
+            ruleSet: 'messenger-2026-04-27',
+            route: 'standard',
+            allowed: true,
+            reasons: [],
+            evidence: {},
+          })),
+        );
+        // b's echo beat its Send API answer: stored before the crash, naming its outbox row.
+        const conversation = await conversations.openConversation(database, {
+          workspaceId,
+          contactId,
+          pageId,
+          now: T0,
+        });
+        await messages.insertMessage(database, {
+          conversationId: conversation.id,
+          contactId,
+          pageId,
+          direction: 'out',
+          mid: 'm_b',
+          kind: 'text',
+          sender: 'bot',
+          outboxId: b!.id,
+          createdAt: T0 + 1,
+        });
+        expect(await outbox.recoverStaleSending(database, T0 + 1, T0 + 5)).toEqual({
+          requeued: 0,
+          unknown: 2,
+          confirmed: 1,
+        });
+        // a's echo arrives after the restart; one naming another person, or repeated, changes nothing.
+        const echo = (id: string, mid: string, who = contactId) => ({
+          outboxId: id,
+          pageId,
+          contactId: who,
+          mid,
+          at: T0 + 9,
+        });
+        expect(await outbox.settleUnknownByEcho(database, echo(c!.id, 'm_x', 'someone-else'))).toBe(false);
+        expect(await outbox.settleUnknownByEcho(database, echo(a!.id, 'm_a'))).toBe(true);
+        expect(await outbox.settleUnknownByEcho(database, echo(a!.id, 'm_a'))).toBe(false);
+
+        const get = async (id: string) => (await outbox.getOutboxItem(database, id))!;
+        expect(await get(a!.id)).toMatchObject({
+          status: 'sent',
+          result: { mid: 'm_a', at: T0 + 9, confirmedBy: 'echo' },
+        });
+        expect(await get(b!.id)).toMatchObject({
+          status: 'sent',
+          result: { mid: 'm_b', at: T0 + 1, confirmedBy: 'echo' },
+        });
+        expect(await get(c!.id)).toMatchObject({ status: 'unknown' });
+        const outcomes = await database.db
+          .selectFrom('audit_log')
+          .select(['message_ref', 'graph_status', 'graph_response'])
+          .where('contact_id', '=', contactId)
+          .execute();
+        const statusOf = new Map(outcomes.map((o) => [o.message_ref, o.graph_status]));
+        expect([statusOf.get(a!.id), statusOf.get(b!.id), statusOf.get(c!.id)]).toEqual([
+          'sent',
+          'sent',
+          null,
+        ]);
       });
     });
   });

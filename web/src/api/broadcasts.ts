@@ -89,6 +89,8 @@ export interface Report {
   readonly refusedByReason: Readonly<Record<string, number>>;
   readonly failedByReason: Readonly<Record<string, number>>;
   readonly unknown: number;
+  /** Of `sent`: first unknown, then proved sent by Meta's echo. */
+  readonly confirmedByEcho: number;
 }
 
 export type Action = 'send' | 'pause' | 'resume' | 'cancel';
@@ -111,6 +113,12 @@ export const preflight = (id: string, at?: string) =>
   call('getBroadcastsByIdPreflight', { ...b(id), query: at ? { at } : {} }).then(described<Preflight>);
 export const control = (id: string, action: Action) => call(CONTROL[action], b(id)).then(broadcastOf);
 export const report = (id: string) => call('getBroadcastsByIdReport', b(id)).then(described<Report>);
+/** Queues again the unknown sends Meta never echoed; `affected`: how many. */
+export const resendUnconfirmed = (id: string) =>
+  call('postBroadcastsByIdResendUnconfirmed', b(id)).then((answer) => ({
+    broadcast: broadcastOf(answer),
+    affected: Number((answer as { affected?: unknown }).affected ?? 0),
+  }));
 /** `group`: a preflight group key, `refused` or `all`. */
 export const downloadGroupCsv = (id: string, group: string) =>
   download(

@@ -451,11 +451,21 @@ function PreflightView({ id }: { id: string }) {
 
 function ReportView({ b }: { b: api.Broadcast }) {
   const { t } = useTranslation();
+  const { can } = useSession();
+  const client = useQueryClient();
   const live = b.status === 'sending';
   const q = useQuery({
     queryKey: ['report', b.id],
     queryFn: () => api.report(b.id),
     refetchInterval: live ? 2000 : false,
+  });
+  const resend = useMutation({
+    mutationFn: () => api.resendUnconfirmed(b.id),
+    onSuccess: () => {
+      void client.invalidateQueries({ queryKey: ['broadcast', b.id] });
+      void client.invalidateQueries({ queryKey: ['broadcasts'] });
+      void client.invalidateQueries({ queryKey: ['report', b.id] });
+    },
   });
   return (
     <QueryView query={q}>
@@ -481,7 +491,17 @@ function ReportView({ b }: { b: api.Broadcast }) {
               <Progress.Section value={(100 * ((r.counts.failed ?? 0) + r.unknown)) / total} color="orange" />
             </Progress.Root>
             <SimpleGrid cols={{ base: 2, sm: 5 }}>
-              <StatCard label={t('broadcasts.report.sent')} value={r.sent} />
+              <StatCard
+                label={t('broadcasts.report.sent')}
+                value={r.sent}
+                {...(r.confirmedByEcho > 0
+                  ? {
+                      hint: t('broadcasts.report.confirmedByEcho', {
+                        count: formatNumber(r.confirmedByEcho),
+                      }),
+                    }
+                  : {})}
+              />
               <StatCard label={t('broadcasts.report.delivered')} value={r.delivered} />
               <StatCard label={t('broadcasts.report.read')} value={r.read} />
               <StatCard label={t('broadcasts.report.refused')} value={r.counts.refused ?? 0} />
@@ -491,6 +511,25 @@ function ReportView({ b }: { b: api.Broadcast }) {
                 hint={t('broadcasts.report.unknownHint')}
               />
             </SimpleGrid>
+            {can('admin') && r.unknown > 0 && (b.status === 'sending' || b.status === 'done') ? (
+              <Group>
+                <Button
+                  size="xs"
+                  variant="light"
+                  color="orange"
+                  loading={resend.isPending}
+                  onClick={() => resend.mutate()}
+                  data-testid="broadcast-resend-unconfirmed"
+                >
+                  {t('broadcasts.report.resendUnconfirmed')}
+                </Button>
+                <Text size="xs" c="dimmed" data-testid="broadcast-resend-result">
+                  {resend.data
+                    ? t('broadcasts.report.resendDone', { count: formatNumber(resend.data.affected) })
+                    : t('broadcasts.report.resendHint')}
+                </Text>
+              </Group>
+            ) : null}
             {refused.length > 0 ? (
               <Table withTableBorder>
                 <Table.Tbody>
