@@ -30,7 +30,12 @@ import {
   recordOutboundMessages,
 } from '../storage/broadcasts.ts';
 import { audit, contacts, inTransaction, newId, pages, type Queryable } from '../storage/index.ts';
-import { type OutboxItem, type OutboxSettlement, settleOutboxMany } from '../storage/outbox.ts';
+import {
+  type OutboxItem,
+  type OutboxSettlement,
+  settleOutboxMany,
+  settleUnknownWithStoredEcho,
+} from '../storage/outbox.ts';
 import { auditEntryFor } from './audit-entry.ts';
 import { messageFacts, type OutboxContent } from './content.ts';
 import type { DispatchDeps, DispatchResult } from './dispatch.ts';
@@ -307,6 +312,8 @@ export async function dispatchBatch(
   const done = now();
   const sentAudit: string[] = [];
   const sentMessages: OutboundMessageRow[] = [];
+  // Sends whose answer was lost (a timeout after the request left): their echo may be stored already.
+  const lostAnswers = new Map<string, Decided>();
   const pageCache = cacheFor(pageCaches, database);
   await inTransaction(database, async (tx) => {
     for (const o of outcomes) {
@@ -364,6 +371,7 @@ export async function dispatchBatch(
       });
       if (result.outcome === 'unknown') {
         fail(d.index, 'unknown', f.category, { message: f.message });
+        lostAnswers.set(d.item.id, d);
         continue;
       }
       const info = {
@@ -434,6 +442,14 @@ export async function dispatchBatch(
     await markAuditSent(tx, sentAudit);
     await settleOutboxMany(tx, settlements.splice(0), done);
     await recordOutboundMessages(tx, sentMessages, newId);
+    // The echo may have come while the answer did not: then the message is known to have left.
+    if (lostAnswers.size > 0) {
+      const echoed = await settleUnknownWithStoredEcho(tx, [...lostAnswers.keys()]);
+      for (const [id, mid] of echoed) {
+        const d = lostAnswers.get(id)!;
+        results[d.index] = { status: 'sent', mid, decision: d.decision };
+      }
+    }
   });
   return results;
 }

@@ -183,7 +183,12 @@ export async function dispatchOne(deps: DispatchDeps, item: OutboxItem): Promise
     } as never,
     fbtraceId: f.fbtraceId ?? null,
   });
-  if (result.outcome === 'unknown') return fail('unknown', f.category, { message: f.message });
+  if (result.outcome === 'unknown') {
+    const unknown = await fail('unknown', f.category, { message: f.message });
+    // The echo may have come while the answer did not: then the message is known to have left.
+    const echoed = await outbox.settleUnknownWithStoredEcho(database, [item.id]);
+    return echoed.has(item.id) ? { status: 'sent', mid: echoed.get(item.id) ?? null, decision } : unknown;
+  }
   const info = {
     code: f.code ?? null,
     subcode: f.subcode ?? null,

@@ -6,12 +6,13 @@
  *
  * Echoes and outcomes meet in either order:
  * - the echo is applied after the row became 'unknown': `settleUnknownByEcho`;
- * - the echo was stored while the row was still 'sending' (it often beats the Send API's answer) and
- *   the process then died: crash recovery finds the stored echo first (`settleStaleSendingByEcho`).
- * A row still 'sending' in a live process is left to its dispatcher, which records the answer itself.
+ * - the echo was stored while the row was still 'sending' (it often beats the Send API's answer, and
+ *   always beats a timeout): whoever then marks the row 'unknown', its dispatcher or crash recovery,
+ *   finds the stored echo (`settleUnknownWithStoredEcho`).
+ * The echo of a send whose answer came is just the message again (same mid), ignored.
  */
 import type { Queryable } from './db.ts';
-import { fromJson, type JsonValue, toJson } from './dialect.ts';
+import { chunkForParameters, fromJson, type JsonValue, toJson } from './dialect.ts';
 import type { OutboxOrigin } from './schema.ts';
 
 /** What an echo says about one send. */
@@ -76,46 +77,35 @@ export async function settleUnknownByEcho(database: Queryable, echo: EchoOfSend)
 }
 
 /**
- * Crash recovery's first look: rows left 'sending' since before `staleBefore` whose echo is already
- * stored (the message row the echo wrote names the outbox row) are 'sent'. Returns how many.
+ * Rows just recorded 'unknown' whose echo is already stored (the message row the echo wrote names
+ * the outbox row) are 'sent'. The echo often comes first: Meta echoes within a second, while the
+ * answer that never came takes a client timeout; and after a crash, echoes stored before it are
+ * there when recovery marks the rows. Returns the settled rows' mids, by outbox id.
  */
-export async function settleStaleSendingByEcho(
+export async function settleUnknownWithStoredEcho(
   database: Queryable,
-  staleBefore: number,
-  now: number,
-): Promise<number> {
-  const echoed = await database.db
-    .selectFrom('outbox')
-    .innerJoin('messages', (join) =>
-      join.onRef('messages.outbox_id', '=', 'outbox.id').on('messages.direction', '=', 'out'),
-    )
-    .select([
-      'outbox.id as outboxId',
-      'outbox.page_id as pageId',
-      'outbox.contact_id as contactId',
-      'outbox.result as result',
-      'messages.mid as mid',
-      'messages.created_at as at',
-    ])
-    .where('outbox.status', '=', 'sending')
-    .where('outbox.updated_at', '<', staleBefore)
-    .whereRef('messages.contact_id', '=', 'outbox.contact_id')
-    .execute();
-  let settled = 0;
-  for (const e of echoed) {
-    const result = await database.db
-      .updateTable('outbox')
-      .set({
-        status: 'sent',
-        result: toJson(confirmedResult(e, fromJson<JsonValue>(e.result, null))),
-        updated_at: now,
-      })
-      .where('id', '=', e.outboxId)
-      .where('status', '=', 'sending')
-      .executeTakeFirst();
-    if (result.numUpdatedRows === 0n) continue;
-    await confirmAudit(database, e);
-    settled++;
+  outboxIds: readonly string[],
+): Promise<ReadonlyMap<string, string | null>> {
+  const settled = new Map<string, string | null>();
+  for (const ids of chunkForParameters(database, outboxIds, 1)) {
+    const echoed = await database.db
+      .selectFrom('outbox')
+      .innerJoin('messages', (join) =>
+        join.onRef('messages.outbox_id', '=', 'outbox.id').on('messages.direction', '=', 'out'),
+      )
+      .select([
+        'outbox.id as outboxId',
+        'outbox.page_id as pageId',
+        'messages.contact_id as contactId',
+        'messages.mid as mid',
+        'messages.created_at as at',
+      ])
+      .where('outbox.id', 'in', ids)
+      .where('outbox.status', '=', 'unknown')
+      .whereRef('messages.contact_id', '=', 'outbox.contact_id')
+      .execute();
+    for (const echo of echoed)
+      if (await settleUnknownByEcho(database, echo)) settled.set(echo.outboxId, echo.mid);
   }
   return settled;
 }

@@ -8,10 +8,15 @@ import { type ExpressionBuilder, sql } from 'kysely';
 import type { Queryable } from './db.ts';
 import { chunkForParameters, fromJson, type JsonValue, lockForClaim, toJson } from './dialect.ts';
 import { newId } from './ids.ts';
-import { settleStaleSendingByEcho } from './outbox-echo.ts';
+import { settleUnknownWithStoredEcho } from './outbox-echo.ts';
 import type { OutboxOrigin, OutboxStatus, OutboxTable, Schema } from './schema.ts';
 
-export { type EchoOfSend, requeueUnconfirmed, settleUnknownByEcho } from './outbox-echo.ts';
+export {
+  type EchoOfSend,
+  requeueUnconfirmed,
+  settleUnknownByEcho,
+  settleUnknownWithStoredEcho,
+} from './outbox-echo.ts';
 export type { OutboxOrigin, OutboxStatus } from './schema.ts';
 
 export interface OutboxItem {
@@ -223,8 +228,6 @@ export async function recoverStaleSending(
   staleBefore: number,
   now: number,
 ): Promise<{ readonly requeued: number; readonly unknown: number; readonly confirmed: number }> {
-  // Sends Meta already echoed are known, whatever their attempt recorded (see outbox-echo.ts).
-  const confirmed = await settleStaleSendingByEcho(database, staleBefore, now);
   const stale = (eb: ExpressionBuilder<Schema, 'outbox'>) =>
     eb.and([eb('outbox.status', '=', 'sending'), eb('outbox.updated_at', '<', staleBefore)]);
   // The claim sets updated_at; the attempt's audit entry is stamped at or after it.
@@ -245,11 +248,17 @@ export async function recoverStaleSending(
     .updateTable('outbox')
     .set({ status: 'unknown', updated_at: now })
     .where(stale)
-    .executeTakeFirst();
+    .returning('id')
+    .execute();
+  // Sends Meta already echoed are known, whatever their attempt recorded (see outbox-echo.ts).
+  const confirmed = await settleUnknownWithStoredEcho(
+    database,
+    unknown.map((r) => r.id),
+  );
   return {
     requeued: Number(requeued.numUpdatedRows),
-    unknown: Number(unknown.numUpdatedRows),
-    confirmed,
+    unknown: unknown.length - confirmed.size,
+    confirmed: confirmed.size,
   };
 }
 

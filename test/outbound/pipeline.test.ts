@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createGraphClient, createMemorySendRateLimiter, type GraphClient } from '../../src/graph/index.ts';
 import { createInboundProcessor } from '../../src/ingest/processor.ts';
+import { dispatchBatch } from '../../src/outbound/batch.ts';
 import type { OutboxContent } from '../../src/outbound/content.ts';
 import { type DispatchDeps, dispatchOne } from '../../src/outbound/dispatch.ts';
 import { createRuleBook } from '../../src/policy/index.ts';
@@ -16,6 +17,7 @@ import {
   workspaces,
 } from '../../src/storage/index.ts';
 import type { OutboxItem } from '../../src/storage/outbox.ts';
+import { pollUntil } from '../support/poll.ts';
 
 const H = 3_600_000;
 const PAGE = '200000000000001';
@@ -218,6 +220,35 @@ describe('Graph faults', () => {
     expect(stored).toEqual([{ mid, outbox_id: item.id, direction: 'out', sender: 'bot' }]);
     expect(person.inbox).toHaveLength(1);
     expect(await outbox.claimDueOutbox(database, { limit: 10, now: t + 24 * H })).toHaveLength(0);
+  });
+
+  it('records it sent when the echo came before the answer timed out (one send and a batch)', async () => {
+    const applyEchoes = async () => {
+      await pollUntil('the echo of the accepted send', () => echoes.length > 0);
+      for (const raw of echoes.splice(0)) await inbound.storeWebhookBody(database, raw, t);
+      await createInboundProcessor({
+        database,
+        rules: createRuleBook(),
+        secretKey: KEY,
+        now: () => t,
+      }).drain();
+    };
+    for (const via of ['one', 'batch'] as const) {
+      const { person, contactId } = await personWhoWrote(1);
+      sim.faults.add({ kind: 'timeout', pageId: PAGE, holdMs: 3000, delivered: true });
+      const item = await enqueue(contactId, PROMO);
+      const dispatched =
+        via === 'one' ? dispatchOne(deps, item) : dispatchBatch(deps, [item]).then((r) => r[0]!);
+      // Meta echoes at once; the client gives up on the answer 1.5 s later.
+      await applyEchoes();
+      expect((await outbox.getOutboxItem(database, item.id))?.status).toBe('sending');
+      const mid = person.inbox[0]!.mid;
+      expect(await dispatched).toMatchObject({ status: 'sent', mid });
+      expect(await outbox.getOutboxItem(database, item.id)).toMatchObject({
+        status: 'sent',
+        result: { mid, confirmedBy: 'echo' },
+      });
+    }
   });
 
   it('backs off on a 613 burst and keeps the message', async () => {
