@@ -244,10 +244,6 @@ export function registerGraphRoutes(app: FastifyInstance, ctx: GraphContext): vo
     return fail(reply, rec, send, 'fault', faultFailure(fault), usage);
   }
 
-  function afterDelivery(person: Person, messageId: string): void {
-    if (ctx.autoDeliver) ctx.people.scheduleReceipts(person, messageId, ctx.autoDeliver.delayMs);
-  }
-
   // --- Send API ------------------------------------------------------------
 
   async function sendApi(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, rec: RecordedRequest) {
@@ -292,7 +288,6 @@ export function registerGraphRoutes(app: FastifyInstance, ctx: GraphContext): vo
           ? { recipient_id: person.psid }
           : { recipient_id: person.psid, message_id: messageId };
     finish(reply, rec, true, 'ok', 200, body, true);
-    if (messageId !== undefined && send.senderAction === null) afterDelivery(person, messageId);
     return reply;
   }
 
@@ -308,9 +303,10 @@ export function registerGraphRoutes(app: FastifyInstance, ctx: GraphContext): vo
     if (send.senderAction !== null) return undefined;
     const via = target.comment ? 'private_reply' : 'send_api';
     const messageId = state.deliver(person, send.message, via, now);
-    // Meta echoes what the Page sent, whether or not the caller heard the answer.
+    // Meta echoes and delivers what the Page sent, whether or not the caller heard the answer.
     if (ctx.echoSends && send.message !== null)
       ctx.people.scheduleEcho(person, messageId, ctx.appId, send.message);
+    if (ctx.autoDeliver) ctx.people.scheduleReceipts(person, messageId, ctx.autoDeliver.delayMs);
     if (target.comment) {
       target.comment.repliedAt = now;
       state.counters.privateReplies++;

@@ -511,7 +511,10 @@ function ReportView({ b }: { b: api.Broadcast }) {
                 hint={t('broadcasts.report.unknownHint')}
               />
             </SimpleGrid>
-            {can('admin') && r.unknown > 0 && (b.status === 'sending' || b.status === 'done') ? (
+            {/* Kept after a resend, whose rows leave the unknown count: its answer stays readable. */}
+            {can('admin') &&
+            (r.unknown > 0 || resend.data !== undefined) &&
+            (b.status === 'sending' || b.status === 'done') ? (
               <Group>
                 <Button
                   size="xs"
