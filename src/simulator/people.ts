@@ -206,45 +206,37 @@ export class FakePeople {
       appId: string,
       message: Readonly<Record<string, unknown>>,
     ): SimEvent => {
-      const time = this.#now();
       const { text, attachment, metadata, quick_replies } = message;
-      return {
-        pageId: p.pageId,
-        kind: 'messaging',
-        time,
-        body: {
-          sender: { id: p.pageId },
-          recipient: { id: p.psid },
-          timestamp: time,
-          message: {
-            is_echo: true,
-            app_id: Number(appId),
-            ...(typeof metadata === 'string' ? { metadata } : {}),
-            mid: messageId,
-            ...(typeof text === 'string' ? { text } : {}),
-            ...(attachment !== undefined ? { attachments: [attachment] } : {}),
-            ...(quick_replies !== undefined ? { quick_replies } : {}),
-          },
-        },
-      };
+      return this.#echo(p, {
+        is_echo: true,
+        app_id: Number(appId),
+        ...(typeof metadata === 'string' ? { metadata } : {}),
+        mid: messageId,
+        ...(typeof text === 'string' ? { text } : {}),
+        ...(attachment !== undefined ? { attachments: [attachment] } : {}),
+        ...(quick_replies !== undefined ? { quick_replies } : {}),
+      });
     },
-    echoFromPageInbox: (p: Person, text: string): SimEvent => {
-      const time = this.#now();
-      return {
-        pageId: p.pageId,
-        kind: 'messaging',
-        time,
-        body: {
-          sender: { id: p.pageId },
-          recipient: { id: p.psid },
-          timestamp: time,
-          message: { mid: mid(), is_echo: true, app_id: Number(PAGE_INBOX_APP_ID), text },
-        },
+    echoFromPageInbox: (p: Person, text: string): SimEvent =>
+      this.#echo(
+        p,
+        { mid: mid(), is_echo: true, app_id: Number(PAGE_INBOX_APP_ID), text },
         // A human replying in the Page Inbox takes the thread (Conversation Routing).
-        apply: () => this.state.threadOwners.set(`${p.pageId}/${p.psid}`, PAGE_INBOX_APP_ID),
-      };
-    },
+        () => this.state.threadOwners.set(`${p.pageId}/${p.psid}`, PAGE_INBOX_APP_ID),
+      ),
   };
+
+  /** The Page writing to the person, as its `message_echoes` event (`message.is_echo`). */
+  #echo(p: Person, message: Record<string, unknown>, apply?: () => void): SimEvent {
+    const time = this.#now();
+    return {
+      pageId: p.pageId,
+      kind: 'messaging',
+      time,
+      body: { sender: { id: p.pageId }, recipient: { id: p.psid }, timestamp: time, message },
+      ...(apply ? { apply } : {}),
+    };
+  }
 
   #messaging(p: Person, event: Record<string, unknown>, effect: 'window' | 'ctm' | 'none'): SimEvent {
     const time = this.#now();
