@@ -36,7 +36,10 @@ export interface SimulatorOptions {
   readonly rateLimits?: Partial<RateLimits>;
   /** Dates of rule changes; default Meta's (see `DEFAULT_RULE_DATES`). */
   readonly ruleDates?: Partial<RuleDates>;
-  /** After each message the Page sent (also one whose answer a timeout fault lost), send `delivery` then `read` webhooks back. Default false. */
+  /**
+   * After each message the Page sent (also one whose answer a timeout fault lost), send `delivery`
+   * then `read` webhooks back. Default false.
+   */
   readonly autoDeliver?: boolean | { readonly delayMs: number };
   /**
    * After each message the Page sent (also one whose answer was lost to a timeout fault), send the

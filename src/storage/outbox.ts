@@ -2,7 +2,7 @@
  * The outbox: every message Ventana means to send, written before any attempt. The unique
  * idempotency key makes "send once" a database fact (a broadcast resumed after a crash
  * re-enqueues harmlessly), and a row left in 'sending' by a crash becomes 'unknown' — reported,
- * never silently retried.
+ * never silently retried, and settled by Meta's echo of the message if one comes (outbox-echo.ts).
  */
 import { type ExpressionBuilder, sql } from 'kysely';
 import type { Queryable } from './db.ts';
