@@ -5,6 +5,7 @@
  */
 
 import { Redis } from 'ioredis';
+import pg from 'pg';
 import type { Logger } from 'pino';
 import { createAutomation } from '../automation/index.ts';
 import { type Config, publicUrlOf } from '../config/config.ts';
@@ -13,6 +14,7 @@ import { createFlowWorker } from '../flows/resume.ts';
 import {
   createGraphClient,
   createMemorySendRateLimiter,
+  createPostgresSendRateLimiter,
   createRedisSendRateLimiter,
   type GraphClient,
 } from '../graph/index.ts';
@@ -65,14 +67,22 @@ export async function createWorkers(deps: WorkerDeps) {
     batchSends: deps.config.graphBatchSends,
   });
   const profiles = createProfileFetcher({ database, graph, queue, secretKey, now, logger, pace });
-  // Per-Page budgets must be shared when several processes send: through Redis when there is one.
-  const redisUrl = deps.config.queue.engine === 'bullmq' ? deps.config.queue.redisUrl : null;
-  const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 2 }) : null;
+  // Per-Page budgets must be shared when several processes send: through Redis when there is one,
+  // through PostgreSQL when BullMQ runs on its PostgreSQL backend alone.
+  const q = deps.config.queue;
+  const keyPrefix = `${q.engine === 'bullmq' ? (q.prefix ?? 'ventana') : 'ventana'}:send`;
+  const redis =
+    q.engine === 'bullmq' && q.redisUrl ? new Redis(q.redisUrl, { maxRetriesPerRequest: 2 }) : null;
+  const budgetPool =
+    q.engine === 'bullmq' && !q.redisUrl && q.postgresUrl
+      ? new pg.Pool({ connectionString: q.postgresUrl, max: 4 })
+      : null;
+  budgetPool?.on('error', () => {});
   const limiter = redis
-    ? createRedisSendRateLimiter(redis, {
-        keyPrefix: `${deps.config.queue.engine === 'bullmq' ? (deps.config.queue.prefix ?? 'ventana') : 'ventana'}:send`,
-      })
-    : createMemorySendRateLimiter();
+    ? createRedisSendRateLimiter(redis, { keyPrefix })
+    : budgetPool
+      ? await createPostgresSendRateLimiter(budgetPool, { keyPrefix })
+      : createMemorySendRateLimiter();
   const publicUrl = deps.publicUrl ?? publicUrlOf(deps.config);
   const sender = createOutboxWorker({
     database,
@@ -192,6 +202,7 @@ export async function createWorkers(deps: WorkerDeps) {
       await queue.close();
       await graph.close();
       redis?.disconnect();
+      await budgetPool?.end();
     },
   };
 }

@@ -28,8 +28,11 @@ export {
 } from './client.ts';
 export {
   createMemorySendRateLimiter,
+  createPostgresSendRateLimiter,
   createRedisSendRateLimiter,
   META_SEND_BUDGETS,
+  POSTGRES_SEND_BUDGETS_TABLE,
+  type PostgresSendRateLimiterOptions,
   planSlices,
   type RedisSendRateLimiterOptions,
   type SendBudget,

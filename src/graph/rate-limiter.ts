@@ -1,17 +1,24 @@
 // Per-Page Send API budgets (reference §7): 300 calls/s for text, 10/s for audio and video, 750/h
 // for private replies, enforced so that no sliding window ever exceeds the budget, plus an
 // adaptive slow-down driven by Meta's `X-Business-Use-Case-Usage` header. Counting is done by
-// rate-limiter-flexible, in memory (embedded default) or in Redis (distributed workers).
+// rate-limiter-flexible, in memory (embedded default), in Redis (distributed workers) or in
+// PostgreSQL (distributed workers on BullMQ's PostgreSQL backend, without Redis).
 
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Pool } from 'pg';
+import {
+  RateLimiterMemory,
+  RateLimiterPostgres,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
 import type { BusinessUseCaseUsage } from '../messenger/graph-errors.ts';
 import type { SenderActionBody, SendRequestBody } from '../messenger/send-request.ts';
 
 /** Which budget a Send API call spends. A private reply spends the text budget too. */
 export type SendKind = 'text' | 'media' | 'private_reply';
 
-/** The port the dispatcher uses. Implementations: memory and Redis; both pass the same contract. */
+/** The port the dispatcher uses. Implementations: memory, Redis, PostgreSQL; all pass one contract. */
 export interface SendRateLimiter {
   /**
    * Takes one slot of `pageId`'s `kind` budget. Resolves to 0 when the call may go now (the slot is
@@ -116,7 +123,7 @@ export interface SendRateLimiterOptions {
   readonly slowDown?: SlowDownOptions;
 }
 
-// The two rate-limiter-flexible methods used (both RateLimiterMemory and RateLimiterRedis have them).
+// The two rate-limiter-flexible methods used (every rate-limiter-flexible store has them).
 interface SliceCounter {
   consume(key: string, points: number): Promise<unknown>;
   reward(key: string, points: number): Promise<unknown>;
@@ -278,4 +285,47 @@ export function createRedisSendRateLimiter(
       }),
     options,
   );
+}
+
+/** Options of {@link createPostgresSendRateLimiter}. */
+export interface PostgresSendRateLimiterOptions extends SendRateLimiterOptions {
+  /** Prefix of the counters' keys. Default `ventana:send`. */
+  readonly keyPrefix?: string;
+}
+
+/** The table rate-limiter-flexible keeps the counters in (it creates it if missing). */
+export const POSTGRES_SEND_BUDGETS_TABLE = 'ventana_send_budgets';
+
+/**
+ * Counters shared by every worker through PostgreSQL, for BullMQ on its PostgreSQL backend without
+ * Redis (rate-limiter-flexible `RateLimiterPostgres`: one upsert per take and bucket; expired slices
+ * are deleted every 5 minutes). A round trip per send, slower than Redis, but the per-Page budget
+ * holds however many processes send. Resolves once the counters' table exists.
+ */
+export async function createPostgresSendRateLimiter(
+  pool: Pool,
+  { keyPrefix = 'ventana:send', ...options }: PostgresSendRateLimiterOptions = {},
+): Promise<SendRateLimiter> {
+  const ready: Promise<void>[] = [];
+  const limiter = createSendRateLimiter((bucket, plan, gcSeconds) => {
+    let settle: (error?: unknown) => void = () => {};
+    ready.push(
+      new Promise<void>((resolve, reject) => {
+        settle = (error) => (error ? reject(error) : resolve());
+      }),
+    );
+    return new RateLimiterPostgres(
+      {
+        storeClient: pool,
+        storeType: 'pool',
+        tableName: POSTGRES_SEND_BUDGETS_TABLE,
+        keyPrefix: `${keyPrefix}:${bucket}`,
+        points: plan.points,
+        duration: gcSeconds,
+      },
+      (error?: unknown) => settle(error),
+    );
+  }, options);
+  await Promise.all(ready);
+  return limiter;
 }
