@@ -1,4 +1,4 @@
-// The contract every SendRateLimiter implementation passes (memory and Redis). Time is an injected
+// The contract every SendRateLimiter implementation passes (memory, Redis, PostgreSQL). Time is an injected
 // clock that the test moves by hand, so the budgets are checked exactly, never against wall time.
 
 import { describe, expect, it } from 'vitest';
@@ -8,6 +8,11 @@ import type { SendKind, SendRateLimiter, SendRateLimiterOptions } from './rate-l
 export interface RateLimiterContractHarness {
   /** A fresh limiter with isolated counters, on the given options (always with an injected `now`). */
   make(options: SendRateLimiterOptions): SendRateLimiter | Promise<SendRateLimiter>;
+  /**
+   * Shared stores only: two limiters (two workers) on the same fresh counters, as separate
+   * connections to the store would be.
+   */
+  makePair?(options: SendRateLimiterOptions): Promise<readonly [SendRateLimiter, SendRateLimiter]>;
 }
 
 /** A manual clock, started off any slice boundary. */
@@ -215,5 +220,24 @@ export function runSendRateLimiterContract(name: string, harness: RateLimiterCon
       clock.advance(5000);
       expect(await limiter.take('page-a', 'private_reply')).toBe(0);
     });
+
+    if (harness.makePair) {
+      const makePair = harness.makePair;
+      it('shares one budget between two limiters (two workers) on the same counters', async () => {
+        const t = 1_790_000_000_123;
+        const single = await harness.make({ now: () => t });
+        let alone = 0;
+        while ((await single.take('p', 'text')) === 0) alone++;
+        const [worker1, worker2] = await makePair({ now: () => t });
+        let together = 0;
+        for (;;) {
+          const [a, b] = await Promise.all([worker1.take('p', 'text'), worker2.take('p', 'text')]);
+          together += (a === 0 ? 1 : 0) + (b === 0 ? 1 : 0);
+          if (a > 0 && b > 0) break;
+        }
+        expect(alone).toBeGreaterThan(0);
+        expect(together).toBe(alone);
+      });
+    }
   });
 }

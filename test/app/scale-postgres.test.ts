@@ -12,6 +12,7 @@ import { type Runtime, startRuntime } from '../../src/app/runtime.ts';
 import { parseConfig } from '../../src/config/config.ts';
 import { POSTGRES_SEND_BUDGETS_TABLE } from '../../src/graph/index.ts';
 import { setupPostgresTestDatabase } from '../storage/pg-fixture.ts';
+import { repliesToKeyword } from '../support/keyword-reply.ts';
 
 const server = setupPostgresTestDatabase();
 let runtime: Runtime;
@@ -37,19 +38,7 @@ afterAll(async () => {
 
 describe('ventana start on BullMQ (PostgreSQL, no Redis)', () => {
   it('sends the opt-out confirmation through the PostgreSQL-backed per-Page limiter', async () => {
-    const sim = runtime.demo!.simulator;
-    const person = sim.people.createPerson({
-      pageId: runtime.demo!.pageId,
-      firstName: 'Ana',
-      locale: 'es_ES',
-      country: 'ES',
-    });
-    await sim.people.sendText(person, 'BAJA');
-    await runtime.settle();
-    await runtime.settle();
-    const replies = sim.state.requests
-      .toArray()
-      .filter((r) => r.endpoint === 'send' && r.psid === person.psid);
+    const replies = await repliesToKeyword(runtime, 'BAJA', { locale: 'es_ES', country: 'ES' });
     expect(replies).toHaveLength(1);
     // The budget that let it out is a row of the shared table, keyed by the Page.
     const client = new pg.Client({ connectionString: server().url });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_WORKSPACE, type Runtime, startRuntime } from '../../src/app/runtime.ts';
 import { parseConfig } from '../../src/config/config.ts';
 import { contacts } from '../../src/storage/index.ts';
+import { repliesToKeyword } from '../support/keyword-reply.ts';
 
 const REDIS_URL = process.env.VENTANA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `vt-${randomBytes(4).toString('hex')}`;
@@ -44,19 +45,7 @@ describe('ventana start on BullMQ (Redis) with the shared rate limiter', () => {
   });
 
   it('sends the opt-out confirmation through the Redis-backed per-Page limiter', async () => {
-    const sim = runtime.demo!.simulator;
-    const person = sim.people.createPerson({
-      pageId: runtime.demo!.pageId,
-      firstName: 'Ana',
-      locale: 'pt_BR',
-      country: 'BR',
-    });
-    await sim.people.sendText(person, 'SAIR');
-    await runtime.settle();
-    await runtime.settle();
-    const replies = sim.state.requests
-      .toArray()
-      .filter((r) => r.endpoint === 'send' && r.psid === person.psid);
+    const replies = await repliesToKeyword(runtime, 'SAIR', { locale: 'pt_BR', country: 'BR' });
     expect(replies).toHaveLength(1);
     expect(replies[0]?.body).toMatchObject({
       message: { text: expect.stringContaining('não receberá mais') },
