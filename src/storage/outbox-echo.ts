@@ -48,6 +48,30 @@ async function confirmAudit(database: Queryable, echo: EchoOfSend): Promise<void
 }
 
 /**
+ * The row, still 'unknown', becomes 'sent' with the echo's mid (`before`: its stored result, kept),
+ * and its decision gets its outcome. Returns whether it changed.
+ */
+async function markSentByEcho(
+  database: Queryable,
+  echo: EchoOfSend,
+  before: string | null,
+): Promise<boolean> {
+  const result = await database.db
+    .updateTable('outbox')
+    .set({
+      status: 'sent',
+      result: toJson(confirmedResult(echo, fromJson<JsonValue>(before, null))),
+      updated_at: echo.at,
+    })
+    .where('id', '=', echo.outboxId)
+    .where('status', '=', 'unknown')
+    .executeTakeFirst();
+  if (result.numUpdatedRows === 0n) return false;
+  await confirmAudit(database, echo);
+  return true;
+}
+
+/**
  * An echo for a row reported 'unknown': the row becomes 'sent'. Only when the echo's Page and person
  * are the row's (metadata is a plain string another app could imitate). Returns whether it changed.
  */
@@ -60,20 +84,7 @@ export async function settleUnknownByEcho(database: Queryable, echo: EchoOfSend)
     .where('page_id', '=', echo.pageId)
     .where('contact_id', '=', echo.contactId)
     .executeTakeFirst();
-  if (row === undefined) return false;
-  const result = await database.db
-    .updateTable('outbox')
-    .set({
-      status: 'sent',
-      result: toJson(confirmedResult(echo, fromJson<JsonValue>(row.result, null))),
-      updated_at: echo.at,
-    })
-    .where('id', '=', echo.outboxId)
-    .where('status', '=', 'unknown')
-    .executeTakeFirst();
-  if (result.numUpdatedRows === 0n) return false;
-  await confirmAudit(database, echo);
-  return true;
+  return row !== undefined && markSentByEcho(database, echo, row.result);
 }
 
 /**
@@ -96,6 +107,7 @@ export async function settleUnknownWithStoredEcho(
       .select([
         'outbox.id as outboxId',
         'outbox.page_id as pageId',
+        'outbox.result as result',
         'messages.contact_id as contactId',
         'messages.mid as mid',
         'messages.created_at as at',
@@ -104,8 +116,9 @@ export async function settleUnknownWithStoredEcho(
       .where('outbox.status', '=', 'unknown')
       .whereRef('messages.contact_id', '=', 'outbox.contact_id')
       .execute();
-    for (const echo of echoed)
-      if (await settleUnknownByEcho(database, echo)) settled.set(echo.outboxId, echo.mid);
+    // The join already checked status, Page and person, and read the row's result.
+    for (const { result, ...echo } of echoed)
+      if (await markSentByEcho(database, echo, result)) settled.set(echo.outboxId, echo.mid);
   }
   return settled;
 }
