@@ -29,7 +29,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import * as api from '../api/broadcasts.ts';
@@ -449,6 +449,13 @@ function PreflightView({ id }: { id: string }) {
   );
 }
 
+/** After a control action: the broadcast, the list and the report are read again. */
+function refreshBroadcast(client: QueryClient, id: string): void {
+  void client.invalidateQueries({ queryKey: ['broadcast', id] });
+  void client.invalidateQueries({ queryKey: ['broadcasts'] });
+  void client.invalidateQueries({ queryKey: ['report', id] });
+}
+
 function ReportView({ b }: { b: api.Broadcast }) {
   const { t } = useTranslation();
   const { can } = useSession();
@@ -462,9 +469,7 @@ function ReportView({ b }: { b: api.Broadcast }) {
   const resend = useMutation({
     mutationFn: () => api.resendUnconfirmed(b.id),
     onSuccess: () => {
-      void client.invalidateQueries({ queryKey: ['broadcast', b.id] });
-      void client.invalidateQueries({ queryKey: ['broadcasts'] });
-      void client.invalidateQueries({ queryKey: ['report', b.id] });
+      refreshBroadcast(client, b.id);
     },
   });
   return (
@@ -591,9 +596,7 @@ function Detail({ id, onClose }: { id: string; onClose: () => void }) {
   const act = useMutation({
     mutationFn: (action: api.Action) => api.control(id, action),
     onSuccess: () => {
-      void client.invalidateQueries({ queryKey: ['broadcast', id] });
-      void client.invalidateQueries({ queryKey: ['broadcasts'] });
-      void client.invalidateQueries({ queryKey: ['report', id] });
+      refreshBroadcast(client, id);
     },
   });
   return (
