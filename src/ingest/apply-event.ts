@@ -185,10 +185,11 @@ export async function applyEvent(deps: ApplyDeps, event: InboundEvent): Promise<
       await storeMessage(deps, contact.id, event, {
         direction: 'out',
         sender: event.fromPageInbox ? 'page_inbox' : 'bot',
-        kind: 'text',
+        // Named like an inbound message's kind, so the inbox shows an image typed in the Page Inbox.
+        kind: event.attachments.length > 0 ? 'attachment' : 'text',
         mid: event.mid,
         text: event.text,
-        payload: { appId: event.appId, metadata: event.metadata },
+        payload: { appId: event.appId, metadata: event.metadata, attachments: event.attachments },
         outboxId,
       });
       // Meta says the message left: a send reported 'unknown' is known now (storage/outbox-echo.ts).

@@ -217,10 +217,17 @@ export class FakePeople {
         ...(quick_replies !== undefined ? { quick_replies } : {}),
       });
     },
-    echoFromPageInbox: (p: Person, text: string): SimEvent =>
+    /** A reply typed in Meta's Page Inbox: a text, or an image when `imageUrl` is given. */
+    echoFromPageInbox: (p: Person, text: string | null, imageUrl?: string): SimEvent =>
       this.#echo(
         p,
-        { mid: mid(), is_echo: true, app_id: Number(PAGE_INBOX_APP_ID), text },
+        {
+          mid: mid(),
+          is_echo: true,
+          app_id: Number(PAGE_INBOX_APP_ID),
+          ...(text !== null ? { text } : {}),
+          ...(imageUrl !== undefined ? { attachments: [{ type: 'image', payload: { url: imageUrl } }] } : {}),
+        },
         // A human replying in the Page Inbox takes the thread (Conversation Routing).
         () => this.state.threadOwners.set(`${p.pageId}/${p.psid}`, PAGE_INBOX_APP_ID),
       ),
@@ -306,8 +313,8 @@ export class FakePeople {
     return this.deliver([this.events.delivery(p, mids, watermark)]);
   }
 
-  echoFromPageInbox(p: Person, text: string): Promise<WebhookResult> {
-    return this.deliver([this.events.echoFromPageInbox(p, text)]);
+  echoFromPageInbox(p: Person, text: string | null, imageUrl?: string): Promise<WebhookResult> {
+    return this.deliver([this.events.echoFromPageInbox(p, text, imageUrl)]);
   }
 
   /** Opt-in to marketing messages: issues (or refreshes) a `notification_messages_token`. */

@@ -308,6 +308,25 @@ describe('every event kind of the webhook table', () => {
     expect(out).toEqual([{ sender: 'page_inbox', direction: 'out', text: 'Hola, te ayudo yo' }]);
   });
 
+  it('keeps the image of a Page Inbox reply, not an empty text', async () => {
+    const person = h.sim.people.createPerson({ pageId: PAGE_ID, psid: psid() });
+    await h.sim.people.sendText(person, 'hola');
+    const url = 'https://example.com/catalogo.jpg';
+    expect((await h.sim.people.echoFromPageInbox(person, null, url)).status).toBe(200);
+    await h.drain();
+    const c = await contactOf(person.psid);
+    const out = await h.database.db
+      .selectFrom('messages')
+      .select(['sender', 'kind', 'text', 'payload'])
+      .where('contact_id', '=', c!.id)
+      .where('direction', '=', 'out')
+      .execute();
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ sender: 'page_inbox', kind: 'attachment', text: null });
+    const payload = typeof out[0]!.payload === 'string' ? JSON.parse(out[0]!.payload) : out[0]!.payload;
+    expect(payload.attachments).toEqual([{ type: 'image', url, title: null, stickerId: null }]);
+  });
+
   it('takes the entry point from a postback with a referral and from a referral', async () => {
     const person = h.sim.people.createPerson({ pageId: PAGE_ID, psid: psid() });
     expect((await h.sim.people.getStarted(person, 'verano2026')).status).toBe(200);
