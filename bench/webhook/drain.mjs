@@ -1,7 +1,10 @@
 // After the peer bench: how big was Ventana's processing backlog when the load stopped, and how long
 // does it take to drain? For each kept data folder (one per Ventana run), restart Ventana on it with
 // no load and poll its SQLite file (read-only) until no body and no event is pending.
-//   node bench/webhook/drain.mjs <data dir>...      env: DRAIN_MAX_S=300
+// Graph calls (profile fetches, opt-out confirmations) go to the peers' graph stub, which answers
+// every call with success, started here unless GRAPH_ORIGIN names one: with no Graph at all, every
+// call would fail and be retried, and the drain would measure the retry path instead.
+//   node bench/webhook/drain.mjs <data dir>...      env: DRAIN_MAX_S=300 PEERS_SRC GRAPH_ORIGIN
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -10,6 +13,25 @@ const require = createRequire(import.meta.url);
 const Sqlite = require('better-sqlite3');
 const here = new URL('.', import.meta.url).pathname;
 const maxS = Number(process.env.DRAIN_MAX_S ?? 300);
+const peersSrc = process.env.PEERS_SRC ?? join(here, '../../../shared/bench-peers');
+
+/** Starts the peers' graph stub on a free port; resolves with its origin and the process. */
+async function startGraphStub() {
+  const stub = spawn(process.execPath, [join(peersSrc, 'apps/graph-stub.js')], {
+    env: { ...process.env, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const origin = await new Promise((resolve, reject) => {
+    stub.stdout.on('data', (d) => {
+      const m = /listening on (http:\/\/[^\s]+)/.exec(String(d));
+      if (m) resolve(m[1]);
+    });
+    stub.once('exit', (code) => reject(new Error(`graph stub exited ${code}`)));
+  });
+  return { origin, stop: () => stub.kill('SIGTERM') };
+}
+const stub = process.env.GRAPH_ORIGIN ? null : await startGraphStub();
+const graphOrigin = process.env.GRAPH_ORIGIN ?? stub.origin;
 
 function counts(dir) {
   const db = new Sqlite(join(dir, 'ventana.db'), { readonly: true, fileMustExist: true });
@@ -27,49 +49,53 @@ function counts(dir) {
   }
 }
 
-for (const dir of process.argv.slice(2)) {
-  const before = counts(dir);
-  const child = spawn('bash', [join(here, 'ventana-peer.sh')], {
-    env: {
-      ...process.env,
-      VENTANA_BENCH_DIR: dir,
-      PORT: '0',
-      APP_SECRET: process.env.APP_SECRET ?? 'bench-app-secret',
-      VERIFY_TOKEN: process.env.VERIFY_TOKEN ?? 'bench-verify-token',
-      PAGE_ID: process.env.PAGE_ID ?? '106123456789012',
-      PAGE_ACCESS_TOKEN: process.env.PAGE_ACCESS_TOKEN ?? 'bench-page-access-token',
-      GRAPH_ORIGIN: process.env.GRAPH_ORIGIN ?? 'http://127.0.0.1:9',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => /running|en marcha/.test(String(d)) && resolve());
-    child.once('exit', (code) => reject(new Error(`ventana exited ${code}`)));
-  });
-  const t0 = Date.now();
-  let now = counts(dir);
-  while ((now.pendingBodies > 0 || now.pendingEvents > 0) && Date.now() - t0 < maxS * 1000) {
-    await new Promise((r) => setTimeout(r, 250));
-    now = counts(dir);
-  }
-  const seconds = (Date.now() - t0) / 1000;
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
-  const done = now.pendingBodies === 0 && now.pendingEvents === 0;
-  const applied = now.events - now.pendingEvents - (before.events - before.pendingEvents);
-  console.log(
-    JSON.stringify({
-      dir,
-      atLoadEnd: {
-        bodies: before.bodies,
-        pendingBodies: before.pendingBodies,
-        pendingEvents: before.pendingEvents,
+try {
+  for (const dir of process.argv.slice(2)) {
+    const before = counts(dir);
+    const child = spawn('bash', [join(here, 'ventana-peer.sh')], {
+      env: {
+        ...process.env,
+        VENTANA_BENCH_DIR: dir,
+        PORT: '0',
+        APP_SECRET: process.env.APP_SECRET ?? 'bench-app-secret',
+        VERIFY_TOKEN: process.env.VERIFY_TOKEN ?? 'bench-verify-token',
+        PAGE_ID: process.env.PAGE_ID ?? '106123456789012',
+        PAGE_ACCESS_TOKEN: process.env.PAGE_ACCESS_TOKEN ?? 'bench-page-access-token',
+        GRAPH_ORIGIN: graphOrigin,
       },
-      drained: done,
-      seconds,
-      eventsAppliedWhileDraining: applied,
-      eventsPerS: seconds > 0 ? Math.round(applied / seconds) : null,
-      left: done ? null : { pendingBodies: now.pendingBodies, pendingEvents: now.pendingEvents },
-    }),
-  );
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise((resolve, reject) => {
+      child.stdout.on('data', (d) => /running|en marcha/.test(String(d)) && resolve());
+      child.once('exit', (code) => reject(new Error(`ventana exited ${code}`)));
+    });
+    const t0 = Date.now();
+    let now = counts(dir);
+    while ((now.pendingBodies > 0 || now.pendingEvents > 0) && Date.now() - t0 < maxS * 1000) {
+      await new Promise((r) => setTimeout(r, 250));
+      now = counts(dir);
+    }
+    const seconds = (Date.now() - t0) / 1000;
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    const done = now.pendingBodies === 0 && now.pendingEvents === 0;
+    const applied = now.events - now.pendingEvents - (before.events - before.pendingEvents);
+    console.log(
+      JSON.stringify({
+        dir,
+        atLoadEnd: {
+          bodies: before.bodies,
+          pendingBodies: before.pendingBodies,
+          pendingEvents: before.pendingEvents,
+        },
+        drained: done,
+        seconds,
+        eventsAppliedWhileDraining: applied,
+        eventsPerS: seconds > 0 ? Math.round(applied / seconds) : null,
+        left: done ? null : { pendingBodies: now.pendingBodies, pendingEvents: now.pendingEvents },
+      }),
+    );
+  }
+} finally {
+  stub?.stop();
 }

@@ -42,7 +42,7 @@ fi
 DRAIN_FILE="$RESULTS/ventana-drain.jsonl"
 if [ "${DRAIN:-1}" = 1 ]; then
   echo "== measuring Ventana's processing backlog (restart on each run's data, no load)" >&2
-  DRAIN_MAX_S=${DRAIN_MAX_S:-120} node "$ROOT/bench/webhook/drain.mjs" "$VENTANA_BENCH_DATA"/run-* > "$DRAIN_FILE"
+  PEERS_SRC="$DEST" DRAIN_MAX_S=${DRAIN_MAX_S:-120} node "$ROOT/bench/webhook/drain.mjs" "$VENTANA_BENCH_DATA"/run-* > "$DRAIN_FILE"
 fi
 echo
 node "$ROOT/bench/webhook/summary.mjs" "$RESULTS" "$DRAIN_FILE" | tee "$RESULTS/ventana-summary.md"
