@@ -15,7 +15,7 @@ const here = new URL('.', import.meta.url).pathname;
 const maxS = Number(process.env.DRAIN_MAX_S ?? 300);
 const peersSrc = process.env.PEERS_SRC ?? join(here, '../../../shared/bench-peers');
 
-/** Starts the peers' graph stub on a free port; resolves with its origin and the process. */
+/** Starts the peers' graph stub on a free port; resolves with its origin and a way to stop it. */
 async function startGraphStub() {
   const stub = spawn(process.execPath, [join(peersSrc, 'apps/graph-stub.js')], {
     env: { ...process.env, PORT: '0' },
