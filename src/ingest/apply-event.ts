@@ -120,6 +120,18 @@ async function storeMessage(
   });
 }
 
+/**
+ * A stored message's kind from what it carries. Echoes are named the same way as inbound messages,
+ * so the inbox shows an image typed in the Page Inbox as it shows one the person sent.
+ */
+function messageKind(content: {
+  readonly quickReplyPayload?: string | null;
+  readonly attachments: readonly unknown[];
+}): 'quick_reply' | 'attachment' | 'text' {
+  if (content.quickReplyPayload != null) return 'quick_reply';
+  return content.attachments.length > 0 ? 'attachment' : 'text';
+}
+
 /** Applies one event. Unknown Pages and kinds are kept in the inbound log and otherwise ignored. */
 export async function applyEvent(deps: ApplyDeps, event: InboundEvent): Promise<ApplyOutcome> {
   const page = await pageOf(deps, event.pageId);
@@ -135,12 +147,7 @@ export async function applyEvent(deps: ApplyDeps, event: InboundEvent): Promise<
       await storeMessage(deps, contactId, event, {
         direction: 'in',
         sender: 'contact',
-        kind:
-          event.quickReplyPayload !== null
-            ? 'quick_reply'
-            : event.attachments.length > 0
-              ? 'attachment'
-              : 'text',
+        kind: messageKind(event),
         mid: event.mid,
         text: event.text,
         payload: {
@@ -185,8 +192,7 @@ export async function applyEvent(deps: ApplyDeps, event: InboundEvent): Promise<
       await storeMessage(deps, contact.id, event, {
         direction: 'out',
         sender: event.fromPageInbox ? 'page_inbox' : 'bot',
-        // Named like an inbound message's kind, so the inbox shows an image typed in the Page Inbox.
-        kind: event.attachments.length > 0 ? 'attachment' : 'text',
+        kind: messageKind(event),
         mid: event.mid,
         text: event.text,
         payload: { appId: event.appId, metadata: event.metadata, attachments: event.attachments },
