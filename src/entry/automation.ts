@@ -15,6 +15,7 @@ import { keywordIntent } from '../ingest/opt-out.ts';
 import type { CommentEvent, EchoEvent, InboundEvent, Referral } from '../messenger/events.ts';
 import { inboundKindOf } from '../messenger/inbound-kind.ts';
 import type { OutboxContent } from '../outbound/content.ts';
+import { outboxIdOfMetadata } from '../outbound/send-metadata.ts';
 import type { RuleBook } from '../policy/index.ts';
 import { enrollByLabels, enrollInSequence } from '../sequences/enroll.ts';
 import type { EntryPoint } from '../storage/entry-points.ts';
@@ -354,15 +355,15 @@ async function onComment(
 const COMMENTER_PREFIX = commenterPsid('');
 
 /**
- * Meta echoes the private reply to the Page with the person's real PSID and the reply's mid: the
- * commenter, known until now by the feed's user id, becomes (or joins) that person's contact.
+ * Meta echoes the private reply to the Page with the person's real PSID: the commenter, known until
+ * now by the feed's user id, becomes (or joins) that person's contact.
  */
 async function onEcho(deps: EntryAutomationDeps, db: Queryable, event: EchoEvent): Promise<void> {
   const psid = psidOf(event);
-  if (!event.mid || !psid || psid.startsWith(COMMENTER_PREFIX)) return;
-  const sent = await messages.getMessageByMid(db, event.mid);
-  if (!sent || sent.pageId !== event.pageId) return;
-  const commenter = await contacts.getContact(db, sent.contactId);
+  if (!psid || psid.startsWith(COMMENTER_PREFIX)) return;
+  const contactId = await recipientOfOurSend(db, event);
+  if (contactId === null) return;
+  const commenter = await contacts.getContact(db, contactId);
   if (!commenter?.psid.startsWith(COMMENTER_PREFIX)) return;
   const linked = await entryPoints.linkCommenter(db, {
     commenterId: commenter.id,
@@ -371,6 +372,22 @@ async function onEcho(deps: EntryAutomationDeps, db: Queryable, event: EchoEvent
     now: deps.now(),
   });
   if (linked) deps.logger?.info({ contact: linked }, 'commenter linked to their Messenger contact');
+}
+
+/**
+ * The contact one of our sends was made to, from the outbox id its metadata carries: the echo often
+ * comes before the Send API's answer, so before the sent message is stored. An echo without our
+ * metadata is matched by its mid against the stored messages.
+ */
+async function recipientOfOurSend(db: Queryable, event: EchoEvent): Promise<string | null> {
+  const outboxId = outboxIdOfMetadata(event.metadata);
+  const sent =
+    outboxId !== null
+      ? await outbox.getOutboxItem(db, outboxId)
+      : event.mid
+        ? await messages.getMessageByMid(db, event.mid)
+        : undefined;
+  return sent !== undefined && sent.pageId === event.pageId ? sent.contactId : null;
 }
 
 /**

@@ -3,12 +3,15 @@ import { createEntryPointAutomation, type EntryPorts, privateReplyKey } from '..
 import { applyEvent } from '../../src/ingest/apply-event.ts';
 import type { InboundEvent } from '../../src/messenger/events.ts';
 import { normalizeWebhook } from '../../src/messenger/index.ts';
+import { sendMetadata } from '../../src/outbound/send-metadata.ts';
 import { createRuleBook } from '../../src/policy/index.ts';
+import { recordOutboundMessages } from '../../src/storage/broadcasts.ts';
 import {
   contacts,
   type Database,
   entryPoints,
   inTransaction,
+  newId,
   openDatabase,
   outbox,
   pages,
@@ -242,6 +245,97 @@ describe('the entry point automation', () => {
     await process(eventsOf(message('m2', 'sigo aquí')), fakePorts());
     expect(calls.map((c) => c.port)).toEqual(['flow', 'sequence']);
     expect(calls[0]?.input).toMatchObject({ contactId: commenter!.id, trigger: `entry_point:${ep.id}` });
+  });
+
+  describe("the private reply's echo, which names the person's real PSID", () => {
+    async function commentAndReplyQueued() {
+      await entry({
+        kind: 'comment',
+        ref: null,
+        slug: null,
+        config: { postIds: [], keywords: [], replyText: 'Te escribo por privado' },
+      });
+      await process(
+        eventsOf({
+          changes: [
+            {
+              field: 'feed',
+              value: {
+                item: 'comment',
+                verb: 'add',
+                comment_id: '5_5',
+                post_id: `${PAGE}_5`,
+                created_time: Math.floor((NOW - 60_000) / 1000),
+                message: 'info',
+                from: { id: '7777', name: 'Eva' },
+              },
+            },
+          ],
+        }),
+        fakePorts(),
+      );
+      const reply = await outbox.getOutboxItemByKey(database, privateReplyKey(PAGE, '5_5'));
+      return reply!;
+    }
+    const echo = (message: Record<string, unknown>, pageId = PAGE) => ({
+      id: pageId,
+      messaging: [
+        {
+          sender: { id: pageId },
+          recipient: { id: 'psid-eva' },
+          timestamp: NOW,
+          message: { is_echo: true, app_id: 1234, text: 'Te escribo por privado', ...message },
+        },
+      ],
+    });
+
+    it('links the commenter when it comes before the Send API answer, by the outbox id it carries', async () => {
+      const reply = await commentAndReplyQueued();
+      // Nothing is stored for the reply yet: only its outbox row, still queued, knows the commenter.
+      expect(reply.status).toBe('queued');
+      await process(eventsOf(echo({ mid: 'm_eva', metadata: sendMetadata(reply.id) })), fakePorts());
+      expect(await contacts.getContactByPsid(database, PAGE, 'commenter:7777')).toBeUndefined();
+      expect(await contacts.getContactByPsid(database, PAGE, 'psid-eva')).toMatchObject({
+        id: reply.contactId,
+        firstEntryPoint: expect.any(String),
+      });
+    });
+
+    it('links the commenter by the mid of the stored reply when the echo carries no metadata', async () => {
+      const reply = await commentAndReplyQueued();
+      await recordOutboundMessages(
+        database,
+        [
+          {
+            workspaceId: 'w1',
+            contactId: reply.contactId,
+            pageId: PAGE,
+            mid: 'm_eva',
+            kind: 'text',
+            text: 'Te escribo por privado',
+            payload: null,
+            sender: 'bot',
+            outboxId: reply.id,
+            at: NOW,
+          },
+        ],
+        newId,
+      );
+      await process(eventsOf(echo({ mid: 'm_eva' })), fakePorts());
+      expect(await contacts.getContactByPsid(database, PAGE, 'psid-eva')).toMatchObject({
+        id: reply.contactId,
+      });
+    });
+
+    it('links nobody when the echo comes from another Page', async () => {
+      const reply = await commentAndReplyQueued();
+      const other = '555000000000002';
+      await pages.upsertPage(database, KEY, { id: other, workspaceId: 'w1', name: 'Q', now: NOW });
+      await process(eventsOf(echo({ mid: 'm_eva', metadata: sendMetadata(reply.id) }, other)), fakePorts());
+      expect(await contacts.getContactByPsid(database, PAGE, 'commenter:7777')).toMatchObject({
+        id: reply.contactId,
+      });
+    });
   });
 
   it('does nothing for the Page commenting on its own post', async () => {
