@@ -12,14 +12,13 @@
 import type { Logger } from 'pino';
 import { startFlowRun } from '../flows/start.ts';
 import { keywordIntent } from '../ingest/opt-out.ts';
-import type { CommentEvent, EchoEvent, InboundEvent, Referral } from '../messenger/events.ts';
+import type { CommentEvent, InboundEvent, Referral } from '../messenger/events.ts';
 import { inboundKindOf } from '../messenger/inbound-kind.ts';
 import type { OutboxContent } from '../outbound/content.ts';
-import { outboxIdOfMetadata } from '../outbound/send-metadata.ts';
 import type { RuleBook } from '../policy/index.ts';
 import { enrollByLabels, enrollInSequence } from '../sequences/enroll.ts';
 import type { EntryPoint } from '../storage/entry-points.ts';
-import { contacts, entryPoints, messages, outbox, pages, type Queryable } from '../storage/index.ts';
+import { contacts, entryPoints, outbox, pages, type Queryable } from '../storage/index.ts';
 import { matchesKeywords } from './keywords.ts';
 
 const DAY_MS = 86_400_000;
@@ -57,9 +56,12 @@ export interface EntryAutomationDeps {
   readonly outboxTouched: () => void;
 }
 
-/** A commenter is known only by the feed's user id until they answer the private reply. */
+/**
+ * A commenter is known only by the feed's user id until the private reply's echo names their PSID
+ * (storage/entry-points.ts `linkCommenterOfEcho`).
+ */
 export function commenterPsid(fromId: string): string {
-  return `commenter:${fromId}`;
+  return `${entryPoints.COMMENTER_PSID_PREFIX}${fromId}`;
 }
 
 /** The outbox key of a comment's private reply: one per comment, ever. */
@@ -97,8 +99,6 @@ export function createEntryPointAutomation(
       }
       case 'comment':
         return onComment(deps, ports, db, event);
-      case 'echo':
-        return onEcho(deps, db, event);
       default:
         return;
     }
@@ -350,44 +350,6 @@ async function onComment(
     },
   ]);
   if (queued.inserted.length > 0) deps.outboxTouched();
-}
-
-const COMMENTER_PREFIX = commenterPsid('');
-
-/**
- * Meta echoes the private reply to the Page with the person's real PSID: the commenter, known until
- * now by the feed's user id, becomes (or joins) that person's contact.
- */
-async function onEcho(deps: EntryAutomationDeps, db: Queryable, event: EchoEvent): Promise<void> {
-  const psid = psidOf(event);
-  if (!psid || psid.startsWith(COMMENTER_PREFIX)) return;
-  const contactId = await recipientOfOurSend(db, event);
-  if (contactId === null) return;
-  const commenter = await contacts.getContact(db, contactId);
-  if (!commenter?.psid.startsWith(COMMENTER_PREFIX)) return;
-  const linked = await entryPoints.linkCommenter(db, {
-    commenterId: commenter.id,
-    pageId: event.pageId,
-    psid,
-    now: deps.now(),
-  });
-  if (linked) deps.logger?.info({ contact: linked }, 'commenter linked to their Messenger contact');
-}
-
-/**
- * The contact one of our sends was made to, from the outbox id its metadata carries: the echo often
- * comes before the Send API's answer, so before the sent message is stored. An echo without our
- * metadata is matched by its mid against the stored messages.
- */
-async function recipientOfOurSend(db: Queryable, event: EchoEvent): Promise<string | null> {
-  const outboxId = outboxIdOfMetadata(event.metadata);
-  const sent =
-    outboxId !== null
-      ? await outbox.getOutboxItem(db, outboxId)
-      : event.mid
-        ? await messages.getMessageByMid(db, event.mid)
-        : undefined;
-  return sent !== undefined && sent.pageId === event.pageId ? sent.contactId : null;
 }
 
 /**

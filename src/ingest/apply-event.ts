@@ -7,7 +7,15 @@ import type { InboundEvent } from '../messenger/events.ts';
 import { inboundKindOf } from '../messenger/inbound-kind.ts';
 import { outboxIdOfMetadata } from '../outbound/send-metadata.ts';
 import type { RuleBook } from '../policy/rules/ruleset.ts';
-import { contacts, conversations, messages, outbox, pages, type Queryable } from '../storage/index.ts';
+import {
+  contacts,
+  conversations,
+  entryPoints,
+  messages,
+  outbox,
+  pages,
+  type Queryable,
+} from '../storage/index.ts';
 import { type KeywordIntent, keywordIntent } from './opt-out.ts';
 import { contactKey, type SliceContext } from './slice-context.ts';
 
@@ -183,10 +191,20 @@ export async function applyEvent(deps: ApplyDeps, event: InboundEvent): Promise<
     }
     case 'echo': {
       if (!psid) return OK;
-      const contact = await contacts.getContactByPsid(deps.database, event.pageId, psid);
-      if (!contact) return { ok: true, note: 'echo_for_unknown_contact' };
       // Our own sends carry their outbox id as metadata (outbound/send-metadata.ts).
       const outboxId = event.fromPageInbox ? null : outboxIdOfMetadata(event.metadata);
+      // A private reply's echo is where Meta first names a commenter's PSID: linked first, the
+      // commenter is the contact this echo lands on.
+      if (!event.fromPageInbox)
+        await entryPoints.linkCommenterOfEcho(deps.database, {
+          pageId: event.pageId,
+          psid,
+          outboxId,
+          mid: event.mid,
+          now,
+        });
+      const contact = await contacts.getContactByPsid(deps.database, event.pageId, psid);
+      if (!contact) return { ok: true, note: 'echo_for_unknown_contact' };
       // Replies typed in Meta's Page Inbox are a human's; our own sends are already stored (same mid),
       // unless the echo came first: then its row names the outbox row, for crash recovery to find.
       await storeMessage(deps, contact.id, event, {

@@ -461,10 +461,62 @@ async function flowGoalsByDay(
   return byDay;
 }
 
+/** The psid of a commenter's contact until Meta names their real PSID: this prefix, then the feed's user id. */
+export const COMMENTER_PSID_PREFIX = 'commenter:';
+
+/**
+ * The echo of one of our sends names the person's real PSID. When that send was a private reply to
+ * a commenter, the commenter is that person: they are linked now, before the echo itself is applied,
+ * so the echo lands on the person's contact and can settle the send (storage/outbox-echo.ts). The
+ * send is found by the outbox id the echo's metadata carries (the echo often comes before the Send
+ * API's answer, so before the sent message is stored), or else by the stored message's mid.
+ * @returns the id of the contact that now stands for the person, or null when nothing was linked
+ */
+export async function linkCommenterOfEcho(
+  database: Queryable,
+  echo: {
+    readonly pageId: string;
+    readonly psid: string;
+    readonly outboxId: string | null;
+    readonly mid: string | null;
+    readonly now: number;
+  },
+): Promise<string | null> {
+  if (echo.psid.startsWith(COMMENTER_PSID_PREFIX)) return null;
+  const send =
+    echo.outboxId !== null
+      ? await database.db
+          .selectFrom('outbox')
+          .select(['contact_id', 'page_id'])
+          .where('id', '=', echo.outboxId)
+          .executeTakeFirst()
+      : echo.mid !== null
+        ? await database.db
+            .selectFrom('messages')
+            .select(['contact_id', 'page_id'])
+            .where('mid', '=', echo.mid)
+            .executeTakeFirst()
+        : undefined;
+  if (send === undefined || send.page_id !== echo.pageId) return null;
+  const recipient = await database.db
+    .selectFrom('contacts')
+    .select('psid')
+    .where('id', '=', send.contact_id)
+    .executeTakeFirst();
+  if (!recipient?.psid.startsWith(COMMENTER_PSID_PREFIX)) return null;
+  return linkCommenter(database, {
+    commenterId: send.contact_id,
+    pageId: echo.pageId,
+    psid: echo.psid,
+    now: echo.now,
+  });
+}
+
 /**
  * A commenter (known by a placeholder psid) turned out to be the person with `psid`: the commenter
  * contact becomes that person when Ventana does not know them yet (labels, fields, touches and the
- * private reply stay with it); otherwise its labels, fields and touches move to the known contact.
+ * private reply stay with it); otherwise its labels, fields, touches and sends (the private reply's
+ * outbox row, so that its echo can settle it) move to the known contact.
  * @returns the id of the contact that now stands for the person
  */
 export async function linkCommenter(
@@ -508,6 +560,11 @@ export async function linkCommenter(
     .execute();
   await database.db
     .updateTable('entry_point_events')
+    .set({ contact_id: known.id })
+    .where('contact_id', '=', commenter.id)
+    .execute();
+  await database.db
+    .updateTable('outbox')
     .set({ contact_id: known.id })
     .where('contact_id', '=', commenter.id)
     .execute();

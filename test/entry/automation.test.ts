@@ -11,6 +11,7 @@ import {
   type Database,
   entryPoints,
   inTransaction,
+  messages,
   newId,
   openDatabase,
   outbox,
@@ -21,6 +22,7 @@ import {
 const PAGE = '555000000000001';
 const KEY = Buffer.alloc(32, 5);
 const NOW = Date.parse('2026-11-25T12:00:00Z');
+const DAY = 86_400_000;
 let database: Database;
 let calls: { port: string; input: unknown }[];
 let touched: number;
@@ -334,6 +336,60 @@ describe('the entry point automation', () => {
       await process(eventsOf(echo({ mid: 'm_eva', metadata: sendMetadata(reply.id) }, other)), fakePorts());
       expect(await contacts.getContactByPsid(database, PAGE, 'commenter:7777')).toMatchObject({
         id: reply.contactId,
+      });
+    });
+
+    /** The reply's attempt ended without an answer (a timeout): its outcome is unknown. */
+    async function replyUnknown(id: string) {
+      const claimed = await outbox.claimDueOutbox(database, { limit: 10, now: NOW + DAY });
+      expect(claimed.map((c) => c.id)).toEqual([id]);
+      expect(await outbox.completeOutbox(database, id, { status: 'unknown', result: null, now: NOW })).toBe(
+        true,
+      );
+    }
+
+    it('settles a reply whose outcome was unknown, on the commenter now named by their PSID', async () => {
+      const reply = await commentAndReplyQueued();
+      await replyUnknown(reply.id);
+      await process(eventsOf(echo({ mid: 'm_eva', metadata: sendMetadata(reply.id) })), fakePorts());
+      expect(await outbox.getOutboxItem(database, reply.id)).toMatchObject({
+        status: 'sent',
+        result: { mid: 'm_eva', confirmedBy: 'echo' },
+      });
+      expect(await messages.getMessageByMid(database, 'm_eva')).toMatchObject({
+        contactId: reply.contactId,
+        outboxId: reply.id,
+      });
+    });
+
+    it('moves the reply to the contact the person already had, and settles it there', async () => {
+      await process(
+        eventsOf({
+          messaging: [
+            {
+              sender: { id: 'psid-eva' },
+              recipient: { id: PAGE },
+              timestamp: NOW - 5000,
+              message: { mid: 'm_hola', text: 'hola' },
+            },
+          ],
+        }),
+        fakePorts(),
+      );
+      const known = await contacts.getContactByPsid(database, PAGE, 'psid-eva');
+      const reply = await commentAndReplyQueued();
+      expect(reply.contactId).not.toBe(known!.id);
+      await replyUnknown(reply.id);
+      await process(eventsOf(echo({ mid: 'm_eva', metadata: sendMetadata(reply.id) })), fakePorts());
+      expect(await outbox.getOutboxItem(database, reply.id)).toMatchObject({
+        contactId: known!.id,
+        status: 'sent',
+        result: { mid: 'm_eva', confirmedBy: 'echo' },
+      });
+      // The comment entry point's label moved too.
+      expect(await contacts.getContactByPsid(database, PAGE, 'psid-eva')).toMatchObject({
+        id: known!.id,
+        labels: ['qr'],
       });
     });
   });

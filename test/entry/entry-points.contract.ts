@@ -6,6 +6,7 @@ import {
   type Database,
   entryPoints,
   migrateToLatest,
+  outbox,
   pages,
   workspaces,
 } from '../../src/storage/index.ts';
@@ -284,6 +285,40 @@ export function runEntryPointContract(name: string, make: () => Promise<Database
         firstEntryPoint: r.entryPoint.id,
         lastEntryPoint: r.entryPoint.id,
       });
+    });
+
+    it("links the commenter a private reply's echo names, found by its outbox row, and moves the reply", async () => {
+      const commenter = await contacts.upsertContact(database, {
+        workspaceId: ws,
+        pageId: PAGE,
+        psid: 'commenter:u9',
+        now: T0,
+      });
+      const reply = async (key: string, contactId: string) => {
+        const q = await outbox.enqueueOutbox(database, [
+          {
+            workspaceId: ws,
+            pageId: PAGE,
+            contactId,
+            origin: 'entry_point',
+            idempotencyKey: key,
+            content: {},
+            now: T0,
+          },
+        ]);
+        return q.inserted[0]!.id;
+      };
+      const toCommenter = await reply('pr-1', commenter.id);
+      const known = await contact('real-9');
+      const toKnown = await reply('other', known);
+      const echo = { pageId: PAGE, psid: 'real-9', mid: null, now: T0 };
+      // Another Page's echo, or one of a send to a person already known by their PSID, links nobody.
+      expect(
+        await entryPoints.linkCommenterOfEcho(database, { ...echo, pageId: '3002', outboxId: toCommenter }),
+      ).toBeNull();
+      expect(await entryPoints.linkCommenterOfEcho(database, { ...echo, outboxId: toKnown })).toBeNull();
+      expect(await entryPoints.linkCommenterOfEcho(database, { ...echo, outboxId: toCommenter })).toBe(known);
+      expect(await outbox.getOutboxItem(database, toCommenter)).toMatchObject({ contactId: known });
     });
 
     it('deletes the attribution rows with their entry point', async () => {
