@@ -102,6 +102,30 @@ export function conversationView(
   };
 }
 
+/** An attachment as the inbox shows it: a picture, or a link named by its type. */
+export interface AttachmentView {
+  readonly type: string;
+  /** Only http(s): the dashboard puts it in `src` and `href`. */
+  readonly url: string | null;
+  readonly title: string | null;
+}
+
+/**
+ * The attachments a stored message keeps in its payload (inbound messages and echoes, as normalised;
+ * sent ones, see outbound/content.ts `sentMessagePayload`). Anything malformed is left out.
+ */
+export function attachmentViews(payload: unknown): AttachmentView[] {
+  const list = (payload as { attachments?: unknown } | null)?.attachments;
+  if (!Array.isArray(list)) return [];
+  const views: AttachmentView[] = [];
+  for (const a of list as { type?: unknown; url?: unknown; title?: unknown }[]) {
+    if (a === null || typeof a !== 'object' || typeof a.type !== 'string') continue;
+    const url = typeof a.url === 'string' && /^https?:\/\//i.test(a.url) ? a.url : null;
+    views.push({ type: a.type, url, title: typeof a.title === 'string' ? a.title : null });
+  }
+  return views;
+}
+
 /**
  * One line of a conversation. Replies typed in Meta's Page Inbox (echoes) are a person's replies:
  * `author: 'human'`, `via: 'page_inbox'`.
@@ -118,6 +142,7 @@ export function messageView(m: Message, authorUserId: string | null = null) {
     sender: m.sender,
     kind: m.kind,
     text: m.text,
+    attachments: attachmentViews(payload),
     route: typeof payload.route === 'string' ? payload.route : null,
     outboxId: m.outboxId,
     authorUserId,

@@ -37,7 +37,7 @@ import {
   settleUnknownWithStoredEcho,
 } from '../storage/outbox.ts';
 import { auditEntryFor } from './audit-entry.ts';
-import { messageFacts, type OutboxContent } from './content.ts';
+import { messageFacts, type OutboxContent, sentMessagePayload } from './content.ts';
 import type { DispatchDeps, DispatchResult } from './dispatch.ts';
 import { addTemplateStatus, withMarketingHold } from './growth-facts.ts';
 import { prepareMarketingSend, recordMarketingFailure, sendMarketing } from './marketing.ts';
@@ -344,7 +344,7 @@ export async function dispatchBatch(
           mid,
           kind: d.content.message.type,
           text: d.facts.message.text,
-          payload: { route: d.decision.route, send: d.decision.send } as never,
+          payload: sentMessagePayload(d.content, d.decision) as never,
           sender: d.content.sender === 'human' ? 'human' : 'bot',
           outboxId: d.item.id,
           at: d.facts.now,

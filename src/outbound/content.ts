@@ -2,8 +2,9 @@
  * What an outbox row carries: the message to send plus what the policy needs to know about it
  * (who writes it, reply or update, an explicit tag, a private reply target). Stored as JSON.
  */
+import type { InboundAttachment } from '../messenger/events.ts';
 import type { OutboundMessage } from '../messenger/outbound.ts';
-import type { Facts } from '../policy/index.ts';
+import type { Decision, Facts } from '../policy/index.ts';
 
 export interface OutboxContent {
   readonly message: OutboundMessage;
@@ -135,5 +136,22 @@ export function messageFacts(content: OutboxContent): Facts['message'] {
       : null,
     promotional: null,
     ...(m.type === 'notification_messages_optin' && { optinRequest: true }),
+  };
+}
+
+/**
+ * What the stored copy of a sent message keeps: the route and send fields it went with and, for an
+ * attachment, what the inbox shows of it (the same shape as an inbound attachment's). Pure.
+ */
+export function sentMessagePayload(content: OutboxContent, decision: Decision) {
+  const m = content.message;
+  const attachments: InboundAttachment[] =
+    m.type === 'attachment'
+      ? [{ type: m.attachmentType, url: m.url ?? null, title: null, stickerId: null }]
+      : [];
+  return {
+    route: decision.route,
+    send: decision.send,
+    ...(attachments.length > 0 ? { attachments } : {}),
   };
 }

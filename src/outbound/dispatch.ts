@@ -17,7 +17,7 @@ import { type Decision, decide, decisionDocument, type Facts, type RuleBook } fr
 import { audit, contacts, conversations, type Database, messages, outbox, pages } from '../storage/index.ts';
 import type { OutboxItem } from '../storage/outbox.ts';
 import { auditEntryFor } from './audit-entry.ts';
-import { messageFacts, type OutboxContent } from './content.ts';
+import { messageFacts, type OutboxContent, sentMessagePayload } from './content.ts';
 import { withMarketingHold, withTemplateStatus } from './growth-facts.ts';
 import { prepareMarketingSend, recordMarketingFailure, sendMarketing } from './marketing.ts';
 import { recipientFor } from './recipient.ts';
@@ -269,7 +269,7 @@ async function recordSent(
     mid,
     kind: content.message.type,
     text: f.text,
-    payload: { route: decision.route, send: decision.send } as never,
+    payload: sentMessagePayload(content, decision) as never,
     sender: content.sender === 'human' ? 'human' : 'bot',
     outboxId: item.id,
     createdAt: at,

@@ -6,6 +6,8 @@
  * `npm run build:web` first (scripts/test.sh does it).
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -710,6 +712,52 @@ describe('the inbox, live, and the 24-hour window', () => {
     await inbox.getByTestId('thread').getByText('¿Hacéis envíos a Canarias?').waitFor({ timeout: 15_000 });
     await shot(inbox, 'inbox-thread-es');
     await context.close();
+  });
+
+  it('a picture the person sends shows in the thread, and opens full size', async () => {
+    // Meta's CDN stands here as a loopback server with one picture.
+    const picture =
+      '<svg xmlns="http://www.w3.org/2000/svg" width="320" height="200"><rect width="320" height="200" fill="#f59f00"/>' +
+      '<text x="160" y="112" font-size="28" text-anchor="middle" fill="#fff">zapatilla talla 38</text></svg>';
+    const cdn = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'image/svg+xml' });
+      res.end(picture);
+    });
+    await new Promise<void>((r) => cdn.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}/foto.svg`;
+    try {
+      const sim = runtime.demo!.simulator;
+      const person = sim.people.get(runtime.demo!.pageId, lucia)!;
+      sim.clock.set(Date.now() + offset);
+      expect((await sim.people.sendAttachment(person, 'image', url)).status).toBe(200);
+      await runtime.settle();
+      const { context, page } = await signedIn('es', '/inbox');
+      await page.getByTestId('conversation-list').getByText(/Lucía/).first().click();
+      const img = page.getByTestId('thread').getByTestId('message-picture').last();
+      await img.waitFor();
+      // Loaded, not a broken image.
+      await expect
+        .poll(() => img.evaluate((el) => (el as unknown as { naturalWidth: number }).naturalWidth))
+        .toBe(320);
+      await expect(img.getAttribute('alt')).resolves.toBe('Imagen');
+      // The thread opens on its newest line, the picture, even though it loaded after the text.
+      const viewport = page.getByTestId('thread').locator('.mantine-ScrollArea-viewport');
+      await expect
+        .poll(() =>
+          viewport.evaluate((el) => {
+            const v = el as unknown as { scrollHeight: number; scrollTop: number; clientHeight: number };
+            return v.scrollHeight - v.scrollTop - v.clientHeight;
+          }),
+        )
+        .toBeLessThan(2);
+      await expect(
+        page.getByTestId('thread').locator(`a[href="${url}"]`).getAttribute('target'),
+      ).resolves.toBe('_blank');
+      await shot(page, 'inbox-picture-es');
+      await context.close();
+    } finally {
+      await new Promise((r) => cdn.close(r));
+    }
   });
 
   it('an agent answers inside the window through the standard route', async () => {

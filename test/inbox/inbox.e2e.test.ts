@@ -222,6 +222,32 @@ describe('the inbox on the simulator', () => {
     });
   });
 
+  it('shows the pictures and files a person sends and the Page Inbox answers with, with their links', async () => {
+    const people = runtime.demo!.simulator.people;
+    expect(
+      (await people.sendAttachment(person, 'image', 'https://scontent.example/zapatilla.jpg')).status,
+    ).toBe(200);
+    expect((await people.sendAttachment(person, 'file', 'https://cdn.example/factura.pdf')).status).toBe(200);
+    expect((await people.echoFromPageInbox(person, null, 'https://scontent.example/talla.png')).status).toBe(
+      200,
+    );
+    await runtime.settle();
+    const messages = await api('GET', `/api/v1/conversations/${conversationId}/messages`);
+    expect(messages.body.items.slice(-3)).toMatchObject([
+      {
+        direction: 'in',
+        text: null,
+        attachments: [{ type: 'image', url: 'https://scontent.example/zapatilla.jpg' }],
+      },
+      { direction: 'in', attachments: [{ type: 'file', url: 'https://cdn.example/factura.pdf' }] },
+      {
+        direction: 'out',
+        via: 'page_inbox',
+        attachments: [{ type: 'image', url: 'https://scontent.example/talla.png' }],
+      },
+    ]);
+  });
+
   it('hands the thread to the Page Inbox, refuses replies meanwhile, and takes it back', async () => {
     at(t + 10 * 60_000);
     await runtime.demo!.simulator.people.sendText(person, '¿Me ayudáis?');

@@ -12,6 +12,13 @@ export type Conversation = Answer<'getConversations'>['items'][number];
  * (`type: 'note'`) or an agent's reply not sent yet (`type: 'reply'`, with its outbox `status` and,
  * when refused at dispatch, its `reasons`).
  */
+/** An attachment of a thread line: its type, an http(s) URL when Meta gave one, a title for links. */
+export interface ThreadAttachment {
+  readonly type: string;
+  readonly url: string | null;
+  readonly title: string | null;
+}
+
 export interface ThreadItem {
   readonly type: 'message' | 'note' | 'reply';
   readonly id: string;
@@ -21,6 +28,7 @@ export interface ThreadItem {
   readonly via?: string;
   readonly kind?: string;
   readonly text?: string | null;
+  readonly attachments?: readonly ThreadAttachment[];
   readonly route?: string | null;
   readonly status?: string;
   readonly reasons?: readonly (string | { code: string; message?: string })[];

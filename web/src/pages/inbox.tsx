@@ -23,12 +23,13 @@ import {
 } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useEffect, useState } from 'react';
+import { type SyntheticEvent, useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError } from '../api/http.ts';
 import * as api from '../api/inbox.ts';
 import type { Decision } from '../api/policy.ts';
 import { listMembers } from '../api/settings.ts';
+import { MessageAttachments } from '../components/MessageAttachments.tsx';
 import { PageHeader } from '../components/PageHeader.tsx';
 import { EmptyState, ErrorState, Loading, QueryView } from '../components/States.tsx';
 import { WindowBadge } from '../components/WindowBadge.tsx';
@@ -182,6 +183,29 @@ function ReplyBox({ conversation }: { conversation: api.Conversation }) {
   );
 }
 
+/**
+ * A thread opens on its newest line and follows new ones; a picture that loads later keeps the
+ * newest line in view unless the agent has scrolled back to read.
+ */
+function useNewestInView(conversationId: string, lines: number) {
+  const viewport = useRef<HTMLDivElement>(null);
+  const toBottom = useCallback(() => {
+    const v = viewport.current;
+    if (v) v.scrollTop = v.scrollHeight;
+  }, []);
+  const toBottomIfNear = useCallback(
+    (e: SyntheticEvent) => {
+      const v = viewport.current;
+      const grew = (e.target as HTMLElement).offsetHeight;
+      if (v && v.scrollHeight - v.scrollTop - v.clientHeight <= grew + 80) toBottom();
+    },
+    [toBottom],
+  );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the conversation or its lines change
+  useEffect(toBottom, [conversationId, lines, toBottom]);
+  return { viewport, toBottomIfNear };
+}
+
 function Thread({ conversation, poll }: { conversation: api.Conversation; poll: boolean }) {
   const { t } = useTranslation();
   const { me, can } = useSession();
@@ -191,6 +215,7 @@ function Thread({ conversation, poll }: { conversation: api.Conversation; poll: 
     queryFn: () => api.messages(conversation.id),
     refetchInterval: poll ? 5000 : false,
   });
+  const { viewport, toBottomIfNear } = useNewestInView(conversation.id, thread.data?.length ?? 0);
   const refresh = () => {
     void client.invalidateQueries({ queryKey: ['conversations'] });
     void client.invalidateQueries({ queryKey: ['thread', conversation.id] });
@@ -276,7 +301,7 @@ function Thread({ conversation, poll }: { conversation: api.Conversation; poll: 
           </Group>
         ) : null}
       </Group>
-      <ScrollArea h={380} type="auto" mb="sm">
+      <ScrollArea h={380} type="auto" mb="sm" viewportRef={viewport} onLoadCapture={toBottomIfNear}>
         <QueryView query={thread}>
           {(items) =>
             items.length === 0 ? (
@@ -308,9 +333,12 @@ function Thread({ conversation, poll }: { conversation: api.Conversation; poll: 
                             {t('inbox.note')}
                           </Text>
                         ) : null}
-                        <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
-                          {m.text ?? t('inbox.attachment')}
-                        </Text>
+                        {m.text != null || !m.attachments?.length ? (
+                          <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+                            {m.text ?? t('inbox.attachment')}
+                          </Text>
+                        ) : null}
+                        <MessageAttachments items={m.attachments ?? []} />
                         <Text size="xs" opacity={0.7}>
                           {formatDateTime(m.createdAt)}
                           {m.via === 'page_inbox' ? ` · ${t('inbox.fromPageInbox')}` : ''}
