@@ -107,6 +107,42 @@ const referral = (psid: string, ref: string) => ({
   ],
 });
 
+/** A comment entry point answering every comment, and one comment a minute old on a post of the Page. */
+async function commentEntryAnswering(comment: {
+  commentId: string;
+  fromId: string;
+  name: string;
+  message: string;
+}) {
+  const ep = await entry({
+    kind: 'comment',
+    ref: null,
+    slug: null,
+    config: { postIds: [], keywords: [], replyText: 'Te escribo por privado' },
+  });
+  const post = comment.commentId.split('_')[0];
+  await process(
+    eventsOf({
+      changes: [
+        {
+          field: 'feed',
+          value: {
+            item: 'comment',
+            verb: 'add',
+            comment_id: comment.commentId,
+            post_id: `${PAGE}_${post}`,
+            created_time: Math.floor((NOW - 60_000) / 1000),
+            message: comment.message,
+            from: { id: comment.fromId, name: comment.name },
+          },
+        },
+      ],
+    }),
+    fakePorts(),
+  );
+  return ep;
+}
+
 describe('the entry point automation', () => {
   it('starts the flow and the sequence and reports new labels, once, whatever the replays', async () => {
     const ep = await entry({});
@@ -204,31 +240,12 @@ describe('the entry point automation', () => {
   });
 
   it('starts the comment entry point flow when the commenter first answers, and only then', async () => {
-    const ep = await entry({
-      kind: 'comment',
-      ref: null,
-      slug: null,
-      config: { postIds: [], keywords: [], replyText: 'Te escribo por privado' },
+    const ep = await commentEntryAnswering({
+      commentId: '9_9',
+      fromId: '4242',
+      name: 'Leo',
+      message: 'me apunto',
     });
-    await process(
-      eventsOf({
-        changes: [
-          {
-            field: 'feed',
-            value: {
-              item: 'comment',
-              verb: 'add',
-              comment_id: '9_9',
-              post_id: `${PAGE}_9`,
-              created_time: Math.floor((NOW - 60_000) / 1000),
-              message: 'me apunto',
-              from: { id: '4242', name: 'Leo' },
-            },
-          },
-        ],
-      }),
-      fakePorts(),
-    );
     expect(calls).toEqual([]);
     const commenter = await contacts.getContactByPsid(database, PAGE, 'commenter:4242');
     // (The private reply's echo links the commenter to their PSID; see the e2e test.)
@@ -251,31 +268,7 @@ describe('the entry point automation', () => {
 
   describe("the private reply's echo, which names the person's real PSID", () => {
     async function commentAndReplyQueued() {
-      await entry({
-        kind: 'comment',
-        ref: null,
-        slug: null,
-        config: { postIds: [], keywords: [], replyText: 'Te escribo por privado' },
-      });
-      await process(
-        eventsOf({
-          changes: [
-            {
-              field: 'feed',
-              value: {
-                item: 'comment',
-                verb: 'add',
-                comment_id: '5_5',
-                post_id: `${PAGE}_5`,
-                created_time: Math.floor((NOW - 60_000) / 1000),
-                message: 'info',
-                from: { id: '7777', name: 'Eva' },
-              },
-            },
-          ],
-        }),
-        fakePorts(),
-      );
+      await commentEntryAnswering({ commentId: '5_5', fromId: '7777', name: 'Eva', message: 'info' });
       const reply = await outbox.getOutboxItemByKey(database, privateReplyKey(PAGE, '5_5'));
       return reply!;
     }
