@@ -43,6 +43,17 @@ describe('PostgreSQL send rate limiter', () => {
     expect(rows.rows[0].n).toBeGreaterThan(0);
   });
 
+  it('starts with several workers at once on a database without the table', async () => {
+    await pool.query(`drop table if exists ${POSTGRES_SEND_BUDGETS_TABLE}`);
+    const pools = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: database().url, max: 2 }));
+    others.push(...pools);
+    // Each limiter makes one counter store per kind of budget: many concurrent creations.
+    const limiters = await Promise.all(
+      pools.map((p) => createPostgresSendRateLimiter(p, { keyPrefix: `ventana-test:${randomUUID()}` })),
+    );
+    for (const limiter of limiters) expect(await limiter.take('p', 'text')).toBe(0);
+  });
+
   it('rejects take() when PostgreSQL cannot be reached instead of answering a budget', async () => {
     const down = new pg.Pool({
       connectionString: 'postgres://postgres@127.0.0.1:1/x',

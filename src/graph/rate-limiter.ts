@@ -293,8 +293,30 @@ export interface PostgresSendRateLimiterOptions extends SendRateLimiterOptions {
   readonly keyPrefix?: string;
 }
 
-/** The table rate-limiter-flexible keeps the counters in (it creates it if missing). */
+/** The table rate-limiter-flexible keeps the counters in (created here if missing). */
 export const POSTGRES_SEND_BUDGETS_TABLE = 'ventana_send_budgets';
+
+/**
+ * Creates the counters' table (rate-limiter-flexible's columns) unless it exists, one process at a
+ * time: PostgreSQL's `CREATE TABLE IF NOT EXISTS` run concurrently can fail with "type … already
+ * exists", which the library does not expect, so several workers starting together could fail.
+ */
+async function ensureSendBudgetsTable(pool: Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [POSTGRES_SEND_BUDGETS_TABLE]);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS "${POSTGRES_SEND_BUDGETS_TABLE}" (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
+    );
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
 
 /**
  * Counters shared by every worker through PostgreSQL, for BullMQ on its PostgreSQL backend without
@@ -306,6 +328,7 @@ export async function createPostgresSendRateLimiter(
   pool: Pool,
   { keyPrefix = 'ventana:send', ...options }: PostgresSendRateLimiterOptions = {},
 ): Promise<SendRateLimiter> {
+  await ensureSendBudgetsTable(pool);
   const ready: Promise<void>[] = [];
   const limiter = createSendRateLimiter((bucket, plan, gcSeconds) => {
     let settle: (error?: unknown) => void = () => {};
@@ -319,6 +342,7 @@ export async function createPostgresSendRateLimiter(
         storeClient: pool,
         storeType: 'pool',
         tableName: POSTGRES_SEND_BUDGETS_TABLE,
+        tableCreated: true,
         keyPrefix: `${keyPrefix}:${bucket}`,
         points: plan.points,
         duration: gcSeconds,
