@@ -11,8 +11,18 @@ const database = setupPostgresTestDatabase();
 let pool: pg.Pool;
 const others: pg.Pool[] = [];
 
+/**
+ * A pool as the workers make one: the fixture drops the database at the end, terminating idle
+ * connections, and an idle client's error must not crash the run (src/storage/db.ts does the same).
+ */
+function newPool(max: number): pg.Pool {
+  const p = new pg.Pool({ connectionString: database().url, max });
+  p.on('error', () => {});
+  return p;
+}
+
 beforeAll(() => {
-  pool = new pg.Pool({ connectionString: database().url, max: 4 });
+  pool = newPool(4);
 });
 
 afterAll(async () => {
@@ -26,7 +36,7 @@ runSendRateLimiterContract('postgres', {
   makePair: async (options) => {
     const keyPrefix = `ventana-test:${randomUUID()}`;
     // A second pool, as a second worker process would have.
-    const other = new pg.Pool({ connectionString: database().url, max: 2 });
+    const other = newPool(2);
     others.push(other);
     return [
       await createPostgresSendRateLimiter(pool, { ...options, keyPrefix }),
@@ -45,7 +55,7 @@ describe('PostgreSQL send rate limiter', () => {
 
   it('starts with several workers at once on a database without the table', async () => {
     await pool.query(`drop table if exists ${POSTGRES_SEND_BUDGETS_TABLE}`);
-    const pools = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: database().url, max: 2 }));
+    const pools = Array.from({ length: 4 }, () => newPool(2));
     others.push(...pools);
     // Each limiter makes one counter store per kind of budget: many concurrent creations.
     const limiters = await Promise.all(
