@@ -145,13 +145,13 @@ export function messageFacts(content: OutboxContent): Facts['message'] {
  */
 export function sentMessagePayload(content: OutboxContent, decision: Decision) {
   const m = content.message;
-  const attachments: InboundAttachment[] =
-    m.type === 'attachment'
-      ? [{ type: m.attachmentType, url: m.url ?? null, title: null, stickerId: null }]
-      : [];
   return {
     route: decision.route,
     send: decision.send,
-    ...(attachments.length > 0 ? { attachments } : {}),
+    ...(m.type === 'attachment' && {
+      attachments: [
+        { type: m.attachmentType, url: m.url ?? null, title: null, stickerId: null },
+      ] satisfies InboundAttachment[],
+    }),
   };
 }

@@ -483,27 +483,25 @@ export async function linkCommenterOfEcho(
   },
 ): Promise<string | null> {
   if (echo.psid.startsWith(COMMENTER_PSID_PREFIX)) return null;
+  // The send and its recipient's psid in one read: this runs for every echo of our own sends.
   const send =
     echo.outboxId !== null
       ? await database.db
           .selectFrom('outbox')
-          .select(['contact_id', 'page_id'])
-          .where('id', '=', echo.outboxId)
+          .innerJoin('contacts', 'contacts.id', 'outbox.contact_id')
+          .select(['outbox.contact_id', 'outbox.page_id', 'contacts.psid'])
+          .where('outbox.id', '=', echo.outboxId)
           .executeTakeFirst()
       : echo.mid !== null
         ? await database.db
             .selectFrom('messages')
-            .select(['contact_id', 'page_id'])
-            .where('mid', '=', echo.mid)
+            .innerJoin('contacts', 'contacts.id', 'messages.contact_id')
+            .select(['messages.contact_id', 'messages.page_id', 'contacts.psid'])
+            .where('messages.mid', '=', echo.mid)
             .executeTakeFirst()
         : undefined;
-  if (send === undefined || send.page_id !== echo.pageId) return null;
-  const recipient = await database.db
-    .selectFrom('contacts')
-    .select('psid')
-    .where('id', '=', send.contact_id)
-    .executeTakeFirst();
-  if (!recipient?.psid.startsWith(COMMENTER_PSID_PREFIX)) return null;
+  // Only a send to a commenter on this Page links anyone.
+  if (send?.page_id !== echo.pageId || !send.psid.startsWith(COMMENTER_PSID_PREFIX)) return null;
   return linkCommenter(database, {
     commenterId: send.contact_id,
     pageId: echo.pageId,

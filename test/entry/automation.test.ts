@@ -388,30 +388,7 @@ describe('the entry point automation', () => {
   });
 
   it('does nothing for the Page commenting on its own post', async () => {
-    await entry({
-      kind: 'comment',
-      ref: null,
-      slug: null,
-      config: { postIds: [], keywords: [], replyText: 'Hola' },
-    });
-    await process(
-      eventsOf({
-        changes: [
-          {
-            field: 'feed',
-            value: {
-              item: 'comment',
-              verb: 'add',
-              comment_id: '1_2',
-              post_id: `${PAGE}_1`,
-              message: 'hola',
-              from: { id: PAGE, name: 'P' },
-            },
-          },
-        ],
-      }),
-      fakePorts(),
-    );
+    await commentEntryAnswering({ commentId: '1_2', fromId: PAGE, name: 'P', message: 'hola' });
     expect(await outbox.getOutboxItemByKey(database, privateReplyKey(PAGE, '1_2'))).toBeUndefined();
   });
 });
