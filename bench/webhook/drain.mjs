@@ -1,6 +1,7 @@
 // After the peer bench: how big was Ventana's processing backlog when the load stopped, and how long
 // does it take to drain? For each kept data folder (one per Ventana run), restart Ventana on it with
-// no load and poll its SQLite file (read-only) until no body and no event is pending.
+// no load and poll its SQLite file (read-only) and its /health until no body and no event is pending
+// (/health's pendingBodies also counts the bodies still in the webhook journal, not yet in the table).
 // Graph calls (profile fetches, opt-out confirmations) go to the peers' graph stub, which answers
 // every call with success, started here unless GRAPH_ORIGIN names one: with no Graph at all, every
 // call would fail and be retried, and the drain would measure the retry path instead.
@@ -33,16 +34,17 @@ async function startGraphStub() {
 const stub = process.env.GRAPH_ORIGIN ? null : await startGraphStub();
 const graphOrigin = process.env.GRAPH_ORIGIN ?? stub.origin;
 
-function counts(dir) {
+async function counts(dir, url) {
+  const { pendingBodies } = await (await fetch(`${url}/health`)).json();
   const db = new Sqlite(join(dir, 'ventana.db'), { readonly: true, fileMustExist: true });
   try {
     const one = (sql) => db.prepare(sql).get().n;
+    const inTable = one('select count(*) n from webhook_bodies where processed_at is null');
     return {
-      bodies: one('select count(*) n from webhook_bodies'),
-      pendingBodies: one('select count(*) n from webhook_bodies where processed_at is null'),
+      bodies: one('select count(*) n from webhook_bodies') + (pendingBodies - inTable),
+      pendingBodies,
       events: one('select count(*) n from inbound_log'),
       pendingEvents: one('select count(*) n from inbound_log where processed_at is null'),
-      // Text events a pending body still holds are unknown until split; estimate from the average.
     };
   } finally {
     db.close();
@@ -51,7 +53,6 @@ function counts(dir) {
 
 try {
   for (const dir of process.argv.slice(2)) {
-    const before = counts(dir);
     const child = spawn('bash', [join(here, 'ventana-peer.sh')], {
       env: {
         ...process.env,
@@ -65,15 +66,20 @@ try {
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    await new Promise((resolve, reject) => {
-      child.stdout.on('data', (d) => /running|en marcha/.test(String(d)) && resolve());
+    const url = await new Promise((resolve, reject) => {
+      child.stdout.on('data', (d) => {
+        const m = /(?:running|en marcha)[^\n]*?(http:\/\/\S+)/.exec(String(d));
+        if (m) resolve(m[1]);
+      });
       child.once('exit', (code) => reject(new Error(`ventana exited ${code}`)));
     });
+    // Taken at once after the start: what the load left (the processor has had a millisecond at most).
     const t0 = Date.now();
-    let now = counts(dir);
+    const before = await counts(dir, url);
+    let now = before;
     while ((now.pendingBodies > 0 || now.pendingEvents > 0) && Date.now() - t0 < maxS * 1000) {
       await new Promise((r) => setTimeout(r, 250));
-      now = counts(dir);
+      now = await counts(dir, url);
     }
     const seconds = (Date.now() - t0) / 1000;
     child.kill('SIGTERM');

@@ -67,8 +67,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // Up once it answers anything (an unsigned body gets 401).
 for (let i = 0; i < 300 && (await post('{}', {})).status === 0; i++) await sleep(100);
 const db = new Sqlite(join(dir, 'ventana.db'), { readonly: true, fileMustExist: true });
-const pending = () => ({
-  bodies: db.prepare('select count(*) n from webhook_bodies where processed_at is null').get().n,
+// /health's pendingBodies counts the bodies still in the webhook journal too.
+const pending = async () => ({
+  bodies: (await (await fetch(`http://127.0.0.1:${port}/health`)).json()).pendingBodies,
   events: db.prepare('select count(*) n from inbound_log where processed_at is null').get().n,
 });
 
@@ -97,7 +98,7 @@ while (performance.now() - t0 < seconds * 1000) {
     const ms = window.map((r) => r.ms).sort((a, b) => a - b);
     const p99 = ms.length ? ms[Math.floor(ms.length * 0.99)].toFixed(1) : '-';
     const bad = window.filter((r) => !r.ok).length;
-    const left = pending();
+    const left = await pending();
     console.log(
       `${Math.round((performance.now() - t0) / 1000)} s: answered ${ms.length}, not 200 ${bad}, p99 ${p99} ms; waiting: ${left.bodies} bodies, ${left.events} events`,
     );
@@ -107,10 +108,10 @@ while (performance.now() - t0 < seconds * 1000) {
 }
 await Promise.all(inflight);
 const stop = performance.now();
-let left = pending();
+let left = await pending();
 while ((left.bodies > 0 || left.events > 0) && performance.now() - stop < 60_000) {
   await sleep(200);
-  left = pending();
+  left = await pending();
 }
 console.log(
   left.bodies + left.events === 0

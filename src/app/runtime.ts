@@ -85,7 +85,16 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     );
   const now = options.now ?? Date.now;
   const secrets = loadOrCreateSecrets(config);
-  const database = await openDatabase(config.databaseUrl, { migrate: true });
+  const database = await openDatabase(config.databaseUrl, { migrate: true, webhookJournal: true });
+  try {
+    const journal = database.webhookJournal?.recover();
+    if (journal && (journal.recovered > 0 || journal.tornBytes > 0)) {
+      logger.info(journal, 'webhook journal recovered: these bodies are processed now');
+    }
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
   const rules = createRuleBook();
   const setupToken = await issueSetupToken(database);
 
@@ -144,7 +153,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
     bodyLimit: config.webhookBodyLimit,
     logger,
     benchStats: options.benchStats ?? false,
-    health: async () => ({ pendingBodies: await inbound.countPendingBodies(database) }),
+    health: async () => ({
+      pendingBodies: (await inbound.countPendingBodies(database)) + (database.webhookJournal?.backlog() ?? 0),
+    }),
   });
   registerBroadcastRoutes(app, { database, rules, now, logger });
   registerAuditRoutes(app, { database });

@@ -143,6 +143,7 @@ export async function createWorkers(deps: WorkerDeps) {
   };
   const processor = createInboundProcessor({
     database,
+    ...(database.webhookJournal && { journal: database.webhookJournal }),
     automation,
     rules,
     secretKey,

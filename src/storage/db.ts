@@ -13,6 +13,8 @@ import { newId } from './ids.ts';
 import { migrateToLatest } from './migrate.ts';
 import type { Schema } from './schema.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
+import { openSqliteWebhookJournal, type SqliteWebhookJournal } from './sqlite-webhook-journal.ts';
+import type { JournalOpenReport } from './webhook-journal.ts';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -46,13 +48,29 @@ export interface Queryable {
 export interface Database extends Queryable {
   /**
    * Persists one raw webhook body (the hot path that runs before the webhook answers 200).
-   * Resolves with the new body id once the row is committed. Concurrent calls are group-committed:
-   * bodies arriving in the same event-loop turn share one prepared-statement transaction.
+   * Resolves with the new body id once the row is committed, or written to the webhook journal where
+   * there is one. Concurrent calls are group-committed: bodies arriving in the same event-loop turn
+   * share one prepared-statement transaction (one journal write).
    * Do not await it inside an `inTransaction` callback on SQLite: it waits for that transaction.
    */
   fastInsertWebhookBody(raw: string, receivedAt: number): Promise<string>;
+  /**
+   * Present when bodies are made durable in the webhook journal (SQLite file, `webhookJournal`):
+   * they reach `webhook_bodies` only when moved, the first step of processing.
+   */
+  readonly webhookJournal?: WebhookJournalPort;
   /** Closes the connection or pool; the object must not be used afterwards. */
   close(): Promise<void>;
+}
+
+/** The webhook journal as the rest of Ventana sees it (storage/webhook-journal.ts). */
+export interface WebhookJournalPort {
+  /** Opens and recovers the journal (once; later calls return the same report). Throws if another process holds it. */
+  recover(): JournalOpenReport;
+  /** Moves up to `limit` journaled bodies into `webhook_bodies`; resolves with how many. */
+  move(limit: number): Promise<number>;
+  /** Bodies journaled and not yet moved. */
+  backlog(): number;
 }
 
 export type DatabaseTarget =
@@ -97,6 +115,12 @@ export interface OpenOptions {
   readonly poolMax?: number;
   /** Run every pending migration before returning. Default false. */
   readonly migrate?: boolean;
+  /**
+   * SQLite file: make webhook bodies durable in an append-only journal beside the database
+   * (`<file>-webhooks/`) instead of inserting them on the hot path. For the one process that serves
+   * the webhook (`ventana start`); it takes the journal's lock. Default false.
+   */
+  readonly webhookJournal?: boolean;
 }
 
 /**
@@ -140,8 +164,15 @@ function openSqlite(target: { path: string; memory: boolean }, opts: OpenOptions
 
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   let insertBodies: ((rows: readonly WebhookBodyRow[]) => void) | undefined;
+  let journal: SqliteWebhookJournal | null = null;
+  const openJournal = (): SqliteWebhookJournal => {
+    journal ??= openSqliteWebhookJournal(sqlite, target.path);
+    return journal;
+  };
+  const journaled = opts.webhookJournal === true && !target.memory;
   const bodies = new GroupCommit(
     (rows) => {
+      if (journaled) return openJournal().append(rows);
       // Kysely shares this one connection. While it holds an open transaction (across awaits), a
       // direct insert would join that transaction and vanish on rollback: queue behind it instead.
       if (sqlite.inTransaction) {
@@ -180,6 +211,14 @@ function openSqlite(target: { path: string; memory: boolean }, opts: OpenOptions
     fastInsertWebhookBody(raw, receivedAt) {
       return bodies.add({ id: newId(receivedAt), receivedAt, raw });
     },
+    ...(journaled && {
+      webhookJournal: {
+        recover: () => openJournal().report,
+        backlog: () => journal?.backlog() ?? 0,
+        // Kysely's connection mutex: the move's own transaction must not start inside one of Kysely's.
+        move: (limit) => db.connection().execute(async () => openJournal().move(limit)),
+      },
+    }),
     eachRow(query, visit) {
       // Kysely's connection mutex: no Kysely transaction is open on the connection while rows are
       // read (they would otherwise see its uncommitted writes), and none starts until they are.
@@ -202,6 +241,7 @@ function openSqlite(target: { path: string; memory: boolean }, opts: OpenOptions
       if (closed) return;
       closed = true;
       await bodies.drained();
+      journal?.close();
       await checkpointer?.stop();
       if (!target.memory) {
         try {

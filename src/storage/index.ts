@@ -22,6 +22,7 @@ export {
   parseDatabaseUrl,
   type Queryable,
   redactUrl,
+  type WebhookJournalPort,
 } from './db.ts';
 export type { JsonValue } from './dialect.ts';
 export * as entryPoints from './entry-points.ts';

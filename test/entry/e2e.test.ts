@@ -52,7 +52,7 @@ async function api(method: string, path: string, body?: unknown): Promise<Answer
 }
 
 /**
- * Pending work: stored bodies and events not yet applied, messages not yet decided. Private replies
+ * Pending work: journaled and stored bodies, events not yet applied, messages not yet decided. Private replies
  * are paced by the Page's 750/h budget (one slot about every 4.8 s), so a queued reply due within
  * the next slot still counts as pending.
  */
@@ -70,7 +70,9 @@ async function pending(): Promise<number> {
     .where('status', 'in', ['queued', 'sending'])
     .where('next_attempt_at', '<=', Date.now() + 6000)
     .execute();
-  return bodies.length + events.length + due.length;
+  // Bodies still in the webhook journal have not reached webhook_bodies yet.
+  const journaled = runtime.database.webhookJournal?.backlog() ?? 0;
+  return journaled + bodies.length + events.length + due.length;
 }
 
 /**

@@ -395,6 +395,7 @@ describe(`webhook fuzzing (seed ${SEED})`, () => {
       .where('processed_at', 'is', null)
       .execute();
     expect(unprocessedBodies).toEqual([]);
+    expect(h.database.webhookJournal?.backlog()).toBe(0);
     // An event that threw is parked for a retry with its error; none may be left without one.
     const silent = await h.database.db
       .selectFrom('inbound_log')

@@ -85,7 +85,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const { bodyLimit = 64 * 1024 } = options;
   const dir = mkdtempSync(join(tmpdir(), 'ventana-webhook-'));
   const dbPath = join(dir, 'ventana.db');
-  const database = await openDatabase(`sqlite:${dbPath}`, { migrate: true });
+  const database = await openDatabase(`sqlite:${dbPath}`, { migrate: true, webhookJournal: true });
+  database.webhookJournal?.recover();
   const secretKey = randomBytes(32);
   const now = Date.now;
   const workspace = await workspaces.createWorkspace(database, { id: 'default', name: 'Test', now: now() });
@@ -96,7 +97,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     accessToken: 'harness-page-token',
     now: now(),
   });
-  const processor = createInboundProcessor({ database, rules: createRuleBook(), secretKey, now });
+  const processor = createInboundProcessor({
+    database,
+    rules: createRuleBook(),
+    secretKey,
+    now,
+    ...(database.webhookJournal && { journal: database.webhookJournal }),
+  });
   const intake = createWebhookIntake({
     appSecrets: () => [APP_SECRET],
     store: (raw, at) => inbound.storeWebhookBody(database, raw, at),
