@@ -220,7 +220,11 @@ export class WebhookJournal {
       }
       // Sized for the records wanted (bodies are a few KB), not the whole segment.
       const wanted = Math.max(64 * 1024, (limit - records.length) * 4096);
-      const chunk = readRange(segment.fd, offset, Math.min(segment.end - offset, maxBytes - bytesRead, wanted));
+      const chunk = readRange(
+        segment.fd,
+        offset,
+        Math.min(segment.end - offset, maxBytes - bytesRead, wanted),
+      );
       let at = 0;
       while (records.length < limit) {
         let decoded = decodeRecord(chunk.buffer, at);
