@@ -2,12 +2,12 @@
  * `npx tsx bench/webhook/intake.bench.ts`: the webhook intake without HTTP, per 10-event POST body
  * (the peer bench's own generator): what the bare node:http peer does (HMAC, JSON.parse, walk), then
  * Ventana's intake with the store stubbed out, then with the real SQLite group commit (30 bodies in
- * flight). Separates the cost of persisting before the 200 from the rest. PEERS_SRC overrides where
+ * flight), then with the webhook journal the server uses on SQLite (one writev per group). Separates the cost of persisting before the 200 from the rest. PEERS_SRC overrides where
  * ../shared/bench-peers is.
  */
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,17 @@ const database = await openDatabase(`sqlite:${join(dir, 'x.db')}`, { migrate: tr
 const intake = createWebhookIntake({
   appSecrets: () => [secret],
   store: (raw, at) => inbound.storeWebhookBody(database, raw, at),
+  now: Date.now,
+  bodyLimit: 1 << 20,
+});
+const journaled = await openDatabase(`sqlite:${join(dir, 'journaled.db')}`, {
+  migrate: true,
+  webhookJournal: true,
+});
+journaled.webhookJournal?.recover();
+const intakeJournal = createWebhookIntake({
+  appSecrets: () => [secret],
+  store: (raw, at) => inbound.storeWebhookBody(journaled, raw, at),
   now: Date.now,
   bodyLimit: 1 << 20,
 });
@@ -63,4 +74,10 @@ for (let r = 0; r < 3; r++) {
     intakeNoStore.handle(bodies[i % 2000]!.raw, bodies[i % 2000]!.headers),
   );
   await time('intake + sqlite', (i) => intake.handle(bodies[i % 2000]!.raw, bodies[i % 2000]!.headers));
+  await time('intake + journal', (i) =>
+    intakeJournal.handle(bodies[i % 2000]!.raw, bodies[i % 2000]!.headers),
+  );
 }
+await journaled.close();
+await database.close();
+rmSync(dir, { recursive: true, force: true });
