@@ -30,12 +30,10 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import type { WebhookBodyRow } from './group-commit.ts';
 
-export interface JournalRecord {
-  readonly id: string;
-  readonly receivedAt: number;
-  readonly raw: string;
-}
+/** A body as the journal keeps it: the group commit's row, unchanged. */
+export type JournalRecord = WebhookBodyRow;
 
 /** A place in the journal: the next byte to read in a segment. */
 export interface JournalPosition {
@@ -82,14 +80,18 @@ export function encodeRecord(record: JournalRecord): Buffer {
   return buffer;
 }
 
+/** The buffer ends inside the record; `bytes` is the whole record's length when known. */
+type Unreadable = { readonly kind: 'incomplete'; readonly bytes: number } | { readonly kind: 'invalid' };
+
 type Decoded =
   | { readonly kind: 'record'; readonly record: JournalRecord; readonly bytes: number }
-  /** The buffer ends inside the record; `bytes` is the whole record's length when known. */
-  | { readonly kind: 'incomplete'; readonly bytes: number }
-  | { readonly kind: 'invalid' };
+  | Unreadable;
 
-/** Reads the record at `at`, checking its magic and checksum. */
-export function decodeRecord(buffer: Buffer, at: number): Decoded {
+/** Checks the record at `at` (magic, length, checksum) without decoding its text. */
+function frameRecord(
+  buffer: Buffer,
+  at: number,
+): { readonly kind: 'whole'; readonly bytes: number } | Unreadable {
   if (buffer.length - at < HEADER_BYTES) return { kind: 'incomplete', bytes: HEADER_BYTES };
   const payloadBytes = buffer.readUInt32LE(at + 4);
   if (buffer.readUInt32LE(at) !== MAGIC || payloadBytes < 9) return { kind: 'invalid' };
@@ -97,17 +99,37 @@ export function decodeRecord(buffer: Buffer, at: number): Decoded {
   if (buffer.length - at < bytes) return { kind: 'incomplete', bytes };
   const payload = buffer.subarray(at + HEADER_BYTES, at + bytes);
   if (crc32(payload) !== buffer.readUInt32LE(at + 8)) return { kind: 'invalid' };
-  const idBytes = payload.readUInt8(8);
-  if (9 + idBytes > payloadBytes) return { kind: 'invalid' };
+  if (9 + payload.readUInt8(8) > payloadBytes) return { kind: 'invalid' };
+  return { kind: 'whole', bytes };
+}
+
+/** The text of a record `frameRecord` found whole. */
+function parseRecord(buffer: Buffer, at: number): JournalRecord {
+  const idBytes = buffer.readUInt8(at + HEADER_BYTES + 8);
+  const idStart = at + HEADER_BYTES + 9;
   return {
-    kind: 'record',
-    bytes,
-    record: {
-      receivedAt: payload.readDoubleLE(0),
-      id: payload.toString('latin1', 9, 9 + idBytes),
-      raw: payload.toString('utf8', 9 + idBytes),
-    },
+    receivedAt: buffer.readDoubleLE(at + HEADER_BYTES),
+    id: buffer.toString('latin1', idStart, idStart + idBytes),
+    raw: buffer.toString('utf8', idStart + idBytes, at + HEADER_BYTES + buffer.readUInt32LE(at + 4)),
   };
+}
+
+/** Reads the record at `at`, checking its magic and checksum. */
+export function decodeRecord(buffer: Buffer, at: number): Decoded {
+  const framed = frameRecord(buffer, at);
+  return framed.kind === 'whole'
+    ? { kind: 'record', record: parseRecord(buffer, at), bytes: framed.bytes }
+    : framed;
+}
+
+/** Walks the whole records from the start of `buffer`, calling `visit` with each one's offset; returns where they end. */
+function wholeRecordsEnd(buffer: Buffer, visit: (at: number) => void): number {
+  let at = 0;
+  for (let framed = frameRecord(buffer, at); framed.kind === 'whole'; framed = frameRecord(buffer, at)) {
+    visit(at);
+    at += framed.bytes;
+  }
+  return at;
 }
 
 interface Segment {
@@ -227,10 +249,10 @@ export class WebhookJournal {
       );
       let at = 0;
       while (records.length < limit) {
-        let decoded = decodeRecord(chunk.buffer, at);
+        let decoded = decodeRecord(chunk, at);
         if (decoded.kind === 'incomplete' && at === 0) {
           // A record larger than the chunk: read exactly that record.
-          decoded = decodeRecord(readRange(segment.fd, offset, decoded.bytes).buffer, 0);
+          decoded = decodeRecord(readRange(segment.fd, offset, decoded.bytes), 0);
         }
         if (decoded.kind === 'incomplete') break;
         if (decoded.kind === 'invalid') {
@@ -317,14 +339,9 @@ export class WebhookJournal {
       const fd = openSync(path, 'r');
       const size = fstatSync(fd).size;
       const start = number === this.#moved.segment ? Math.min(this.#moved.offset, size) : 0;
-      const { buffer } = readRange(fd, start, size - start);
-      let at = 0;
-      for (;;) {
-        const decoded = decodeRecord(buffer, at);
-        if (decoded.kind !== 'record') break;
-        at += decoded.bytes;
-        recovered++;
-      }
+      // Counted, not decoded: a large backlog's text would only be thrown away here.
+      const buffer = readRange(fd, start, size - start);
+      const at = wholeRecordsEnd(buffer, () => recovered++);
       tornBytes += buffer.length - at;
       this.#segments.push({ number, fd, end: start + at, firstAppendAt: null });
     }
@@ -335,7 +352,7 @@ export class WebhookJournal {
   }
 }
 
-function readRange(fd: number, position: number, length: number): { buffer: Buffer } {
+function readRange(fd: number, position: number, length: number): Buffer {
   const buffer = Buffer.allocUnsafe(Math.max(0, length));
   let filled = 0;
   while (filled < buffer.length) {
@@ -343,7 +360,7 @@ function readRange(fd: number, position: number, length: number): { buffer: Buff
     if (n === 0) break;
     filled += n;
   }
-  return { buffer: filled === buffer.length ? buffer : buffer.subarray(0, filled) };
+  return filled === buffer.length ? buffer : buffer.subarray(0, filled);
 }
 
 // The lock file names the process holding the journal; one left by a dead process is taken over.
@@ -398,13 +415,7 @@ export function readJournalRecords(dir: string): JournalRecord[] {
   }
   for (const name of names.sort()) {
     const buffer = readFileSync(join(dir, name));
-    let at = 0;
-    for (;;) {
-      const decoded = decodeRecord(buffer, at);
-      if (decoded.kind !== 'record') break;
-      records.push(decoded.record);
-      at += decoded.bytes;
-    }
+    wholeRecordsEnd(buffer, (at) => records.push(parseRecord(buffer, at)));
   }
   return records;
 }
