@@ -35,6 +35,9 @@ export interface AppDeps {
   readonly webRoot?: string | false;
 }
 
+/** Fastify's own default, longer than the 60 s idle timeout of common load balancers. */
+export const KEEP_ALIVE_MS = 72_000;
+
 export function buildApp(deps: AppDeps) {
   const fast = createFastWebhookHandler({ intake: deps.intake, bodyLimit: deps.bodyLimit });
   const app = Fastify({
@@ -43,11 +46,17 @@ export function buildApp(deps: AppDeps) {
     // One log line per request would cost more than the webhook itself; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     // Signed webhooks skip Fastify's routing entirely: the raw handler reads, verifies and persists.
-    serverFactory: (handler) =>
-      createServer((req: IncomingMessage, res: ServerResponse) => {
+    serverFactory: (handler) => {
+      const server = createServer((req: IncomingMessage, res: ServerResponse) => {
         if (!fast.handles(req)) handler(req, res);
         else fast.handle(req, res);
-      }),
+      });
+      // Fastify sets these only on servers it creates itself. Node's own 5 s keep-alive is shorter
+      // than a proxy's or a client's idle timeout: a request sent on a connection the server is
+      // closing at that moment fails (a reset, a 502 from a load balancer), and a POST is not retried.
+      server.keepAliveTimeout = KEEP_ALIVE_MS;
+      return server;
+    },
   });
 
   // Before any route: the document is collected as routes are added.
