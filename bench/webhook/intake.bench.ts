@@ -36,7 +36,6 @@ const journaled = await openDatabase(`sqlite:${join(dir, 'journaled.db')}`, {
   migrate: true,
   webhookJournal: true,
 });
-journaled.webhookJournal?.recover();
 const intakeJournal = createWebhookIntake({
   appSecrets: () => [secret],
   store: (raw, at) => inbound.storeWebhookBody(journaled, raw, at),

@@ -86,14 +86,9 @@ export async function startRuntime(config: Config, options: RuntimeOptions = {})
   const now = options.now ?? Date.now;
   const secrets = loadOrCreateSecrets(config);
   const database = await openDatabase(config.databaseUrl, { migrate: true, webhookJournal: true });
-  try {
-    const journal = database.webhookJournal?.recover();
-    if (journal && (journal.recovered > 0 || journal.tornBytes > 0)) {
-      logger.info(journal, 'webhook journal recovered: these bodies are processed now');
-    }
-  } catch (error) {
-    await database.close();
-    throw error;
+  const journal = database.webhookJournal?.report;
+  if (journal && (journal.recovered > 0 || journal.tornBytes > 0)) {
+    logger.info(journal, 'webhook journal recovered: these bodies are processed now');
   }
   const rules = createRuleBook();
   const setupToken = await issueSetupToken(database);

@@ -143,7 +143,6 @@ export async function createWorkers(deps: WorkerDeps) {
   };
   const processor = createInboundProcessor({
     database,
-    ...(database.webhookJournal && { journal: database.webhookJournal }),
     automation,
     rules,
     secretKey,

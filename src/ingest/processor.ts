@@ -7,22 +7,15 @@
 import type { Logger } from 'pino';
 import type { InboundEvent as WireEvent } from '../messenger/events.ts';
 import { parseWebhookBody } from '../messenger/normalize.ts';
-import {
-  type Database,
-  inbound,
-  inTransaction,
-  pages,
-  type Queryable,
-  type WebhookJournalPort,
-} from '../storage/index.ts';
+import { type Database, inbound, inTransaction, pages, type Queryable } from '../storage/index.ts';
 import { type ApplyDeps, applyEvent } from './apply-event.ts';
 import { prepareSlice } from './apply-slice.ts';
 import { maskEventTokens, maskTokensInRaw, mayCarryToken } from './redact.ts';
 
 export interface ProcessorOptions extends ApplyDeps {
+  /** The database itself, not a transaction: its webhook journal, if any, is moved from here. */
+  readonly database: Database;
   readonly logger?: Logger;
-  /** Where webhook bodies wait before `webhook_bodies` (embedded setup): moved at each step's start. */
-  readonly journal?: WebhookJournalPort;
   /** Bodies or events per claim. Default 200. */
   readonly batch?: number;
   /** Bodies or events per claim while `busy()` says webhooks arrive. Default 20. */
@@ -144,7 +137,8 @@ export function createInboundProcessor(options: ProcessorOptions) {
   async function step(): Promise<number> {
     // A claim is one statement (it reads the bodies' raw JSON): kept small while webhooks arrive.
     const limit = options.busy?.() ? busyBatch : batch;
-    await options.journal?.move(limit);
+    // Bodies in the webhook journal (embedded setup) reach `webhook_bodies` first.
+    await database.webhookJournal?.move(limit);
     const bodies = await inbound.claimUnprocessedBodies(database, { limit, now: now(), leaseMs });
     await splitBodies(bodies);
     const events = await inbound.claimUnprocessedEvents(database, { limit, now: now(), leaseMs });

@@ -65,8 +65,8 @@ export interface Database extends Queryable {
 
 /** The webhook journal as the rest of Ventana sees it (storage/webhook-journal.ts). */
 export interface WebhookJournalPort {
-  /** Opens and recovers the journal (once; later calls return the same report). Throws if another process holds it. */
-  recover(): JournalOpenReport;
+  /** What opening the journal found: bodies a stop or a crash left unmoved, a torn last write. */
+  readonly report: JournalOpenReport;
   /** Moves up to `limit` journaled bodies into `webhook_bodies`; resolves with how many. */
   move(limit: number): Promise<number>;
   /** Bodies journaled and not yet moved. */
@@ -118,7 +118,8 @@ export interface OpenOptions {
   /**
    * SQLite file: make webhook bodies durable in an append-only journal beside the database
    * (`<file>-webhooks/`) instead of inserting them on the hot path. For the one process that serves
-   * the webhook (`ventana start`); it takes the journal's lock. Default false.
+   * the webhook (`ventana start`): opening recovers the journal and takes its lock, and fails if
+   * another process holds it. Default false.
    */
   readonly webhookJournal?: boolean;
 }
@@ -157,6 +158,10 @@ function openSqlite(target: { path: string; memory: boolean }, opts: OpenOptions
   sqlite.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('temp_store = MEMORY');
+  // Opened with the database, not on the first webhook: another process holding the journal stops
+  // the start instead of failing webhook requests.
+  const journal =
+    opts.webhookJournal === true && !target.memory ? openJournalOrClose(sqlite, target.path) : null;
   // Checkpoints run in a worker thread (sqlite-checkpointer.ts); this connection checkpoints by itself
   // only if the log ever reaches ~40 MB.
   const checkpointer = target.memory ? null : startCheckpointer(target.path);
@@ -164,15 +169,9 @@ function openSqlite(target: { path: string; memory: boolean }, opts: OpenOptions
 
   const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   let insertBodies: ((rows: readonly WebhookBodyRow[]) => void) | undefined;
-  let journal: SqliteWebhookJournal | null = null;
-  const openJournal = (): SqliteWebhookJournal => {
-    journal ??= openSqliteWebhookJournal(sqlite, target.path);
-    return journal;
-  };
-  const journaled = opts.webhookJournal === true && !target.memory;
   const bodies = new GroupCommit(
     (rows) => {
-      if (journaled) return openJournal().append(rows);
+      if (journal) return journal.append(rows);
       // Kysely shares this one connection. While it holds an open transaction (across awaits), a
       // direct insert would join that transaction and vanish on rollback: queue behind it instead.
       if (sqlite.inTransaction) {
@@ -211,12 +210,12 @@ function openSqlite(target: { path: string; memory: boolean }, opts: OpenOptions
     fastInsertWebhookBody(raw, receivedAt) {
       return bodies.add({ id: newId(receivedAt), receivedAt, raw });
     },
-    ...(journaled && {
+    ...(journal && {
       webhookJournal: {
-        recover: () => openJournal().report,
-        backlog: () => journal?.backlog() ?? 0,
+        report: journal.report,
+        backlog: () => journal.backlog(),
         // Kysely's connection mutex: the move's own transaction must not start inside one of Kysely's.
-        move: (limit) => db.connection().execute(async () => openJournal().move(limit)),
+        move: (limit) => db.connection().execute(async () => journal.move(limit)),
       },
     }),
     eachRow(query, visit) {
@@ -253,6 +252,16 @@ function openSqlite(target: { path: string; memory: boolean }, opts: OpenOptions
       await db.destroy();
     },
   };
+}
+
+/** The database's webhook journal; if it cannot be opened, the connection is closed with it. */
+function openJournalOrClose(sqlite: BetterSqlite3.Database, path: string): SqliteWebhookJournal {
+  try {
+    return openSqliteWebhookJournal(sqlite, path);
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
 }
 
 /**

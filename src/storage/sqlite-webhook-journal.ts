@@ -41,14 +41,16 @@ export function openSqliteWebhookJournal(
   );
   // The id is made once per body, so a row already there is this very body: moving it again must not
   // stall the journal (the position and the rows commit together, so it is not expected to happen).
-  const insert = sqlite.prepare<[string, number, string]>(
-    'insert into webhook_bodies (id, received_at, raw) values (?, ?, ?) on conflict (id) do nothing',
-  );
+  // Prepared at the first move: the journal opens before the migrations that make `webhook_bodies`.
+  let insert: BetterSqlite3.Statement<[string, number, string]> | undefined;
   const save = sqlite.prepare<[number, number]>(
     'insert into ventana_webhook_journal (id, segment, byte_offset) values (1, ?, ?) ' +
       'on conflict (id) do update set segment = excluded.segment, byte_offset = excluded.byte_offset',
   );
   const commit = sqlite.transaction((rows: readonly WebhookBodyRow[], to: JournalPosition) => {
+    insert ??= sqlite.prepare<[string, number, string]>(
+      'insert into webhook_bodies (id, received_at, raw) values (?, ?, ?) on conflict (id) do nothing',
+    );
     for (const r of rows) insert.run(r.id, r.receivedAt, r.raw);
     save.run(to.segment, to.offset);
   });

@@ -151,14 +151,14 @@ describe('kill -9 during webhook ingest', () => {
     const second = await startVentana();
     mark('restarted');
     try {
-      let pending = { journaled: -1, bodies: -1, events: -1 };
+      let pending = { pendingAtHealth: -1, bodies: -1, events: -1 };
       for (
         let i = 0;
-        i < 600 && (pending.journaled !== 0 || pending.bodies !== 0 || pending.events !== 0);
+        i < 600 && (pending.pendingAtHealth !== 0 || pending.bodies !== 0 || pending.events !== 0);
         i++
       ) {
         await new Promise((r) => setTimeout(r, 100));
-        // /health counts the bodies still in the webhook journal (not yet moved into the table) too.
+        // /health's pendingBodies also counts the bodies still in the webhook journal, not yet in the table.
         const health = (await (await fetch(`${second.url}/health`)).json()) as { pendingBodies: number };
         pending = {
           ...queryDb((db) => ({
@@ -173,10 +173,10 @@ describe('kill -9 during webhook ingest', () => {
               }
             ).n,
           })),
-          journaled: health.pendingBodies,
+          pendingAtHealth: health.pendingBodies,
         };
       }
-      expect(pending).toEqual({ journaled: 0, bodies: 0, events: 0 });
+      expect(pending).toEqual({ pendingAtHealth: 0, bodies: 0, events: 0 });
       mark('drained');
 
       const found = queryDb((db) => {

@@ -86,7 +86,6 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const dir = mkdtempSync(join(tmpdir(), 'ventana-webhook-'));
   const dbPath = join(dir, 'ventana.db');
   const database = await openDatabase(`sqlite:${dbPath}`, { migrate: true, webhookJournal: true });
-  database.webhookJournal?.recover();
   const secretKey = randomBytes(32);
   const now = Date.now;
   const workspace = await workspaces.createWorkspace(database, { id: 'default', name: 'Test', now: now() });
@@ -97,13 +96,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     accessToken: 'harness-page-token',
     now: now(),
   });
-  const processor = createInboundProcessor({
-    database,
-    rules: createRuleBook(),
-    secretKey,
-    now,
-    ...(database.webhookJournal && { journal: database.webhookJournal }),
-  });
+  const processor = createInboundProcessor({ database, rules: createRuleBook(), secretKey, now });
   const intake = createWebhookIntake({
     appSecrets: () => [APP_SECRET],
     store: (raw, at) => inbound.storeWebhookBody(database, raw, at),
